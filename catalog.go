@@ -1,0 +1,53 @@
+package fieldlog
+
+// Catalog is the deployment's list of report sections and the activity types
+// within each. It is data, loaded from a file, so a banner can reorganise its
+// report without a rebuild.
+type Catalog struct {
+	Sections []Section
+}
+
+// Section is one part of the half-year report (板块), e.g. 宣传教育.
+type Section struct {
+	ID    string
+	Name  Text
+	Types []ActivityType
+}
+
+// ActivityType is one kind of activity within a section, e.g. 宣讲活动.
+type ActivityType struct {
+	ID   string
+	Name Text
+	// Verb opens the report phrase, e.g. 开展 in "开展宣讲活动11场".
+	Verb Text
+	// Unit is the measure word of the figure: for a type without quantity it
+	// counts occurrences (场, 次); with quantity it measures the thing (份, 元).
+	Unit Text
+	// Quantity is true for types that count things (宣传资料 份, 慰问金 元);
+	// the officer is then asked for the amount as well as the participants.
+	Quantity bool
+}
+
+// Section returns the section with id.
+func (c *Catalog) Section(id string) (Section, bool) {
+	for _, s := range c.Sections {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Section{}, false
+}
+
+// Type returns the type typeID of section sectionID.
+func (c *Catalog) Type(sectionID, typeID string) (ActivityType, bool) {
+	s, ok := c.Section(sectionID)
+	if !ok {
+		return ActivityType{}, false
+	}
+	for _, t := range s.Types {
+		if t.ID == typeID {
+			return t, true
+		}
+	}
+	return ActivityType{}, false
+}

@@ -1,0 +1,47 @@
+package fieldlog
+
+import "time"
+
+// Role is what a user may do.
+type Role string
+
+// The roles. A user who has not joined has no role.
+const (
+	Officer     Role = "officer"     // 联络员/信息员: logs activities
+	Coordinator Role = "coordinator" // 统战干事: invites, sees the subtree, compiles reports
+	Admin       Role = "admin"       // owner of the deployment; sees everything
+)
+
+// Valid reports whether r is a role a user can hold.
+func (r Role) Valid() bool { return r == Officer || r == Coordinator || r == Admin }
+
+// User is a person who has written to the bot. Until they join with an
+// invitation their Role is empty: they only have a language.
+type User struct {
+	ID       int64 // Telegram user id
+	ChatID   int64 // private chat with the bot
+	Name     string
+	Lang     Lang
+	Role     Role
+	UnitID   UnitID
+	JoinedAt time.Time
+}
+
+// Joined reports whether the user has a role.
+func (u User) Joined() bool { return u.Role.Valid() }
+
+// CanCoordinate reports whether the user may invite and see a subtree.
+func (u User) CanCoordinate() bool { return u.Role == Coordinator || u.Role == Admin }
+
+// Sees reports whether the user may read records of unit. Admins see every
+// unit; a coordinator sees their subtree; an officer only their own unit's
+// records they reported (checked by the caller on the record).
+func (u User) Sees(t *Tree, unit UnitID) bool {
+	switch u.Role {
+	case Admin:
+		return true
+	case Coordinator:
+		return t.Contains(u.UnitID, unit)
+	}
+	return false
+}
