@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"fieldlog/conversation"
+)
+
+// chatOf is the private chat an update comes from, or 0.
+func chatOf(upd *models.Update) int64 {
+	switch {
+	case upd.Message != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
+		return upd.Message.Chat.ID
+	case upd.CallbackQuery != nil:
+		m := upd.CallbackQuery.Message
+		if m.Message != nil && m.Message.Chat.Type == models.ChatTypePrivate {
+			return m.Message.Chat.ID
+		}
+		if m.InaccessibleMessage != nil && m.InaccessibleMessage.Chat.Type == models.ChatTypePrivate {
+			return m.InaccessibleMessage.Chat.ID
+		}
+	}
+	return 0
+}
+
+// input turns an update into the engine's input, and returns the id of a
+// button press to acknowledge.
+func input(upd *models.Update) (conversation.Input, string) {
+	in := conversation.Input{ChatID: chatOf(upd)}
+	switch {
+	case upd.Message != nil:
+		m := upd.Message
+		if m.From != nil {
+			in.UserID, in.Name, in.LanguageCode = m.From.ID, displayName(*m.From), m.From.LanguageCode
+		}
+		in.Text = m.Text
+		if len(m.Photo) > 0 {
+			in.PhotoID = m.Photo[len(m.Photo)-1].FileID // the largest size
+		}
+		return in, ""
+	case upd.CallbackQuery != nil:
+		q := upd.CallbackQuery
+		in.UserID, in.Name, in.LanguageCode = q.From.ID, displayName(q.From), q.From.LanguageCode
+		in.Button = q.Data
+		if q.Message.Message != nil {
+			in.MessageID = q.Message.Message.ID
+		} else if q.Message.InaccessibleMessage != nil {
+			in.MessageID = q.Message.InaccessibleMessage.MessageID
+		}
+		return in, q.ID
+	}
+	return in, ""
+}
+
+func displayName(u models.User) string {
+	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	if name == "" {
+		name = u.Username
+	}
+	return name
+}
+
+// inlineKeyboard is the engine's buttons as Telegram's inline keyboard. An
+// empty keyboard removes the buttons of an edited message.
+func inlineKeyboard(rows [][]conversation.Button) *models.InlineKeyboardMarkup {
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
+	for _, r := range rows {
+		var row []models.InlineKeyboardButton
+		for _, b := range r {
+			if b.URL != "" {
+				row = append(row, models.InlineKeyboardButton{Text: b.Text, URL: b.URL})
+			} else {
+				row = append(row, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
+			}
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+	}
+	return kb
+}
+
+// menuKeyboard is the persistent keyboard of the user's actions.
+func menuKeyboard(rows [][]string) *models.ReplyKeyboardMarkup {
+	kb := &models.ReplyKeyboardMarkup{ResizeKeyboard: true, IsPersistent: true}
+	for _, r := range rows {
+		var row []models.KeyboardButton
+		for _, label := range r {
+			row = append(row, models.KeyboardButton{Text: label})
+		}
+		kb.Keyboard = append(kb.Keyboard, row)
+	}
+	return kb
+}
+
+func botCommands(cmds []conversation.Command) []models.BotCommand {
+	out := make([]models.BotCommand, 0, len(cmds))
+	for _, c := range cmds {
+		out = append(out, models.BotCommand{Command: c.Name, Description: c.Description})
+	}
+	return out
+}

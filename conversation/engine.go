@@ -1,0 +1,309 @@
+// Package conversation is the bot's conversation engine: plain Go, with no
+// knowledge of Telegram or MongoDB. An Input goes in (a message, a pressed
+// button, a photo), a Response comes out (texts, buttons, a menu), and the
+// user's place in a multi-step flow is kept through fieldlog.Conversations,
+// so a restart continues where the user was.
+//
+// Each flow lives in its own file and reads top to bottom as the user
+// experiences it: join.go (language, invitation codes), log.go (logging and
+// editing an activity), records.go (seeing and deleting records),
+// invite.go (inviting officers and coordinators).
+package conversation
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"fieldlog"
+	"fieldlog/locales"
+)
+
+// Input is one thing a user did: sent text, pressed a button or sent a photo.
+type Input struct {
+	UserID       int64
+	ChatID       int64
+	Name         string // display name as the channel knows it
+	LanguageCode string // the channel's interface language, a hint only
+	Text         string
+	PhotoID      string // channel file id of a photo the user sent
+	// Button is the payload of a pressed button. It is untrusted: it may be
+	// stale, forged or belong to someone else.
+	Button string
+	// MessageID is the message that carried the pressed button, so that
+	// replies can replace it instead of piling up.
+	MessageID int
+}
+
+// Response is what the bot answers to one Input.
+type Response struct {
+	// Notice is a short toast for a pressed button; the channel must
+	// acknowledge every pressed button even when Notice is empty.
+	Notice  string
+	Replies []Reply
+	// Commands, when not nil, replaces this chat's command list.
+	Commands []Command
+}
+
+// Reply is one message to the user.
+type Reply struct {
+	Text string
+	// Buttons are attached to the message (an inline keyboard).
+	Buttons [][]Button
+	// Menu, when not nil, is the persistent keyboard of the user's actions.
+	// A message carries either Buttons or a Menu, never both.
+	Menu [][]string
+	// Edit replaces the message whose button was pressed instead of
+	// sending a new one.
+	Edit bool
+	// Photos are channel file ids to show before the text.
+	Photos []string
+}
+
+// Button is an inline button: it sends Data back, or opens URL.
+type Button struct {
+	Text string
+	Data string
+	URL  string
+}
+
+// Command is an entry of the chat's command list.
+type Command struct {
+	Name        string // without the slash
+	Description string
+}
+
+// Config holds the engine's dependencies.
+type Config struct {
+	Store    fieldlog.Store
+	Catalog  *fieldlog.Catalog
+	Messages *locales.Messages
+	Location *time.Location
+	// Admins are the user ids that own the deployment (FIELDLOG_ADMINS).
+	Admins []int64
+	// BotName is the bot's username, used in invitation links.
+	BotName string
+	// Now returns the current time; tests set it.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Engine runs the conversations. It keeps no state between calls: all of
+// it is in the store, so several engines may serve one database, provided
+// each user's inputs reach the engine one at a time and in order.
+type Engine struct {
+	store   fieldlog.Store
+	catalog *fieldlog.Catalog
+	msgs    *locales.Messages
+	loc     *time.Location
+	admins  map[int64]bool
+	botName string
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// New returns an engine.
+func New(cfg Config) *Engine {
+	e := &Engine{
+		store:   cfg.Store,
+		catalog: cfg.Catalog,
+		msgs:    cfg.Messages,
+		loc:     cfg.Location,
+		admins:  map[int64]bool{},
+		botName: cfg.BotName,
+		now:     cfg.Now,
+		log:     cfg.Logger,
+	}
+	for _, id := range cfg.Admins {
+		e.admins[id] = true
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.loc == nil {
+		e.loc = time.UTC
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	return e
+}
+
+// Handle answers one input. An error means the store failed; what the user
+// had entered before is still stored, and the caller should tell them to
+// try again.
+func (e *Engine) Handle(ctx context.Context, in Input) (Response, error) {
+	t, err := e.begin(ctx, in)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := t.route(); err != nil {
+		return Response{}, err
+	}
+	if err := t.finish(); err != nil {
+		return Response{}, err
+	}
+	return t.resp, nil
+}
+
+// turn is the handling of one Input: who the user is, where they are, and
+// the response being built.
+type turn struct {
+	e    *Engine
+	ctx  context.Context
+	in   Input
+	user fieldlog.User
+	lang fieldlog.Lang
+	now  time.Time
+	// storedRole is the role in the store; user.Role may be Admin on top.
+	storedRole fieldlog.Role
+
+	conv        fieldlog.Conversation
+	hasConv     bool
+	convChanged bool
+	convEnded   bool
+	tree        *fieldlog.Tree
+
+	resp Response
+}
+
+func (e *Engine) begin(ctx context.Context, in Input) (*turn, error) {
+	t := &turn{e: e, ctx: ctx, in: in, now: e.now()}
+	u, err := e.store.User(ctx, in.UserID)
+	switch {
+	case errors.Is(err, fieldlog.ErrNotFound):
+		u = fieldlog.User{ID: in.UserID}
+	case err != nil:
+		return nil, fmt.Errorf("load user %d: %w", in.UserID, err)
+	}
+	if u.ChatID != in.ChatID || (in.Name != "" && u.Name != in.Name) {
+		u.ChatID = in.ChatID
+		if in.Name != "" {
+			u.Name = in.Name
+		}
+		if u.Lang != "" { // users are stored once they have chosen a language
+			if err := e.store.SaveUser(ctx, u); err != nil {
+				return nil, fmt.Errorf("save user %d: %w", u.ID, err)
+			}
+		}
+	}
+	t.storedRole = u.Role
+	if e.admins[u.ID] {
+		u.Role = fieldlog.Admin
+	}
+	t.user, t.lang = u, u.Lang
+	if !t.lang.Valid() {
+		t.lang = fieldlog.LangFromTelegram(in.LanguageCode)
+	}
+	c, err := e.store.Conversation(ctx, in.UserID)
+	switch {
+	case err == nil:
+		t.conv, t.hasConv = c, true
+	case !errors.Is(err, fieldlog.ErrNotFound):
+		return nil, fmt.Errorf("load conversation of %d: %w", in.UserID, err)
+	}
+	return t, nil
+}
+
+// finish stores the conversation as the turn left it.
+func (t *turn) finish() error {
+	switch {
+	case t.convEnded && !t.convChanged:
+		if err := t.e.store.EndConversation(t.ctx, t.user.ID); err != nil {
+			return fmt.Errorf("end conversation of %d: %w", t.user.ID, err)
+		}
+	case t.convChanged:
+		t.conv.UserID = t.user.ID
+		t.conv.UpdatedAt = t.now
+		if err := t.e.store.SaveConversation(t.ctx, t.conv); err != nil {
+			return fmt.Errorf("save conversation of %d: %w", t.user.ID, err)
+		}
+	}
+	return nil
+}
+
+// startFlow begins a new flow, replacing any unfinished one; the new ID
+// makes the old flow's buttons stale.
+func (t *turn) startFlow(flow, step string) {
+	t.conv = fieldlog.Conversation{UserID: t.user.ID, ID: newID(6), Flow: flow, Step: step, Vars: map[string]string{}}
+	t.hasConv, t.convChanged, t.convEnded = true, true, false
+}
+
+// goTo moves the current flow to step.
+func (t *turn) goTo(step string) {
+	t.conv.Step = step
+	t.convChanged = true
+}
+
+// setVar stores a flow variable.
+func (t *turn) setVar(k, v string) {
+	if t.conv.Vars == nil {
+		t.conv.Vars = map[string]string{}
+	}
+	t.conv.Vars[k] = v
+	t.convChanged = true
+}
+
+// endFlow finishes the current flow.
+func (t *turn) endFlow() {
+	t.hasConv, t.convChanged, t.convEnded = false, false, true
+	t.conv = fieldlog.Conversation{}
+}
+
+// units returns the organisation tree, loaded once per turn.
+func (t *turn) units() (*fieldlog.Tree, error) {
+	if t.tree == nil {
+		us, err := t.e.store.AllUnits(t.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load units: %w", err)
+		}
+		t.tree = fieldlog.NewTree(us)
+	}
+	return t.tree, nil
+}
+
+// today is the current civil day in the deployment's time zone.
+func (t *turn) today() fieldlog.Date { return fieldlog.DateOf(t.now, t.e.loc) }
+
+// tr translates message id into the user's language.
+func (t *turn) tr(id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 0 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			data[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return t.e.msgs.Text(t.lang, id, data)
+}
+
+// say adds a message.
+func (t *turn) say(text string, buttons ...[]Button) {
+	t.resp.Replies = append(t.resp.Replies, Reply{Text: text, Buttons: buttons})
+}
+
+// show replaces the message whose button was pressed, or sends a new
+// message when the input was typed.
+func (t *turn) show(text string, buttons ...[]Button) {
+	t.resp.Replies = append(t.resp.Replies, Reply{Text: text, Buttons: buttons, Edit: t.in.Button != "" && t.in.MessageID != 0})
+}
+
+// notice sets the toast shown for a pressed button.
+func (t *turn) notice(text string) { t.resp.Notice = text }
+
+// newID returns n random characters for record and flow ids.
+func newID(n int) string { return randomString("abcdefghijkmnpqrstuvwxyz23456789", n) }
+
+// randomString returns n characters drawn from alphabet, whose length must
+// divide 256 so that every character is equally likely.
+func randomString(alphabet string, n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails since Go 1.24
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,421 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldlog"
+	"fieldlog/locales"
+)
+
+// harness runs the engine over an in-memory store with a fixed clock.
+type harness struct {
+	t     *testing.T
+	e     *Engine
+	store *memStore
+	msgs  *locales.Messages
+	now   time.Time
+	last  map[int64]Response
+	msgID int
+}
+
+const (
+	adminID   = 1
+	officerID = 100
+	otherID   = 200
+	coordID   = 300
+)
+
+func testCatalog() *fieldlog.Catalog {
+	zh, mn := fieldlog.Chinese, fieldlog.Mongolian
+	return &fieldlog.Catalog{Sections: []fieldlog.Section{
+		{ID: "publicity", Name: fieldlog.Text{zh: "宣传教育", mn: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ"}, Types: []fieldlog.ActivityType{
+			{ID: "lecture", Name: fieldlog.Text{zh: "宣讲活动", mn: "ᠨᠣᠮᠯᠠᠯ"}, Verb: fieldlog.Text{zh: "开展", mn: "ᠶᠠᠪᠤᠭᠳᠠᠭᠤᠯᠤᠭᠰᠠᠨ"}, Unit: fieldlog.Text{zh: "场", mn: "ᠤᠳᠠᠭ᠎ᠠ"}},
+			{ID: "leaflets", Name: fieldlog.Text{zh: "发放宣传资料", mn: "ᠮᠠᠲ᠋ᠧᠷᠢᠶᠠᠯ"}, Verb: fieldlog.Text{zh: "", mn: ""}, Unit: fieldlog.Text{zh: "份", mn: "ᠬᠤᠪᠢ"}, Quantity: true},
+		}},
+		{ID: "unity", Name: fieldlog.Text{zh: "民族团结进步创建", mn: "ᠦᠨᠳᠦᠰᠦᠲᠡᠨ"}, Types: []fieldlog.ActivityType{
+			{ID: "meeting", Name: fieldlog.Text{zh: "创建工作会议", mn: "ᠬᠤᠷᠠᠯ"}, Unit: fieldlog.Text{zh: "次", mn: "ᠤᠳᠠᠭ᠎ᠠ"}},
+		}},
+	}}
+}
+
+func testUnits() []fieldlog.Unit {
+	return []fieldlog.Unit{
+		{ID: "banner", Level: fieldlog.Banner, Name: fieldlog.Text{fieldlog.Chinese: "乌审旗", fieldlog.Mongolian: "ᠦᠦᠰᠢᠨ ᠬᠣᠰᠢᠭᠤ"}},
+		{ID: "town", ParentID: "banner", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "嘎鲁图镇", fieldlog.Mongolian: "ᠭᠠᠯᠤᠲᠤ ᠪᠠᠯᠭᠠᠰᠤ"}},
+		{ID: "v1", ParentID: "town", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "一村", fieldlog.Mongolian: "ᠨᠢᠭᠡ"}},
+		{ID: "v2", ParentID: "town", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "二村", fieldlog.Mongolian: "ᠬᠣᠶᠠᠷ"}},
+		{ID: "town2", ParentID: "banner", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "苏力德苏木", fieldlog.Mongolian: "ᠰᠦᠯᠳᠡ ᠰᠤᠮᠤ"}},
+	}
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	msgs, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	h := &harness{t: t, store: newMemStore(), msgs: msgs, last: map[int64]Response{},
+		now: time.Date(2024, 6, 20, 10, 0, 0, 0, loc)}
+	h.store.units = testUnits()
+	h.e = New(Config{Store: h.store, Catalog: testCatalog(), Messages: msgs, Location: loc,
+		Admins: []int64{adminID}, BotName: "fieldlog_bot", Now: func() time.Time { return h.now }})
+	return h
+}
+
+// join gives user a language and a role directly in the store.
+func (h *harness) join(user int64, role fieldlog.Role, unit fieldlog.UnitID) {
+	h.store.users[user] = fieldlog.User{ID: user, ChatID: user, Name: "user", Lang: fieldlog.Chinese, Role: role, UnitID: unit}
+}
+
+func (h *harness) do(in Input) Response {
+	h.t.Helper()
+	in.ChatID = in.UserID
+	resp, err := h.e.Handle(context.Background(), in)
+	if err != nil {
+		h.t.Fatalf("handle %+v: %v", in, err)
+	}
+	h.last[in.UserID] = resp
+	return resp
+}
+
+func (h *harness) send(user int64, text string) Response {
+	h.t.Helper()
+	return h.do(Input{UserID: user, Text: text})
+}
+
+// press taps the button labelled label in user's last response.
+func (h *harness) press(user int64, label string) Response {
+	h.t.Helper()
+	for _, r := range h.last[user].Replies {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if b.Text == label {
+					h.msgID++
+					return h.do(Input{UserID: user, Button: b.Data, MessageID: h.msgID})
+				}
+			}
+		}
+	}
+	h.t.Fatalf("no button %q in %s", label, dump(h.last[user]))
+	return Response{}
+}
+
+func (h *harness) tr(id string) string { return h.msgs.Text(fieldlog.Chinese, id, nil) }
+
+func dump(r Response) string {
+	var b strings.Builder
+	b.WriteString("notice=" + r.Notice + "\n")
+	for _, rep := range r.Replies {
+		b.WriteString("> " + rep.Text + "\n")
+		for _, row := range rep.Buttons {
+			for _, bt := range row {
+				b.WriteString("  [" + bt.Text + "]")
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func text(r Response) string {
+	var parts []string
+	for _, rep := range r.Replies {
+		parts = append(parts, rep.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func mustContain(t *testing.T, r Response, want string) {
+	t.Helper()
+	if !strings.Contains(text(r), want) {
+		t.Fatalf("response lacks %q:\n%s", want, dump(r))
+	}
+}
+
+func TestFirstContactAsksLanguageThenExplainsJoining(t *testing.T) {
+	h := newHarness(t)
+	r := h.send(officerID, "hello")
+	if len(r.Replies) != 1 || len(r.Replies[0].Buttons) != 1 || len(r.Replies[0].Buttons[0]) != 2 {
+		t.Fatalf("want one message with two language buttons:\n%s", dump(r))
+	}
+	r = h.press(officerID, "ᠮᠣᠩᠭᠣᠯ")
+	if u := h.store.users[officerID]; u.Lang != fieldlog.Mongolian || u.Joined() {
+		t.Fatalf("stored user = %+v, want Mongolian and not joined", u)
+	}
+	mustContain(t, r, h.msgs.Text(fieldlog.Mongolian, "not_joined", nil))
+	r = h.send(officerID, "/log")
+	mustContain(t, r, h.msgs.Text(fieldlog.Mongolian, "not_joined", nil))
+	if _, err := h.store.Conversation(context.Background(), officerID); err == nil {
+		t.Fatal("someone who has not joined started a flow")
+	}
+}
+
+func TestInviteLinkJoinsOnceAndBeforeLanguage(t *testing.T) {
+	h := newHarness(t)
+	h.join(coordID, fieldlog.Coordinator, "town")
+	h.send(coordID, "/invite")
+	h.press(coordID, h.tr("role_officer"))
+	r := h.press(coordID, "一村")
+	var code string
+	for c := range h.store.invites {
+		code = c
+	}
+	mustContain(t, r, "https://t.me/fieldlog_bot?start="+code)
+	if inv := h.store.invites[code]; inv.UnitID != "v1" || inv.Role != fieldlog.Officer {
+		t.Fatalf("invite = %+v", inv)
+	}
+
+	// The invitee opens the link before having a language: the code waits.
+	h.send(officerID, "/start "+code)
+	r = h.press(officerID, "中文")
+	if u := h.store.users[officerID]; u.Role != fieldlog.Officer || u.UnitID != "v1" {
+		t.Fatalf("after joining user = %+v", u)
+	}
+	if r.Commands == nil || r.Replies[len(r.Replies)-1].Menu == nil {
+		t.Fatalf("joining must set the menu and the commands:\n%s", dump(r))
+	}
+
+	// The code works once.
+	h.send(otherID, "hi")
+	h.press(otherID, "中文")
+	r = h.send(otherID, "/start "+code)
+	if h.store.users[otherID].Joined() {
+		t.Fatal("a used code let a second user in")
+	}
+	mustContain(t, r, "4")
+}
+
+func TestWrongCodesAreSlowedDown(t *testing.T) {
+	h := newHarness(t)
+	h.store.invites["GOODCODE"] = fieldlog.Invite{Code: "GOODCODE", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(24 * time.Hour)}
+	h.send(officerID, "hi")
+	h.press(officerID, "中文")
+	for i := 0; i < maxCodeTries; i++ {
+		h.send(officerID, "/start WRONG")
+	}
+	r := h.send(officerID, "/start GOODCODE")
+	if h.store.users[officerID].Joined() {
+		t.Fatal("a sixth try within the hour was let through")
+	}
+	mustContain(t, r, h.tr("code_too_many_tries"))
+	h.now = h.now.Add(61 * time.Minute)
+	h.send(officerID, "/start goodcode") // codes are case-insensitive
+	if !h.store.users[officerID].Joined() {
+		t.Fatal("a good code an hour later was refused")
+	}
+}
+
+func TestExpiredCodeIsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.store.invites["OLDCODE2"] = fieldlog.Invite{Code: "OLDCODE2", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(-time.Second)}
+	h.send(officerID, "hi")
+	h.press(officerID, "中文")
+	h.send(officerID, "/start OLDCODE2")
+	if h.store.users[officerID].Joined() {
+		t.Fatal("an expired code let the user in")
+	}
+}
+
+// logTo walks the log flow up to the summary with typed answers.
+func (h *harness) logTo(user int64, typeLabel string) {
+	h.t.Helper()
+	h.send(user, "/log")
+	section := "宣传教育"
+	if typeLabel == "创建工作会议" {
+		section = "民族团结进步创建"
+	}
+	h.press(user, section)
+	h.press(user, typeLabel)
+	h.press(user, h.tr("btn_yesterday"))
+	h.send(user, "80余")
+	if typeLabel == "发放宣传资料" {
+		h.send(user, "１２００")
+	}
+	h.send(user, "  政策赶大集志愿服务活动 🎉 ")
+	h.press(user, h.tr("btn_skip_photos"))
+}
+
+func TestLogActivityEndToEndInTheEngine(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.logTo(officerID, "发放宣传资料")
+	r := h.last[officerID]
+	mustContain(t, r, "80余人")
+	mustContain(t, r, "1200份")
+	mustContain(t, r, "2024年6月19日")
+	h.press(officerID, h.tr("btn_save"))
+	if len(h.store.acts) != 1 {
+		t.Fatalf("stored %d records, want 1", len(h.store.acts))
+	}
+	for _, a := range h.store.acts {
+		want := fieldlog.Activity{SectionID: "publicity", TypeID: "leaflets", Date: fieldlog.Date{Year: 2024, Month: 6, Day: 19},
+			Participants: fieldlog.Count{Value: 80, Approx: true}, Quantity: fieldlog.Count{Value: 1200},
+			Title: "政策赶大集志愿服务活动 🎉", UnitID: "v1", ReporterID: officerID}
+		got := a
+		got.ID, got.LoggedAt, got.UpdatedAt, got.ReporterName, got.Photos = "", time.Time{}, time.Time{}, "", nil
+		if got.SectionID != want.SectionID || got.TypeID != want.TypeID || got.Date != want.Date || got.Participants != want.Participants ||
+			got.Quantity != want.Quantity || got.Title != want.Title || got.UnitID != want.UnitID || got.ReporterID != want.ReporterID {
+			t.Fatalf("stored %+v\nwant   %+v", got, want)
+		}
+	}
+	if _, err := h.store.Conversation(context.Background(), officerID); err == nil {
+		t.Fatal("the flow is still open after saving")
+	}
+}
+
+func TestDoubleSaveStoresOneRecord(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.logTo(officerID, "宣讲活动")
+	saveResp := h.last[officerID]
+	h.press(officerID, h.tr("btn_save"))
+	h.last[officerID] = saveResp // the second tap lands on the same summary
+	r := h.press(officerID, h.tr("btn_save"))
+	if len(h.store.acts) != 1 {
+		t.Fatalf("double Save stored %d records", len(h.store.acts))
+	}
+	if r.Notice != h.tr("stale_button") {
+		t.Fatalf("second Save got notice %q", r.Notice)
+	}
+}
+
+func TestBadInputKeepsStepAndAnswers(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.send(officerID, "/log")
+	h.press(officerID, "宣传教育")
+	h.press(officerID, "宣讲活动")
+	for _, bad := range []struct{ in, msg string }{
+		{"2月30日", "date_impossible"},
+		{"2030-01-01", "date_future"},
+		{"2023-06-30", "date_too_early"},
+		{"昨儿个吧", "date_not_understood"},
+	} {
+		r := h.send(officerID, bad.in)
+		if !strings.Contains(text(r), h.tr(bad.msg)[:6]) || !strings.Contains(text(r), h.tr("date_forms")) {
+			t.Fatalf("%q: want %s with the accepted forms:\n%s", bad.in, bad.msg, dump(r))
+		}
+		c, _ := h.store.Conversation(context.Background(), officerID)
+		if c.Step != stepDate || c.Draft.SectionID != "publicity" || c.Draft.TypeID != "lecture" {
+			t.Fatalf("%q: conversation now %+v", bad.in, c)
+		}
+	}
+	h.send(officerID, "2024-01-01") // the first day of the half-year is fine
+	for _, bad := range []string{"-5", "很多", "200000", "3.5"} {
+		h.send(officerID, bad)
+		c, _ := h.store.Conversation(context.Background(), officerID)
+		if c.Step != stepParticipants || c.Draft.Date != (fieldlog.Date{Year: 2024, Month: 1, Day: 1}) {
+			t.Fatalf("%q: conversation now %+v", bad, c)
+		}
+	}
+	h.send(officerID, "十二")
+	long := strings.Repeat("长", 101)
+	r := h.send(officerID, long)
+	mustContain(t, r, "101")
+	c, _ := h.store.Conversation(context.Background(), officerID)
+	if c.Step != stepTitle || c.Draft.Participants != (fieldlog.Count{Value: 12}) {
+		t.Fatalf("after a long title: %+v", c)
+	}
+}
+
+func TestQuantityIsAskedOnlyForTypesThatCountThings(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.send(officerID, "/log")
+	h.press(officerID, "宣传教育")
+	h.press(officerID, "宣讲活动")
+	h.press(officerID, h.tr("btn_today"))
+	h.send(officerID, "30")
+	c, _ := h.store.Conversation(context.Background(), officerID)
+	if c.Step != stepTitle {
+		t.Fatalf("after participants of a lecture the step is %q, want title", c.Step)
+	}
+	h.press(officerID, h.tr("btn_back"))
+	h.press(officerID, h.tr("btn_back"))
+	h.press(officerID, h.tr("btn_back"))
+	h.press(officerID, "发放宣传资料")
+	h.press(officerID, h.tr("btn_today"))
+	h.send(officerID, "30")
+	c, _ = h.store.Conversation(context.Background(), officerID)
+	if c.Step != stepQuantity || c.Draft.Participants.Value != 30 {
+		t.Fatalf("after participants of leaflets: %+v", c)
+	}
+}
+
+func TestStaleAndForeignButtonsChangeNothing(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.join(otherID, fieldlog.Officer, "v1")
+	h.logTo(officerID, "宣讲活动")
+	h.press(officerID, h.tr("btn_save"))
+	var id fieldlog.ActivityID
+	for k := range h.store.acts {
+		id = k
+	}
+	for _, forged := range []string{"edit|" + string(id), "del|" + string(id) + "|o|0", "delok|" + string(id) + "|o|0", "rec|" + string(id) + "|o|0", "f|zzzzzz|sec|pick|unity", "lang|xx", "list|u|0", "garbage"} {
+		r := h.do(Input{UserID: otherID, Button: forged, MessageID: 1})
+		if r.Notice == "" {
+			t.Errorf("%q: no refusal notice:\n%s", forged, dump(r))
+		}
+		if len(r.Replies) != 0 {
+			t.Errorf("%q: replies shown to a stranger:\n%s", forged, dump(r))
+		}
+	}
+	if a, err := h.store.Activity(context.Background(), id); err != nil || a.Deleted {
+		t.Fatalf("record changed by forged buttons: %+v %v", a, err)
+	}
+}
+
+func TestCoordinatorSeesSubtreeReadOnly(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.join(coordID, fieldlog.Coordinator, "town")
+	h.join(otherID, fieldlog.Coordinator, "town2")
+	h.logTo(officerID, "宣讲活动")
+	h.press(officerID, h.tr("btn_save"))
+	r := h.send(coordID, "/records")
+	mustContain(t, r, "政策赶大集")
+	r = h.press(coordID, r.Replies[0].Buttons[0][0].Text)
+	for _, row := range r.Replies[0].Buttons {
+		for _, b := range row {
+			if b.Text == h.tr("btn_edit") || b.Text == h.tr("btn_delete") {
+				t.Fatalf("a coordinator who is not the reporter got %q", b.Text)
+			}
+		}
+	}
+	r = h.send(otherID, "/records")
+	mustContain(t, r, h.tr("list_empty"))
+}
+
+func TestEditAndDeleteOwnRecord(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.logTo(officerID, "宣讲活动")
+	h.press(officerID, h.tr("btn_save"))
+	r := h.send(officerID, "/my")
+	h.press(officerID, r.Replies[0].Buttons[0][0].Text)
+	h.press(officerID, h.tr("btn_edit"))
+	h.press(officerID, h.tr("btn_change"))
+	h.press(officerID, h.tr("field_participants"))
+	r = h.send(officerID, "95")
+	mustContain(t, r, "95人")
+	h.press(officerID, h.tr("btn_save"))
+	if len(h.store.acts) != 1 {
+		t.Fatalf("editing created a record: %d", len(h.store.acts))
+	}
+	for _, a := range h.store.acts {
+		if a.Participants != (fieldlog.Count{Value: 95}) || a.ReporterID != officerID {
+			t.Fatalf("edited record = %+v", a)
+		}
+	}
+	r = h.send(officerID, "/my")
+	h.press(officerID, r.Replies[0].Buttons[0][0].Text)
+	h.press(officerID, h.tr("btn_delete"))
+	h.press(officerID, h.tr("btn_delete_yes"))
+	r = h.send(officerID, "/my")
+	mustContain(t, r, h.tr("list_empty"))
+}

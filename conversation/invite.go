@@ -1,0 +1,154 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+
+	"fieldlog"
+)
+
+// Inviting: a coordinator or admin picks a role and a unit within their
+// scope, and gets a one-time code and a link to pass on.
+
+const (
+	flowInvite = "invite"
+	stepRole   = "role"
+	stepUnit   = "unit"
+
+	varRole = "role"
+	varAt   = "at" // the unit whose children the picker shows; "" = the roots
+
+	codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // no I, O, 0, 1
+	codeLength   = 8
+)
+
+// startInvite begins an invitation.
+func (t *turn) startInvite() error {
+	if !t.user.CanCoordinate() {
+		t.sayMenu(t.tr("not_allowed"))
+		return nil
+	}
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	if tree.Len() == 0 {
+		t.sayMenu(t.tr("no_units"))
+		return nil
+	}
+	t.startFlow(flowInvite, stepRole)
+	t.setVar(varAt, string(t.user.UnitID))
+	return t.invitePrompt()
+}
+
+// invitePrompt asks the question of the current invitation step.
+func (t *turn) invitePrompt() error {
+	switch t.conv.Step {
+	case stepRole:
+		t.show(t.tr("ask_invite_role"), []Button{
+			{Text: t.tr("role_officer"), Data: t.flowData("role", string(fieldlog.Officer))},
+			{Text: t.tr("role_coordinator"), Data: t.flowData("role", string(fieldlog.Coordinator))},
+		}, []Button{t.btnCancel()})
+	case stepUnit:
+		tree, err := t.units()
+		if err != nil {
+			return err
+		}
+		at := fieldlog.UnitID(t.conv.Vars[varAt])
+		children := tree.Roots()
+		var buttons [][]Button
+		if at != "" {
+			children = tree.Children(at)
+			buttons = append(buttons, []Button{{Text: "✓ " + tree.Name(at, t.lang), Data: t.flowData("pick", string(at))}})
+		}
+		var opts []Button
+		for _, c := range children {
+			if len(tree.Children(c)) > 0 {
+				opts = append(opts, Button{Text: tree.Name(c, t.lang) + " ›", Data: t.flowData("open", string(c))})
+			} else {
+				opts = append(opts, Button{Text: tree.Name(c, t.lang), Data: t.flowData("pick", string(c))})
+			}
+		}
+		buttons = append(buttons, rows(opts, 2)...)
+		if at != t.user.UnitID {
+			buttons = append(buttons, []Button{{Text: t.tr("btn_up"), Data: t.flowData("up")}})
+		}
+		buttons = append(buttons, []Button{t.btnBack(), t.btnCancel()})
+		t.show(t.tr("ask_invite_unit", "Role", t.tr("role_"+t.conv.Vars[varRole])), buttons...)
+	default:
+		t.endFlow()
+		t.sayMenu(t.tr("hint_use_menu"))
+	}
+	return nil
+}
+
+// inviteButton handles a button of the invitation flow. Unit ids come
+// from the button and are checked against the inviter's scope again.
+func (t *turn) inviteButton(action, arg string) error {
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	inScope := func(id fieldlog.UnitID) bool {
+		_, known := tree.Unit(id)
+		return known && (t.user.Role == fieldlog.Admin || tree.Contains(t.user.UnitID, id))
+	}
+	switch {
+	case t.conv.Step == stepRole && action == "role":
+		role := fieldlog.Role(arg)
+		if role != fieldlog.Officer && role != fieldlog.Coordinator {
+			t.notice(t.tr("stale_button"))
+			return t.invitePrompt()
+		}
+		t.setVar(varRole, string(role))
+		t.goTo(stepUnit)
+	case t.conv.Step == stepUnit && action == "open" && inScope(fieldlog.UnitID(arg)):
+		t.setVar(varAt, arg)
+	case t.conv.Step == stepUnit && action == "up":
+		at := fieldlog.UnitID(t.conv.Vars[varAt])
+		if u, ok := tree.Unit(at); ok && at != t.user.UnitID && (u.ParentID == "" || inScope(u.ParentID)) {
+			t.setVar(varAt, string(u.ParentID))
+		}
+	case t.conv.Step == stepUnit && action == "back":
+		t.goTo(stepRole)
+	case t.conv.Step == stepUnit && action == "pick" && inScope(fieldlog.UnitID(arg)):
+		return t.createInvite(fieldlog.Role(t.conv.Vars[varRole]), fieldlog.UnitID(arg), tree)
+	default:
+		t.notice(t.tr("not_allowed"))
+	}
+	return t.invitePrompt()
+}
+
+// createInvite stores a new invitation and shows its code and link.
+func (t *turn) createInvite(role fieldlog.Role, unit fieldlog.UnitID, tree *fieldlog.Tree) error {
+	if role != fieldlog.Officer && role != fieldlog.Coordinator {
+		t.goTo(stepRole)
+		return t.invitePrompt()
+	}
+	inv := fieldlog.Invite{Role: role, UnitID: unit, CreatedBy: t.user.ID, CreatedAt: t.now, ExpiresAt: t.now.Add(fieldlog.InviteLifetime)}
+	var err error
+	for range 3 { // a clash of random codes is rare; try again
+		inv.Code = newCode()
+		if err = t.e.store.CreateInvite(t.ctx, inv); !errors.Is(err, fieldlog.ErrDuplicate) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	t.e.log.Info("invitation created", "by", t.user.ID, "role", role, "unit", unit)
+	t.endFlow()
+	link := "https://t.me/" + t.e.botName + "?start=" + inv.Code
+	t.show(t.tr("invite_created",
+		"Role", t.tr("role_"+string(role)),
+		"Unit", tree.Name(unit, t.lang),
+		"Code", inv.Code,
+		"Link", link,
+		"Expires", t.formatDate(fieldlog.DateOf(inv.ExpiresAt, t.e.loc))))
+	return nil
+}
+
+// newCode returns a random invitation code of unambiguous capitals and digits.
+func newCode() string {
+	return randomString(codeAlphabet, codeLength)
+}

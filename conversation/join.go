@@ -1,0 +1,146 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fieldlog"
+)
+
+// Joining: the language comes first, then an invitation code.
+
+const (
+	flowLanguage = "language" // waiting for the first language choice
+	varCode      = "code"     // an invitation code sent before the language was chosen
+
+	attemptInvite    = "invite"
+	maxCodeTries     = 5
+	codeTriesWindow  = time.Hour
+	languageButtonZh = "中文"
+	languageButtonMn = "ᠮᠣᠩᠭᠣᠯ"
+)
+
+// firstContact asks a new user's language before anything else, keeping an
+// invitation code they came with so that joining needs no second tap on
+// the link.
+func (t *turn) firstContact() error {
+	if cmd, arg := t.command(); cmd == "start" && arg != "" {
+		t.startFlow(flowLanguage, "")
+		t.setVar(varCode, arg)
+	}
+	t.askLanguage()
+	return nil
+}
+
+// askLanguage shows the two language buttons. They name each language in
+// itself, so the question is understood whichever the user reads.
+func (t *turn) askLanguage() {
+	t.say(t.e.msgs.Text(fieldlog.Chinese, "choose_language", nil)+"\n"+t.e.msgs.Text(fieldlog.Mongolian, "choose_language", nil),
+		[]Button{
+			{Text: languageButtonZh, Data: data("lang", string(fieldlog.Chinese))},
+			{Text: languageButtonMn, Data: data("lang", string(fieldlog.Mongolian))},
+		})
+}
+
+// chooseLanguage stores the user's language and carries on with what they
+// came for.
+func (t *turn) chooseLanguage(l fieldlog.Lang) error {
+	if !l.Valid() {
+		t.notice(t.tr("stale_button"))
+		return nil
+	}
+	t.user.Lang, t.lang = l, l
+	if err := t.saveUser(); err != nil {
+		return fmt.Errorf("save language: %w", err)
+	}
+	t.show(t.tr("language_set"))
+	code := ""
+	if t.hasConv && t.conv.Flow == flowLanguage {
+		code = t.conv.Vars[varCode]
+		t.endFlow()
+	}
+	switch {
+	case !t.user.Joined() && code != "":
+		return t.redeem(code)
+	case !t.user.Joined():
+		t.say(t.tr("not_joined"))
+	default:
+		t.refreshCommands()
+		if t.hasConv {
+			t.sayMenu(t.tr("language_set_continue"))
+			return t.prompt()
+		}
+		t.welcome()
+	}
+	return nil
+}
+
+// saveUser stores the user. The admin role comes from the configuration on
+// every turn, so it is not written down: taking an id out of
+// FIELDLOG_ADMINS takes the role away, and leaves any role they joined with.
+func (t *turn) saveUser() error {
+	u := t.user
+	if t.e.admins[u.ID] {
+		u.Role = t.storedRole
+	}
+	if err := t.e.store.SaveUser(t.ctx, u); err != nil {
+		return fmt.Errorf("save user %d: %w", u.ID, err)
+	}
+	return nil
+}
+
+// notJoined answers someone who has not joined: only a code gets them in.
+func (t *turn) notJoined(cmd, arg string) error {
+	switch {
+	case cmd == "start" && arg != "":
+		return t.redeem(arg)
+	case cmd == "lang":
+		t.askLanguage()
+	default:
+		t.say(t.tr("not_joined"))
+	}
+	return nil
+}
+
+// redeem lets the user in with an invitation code. Wrong codes are counted
+// so that guessing is slowed to a few tries an hour.
+func (t *turn) redeem(code string) error {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if t.user.Joined() && t.user.Role != fieldlog.Admin {
+		t.sayMenu(t.tr("already_joined"))
+		return nil
+	}
+	tries, err := t.e.store.CountAttempts(t.ctx, attemptInvite, t.user.ID, t.now.Add(-codeTriesWindow))
+	if err != nil {
+		return fmt.Errorf("count code tries of %d: %w", t.user.ID, err)
+	}
+	if tries >= maxCodeTries {
+		t.say(t.tr("code_too_many_tries"))
+		return nil
+	}
+	inv, err := t.e.store.RedeemInvite(t.ctx, code, t.user.ID, t.now)
+	if errors.Is(err, fieldlog.ErrNotFound) {
+		if err := t.e.store.RecordAttempt(t.ctx, attemptInvite, t.user.ID, t.now); err != nil {
+			return fmt.Errorf("record code try of %d: %w", t.user.ID, err)
+		}
+		t.say(t.tr("code_invalid", "Left", maxCodeTries-tries-1))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("redeem invitation: %w", err)
+	}
+	t.user.Role, t.user.UnitID, t.user.JoinedAt = inv.Role, inv.UnitID, t.now
+	t.storedRole = inv.Role
+	if t.e.admins[t.user.ID] {
+		t.user.Role = fieldlog.Admin
+	}
+	if err := t.saveUser(); err != nil {
+		return fmt.Errorf("save joined user: %w", err)
+	}
+	t.e.log.Info("user joined", "user", t.user.ID, "role", inv.Role, "unit", inv.UnitID, "invited_by", inv.CreatedBy)
+	t.refreshCommands()
+	t.welcome()
+	return nil
+}

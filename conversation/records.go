@@ -1,0 +1,229 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"fieldlog"
+)
+
+// Seeing and fixing records: /my lists the user's own records, /records
+// (coordinators) those of their whole subtree, newest first, a page at a
+// time. A record opens to its details; its reporter may edit or delete it.
+
+const (
+	scopeOwn  = "o"
+	scopeUnit = "u"
+	pageSize  = 5
+)
+
+// listFilter is what a list of scope shows this user; ok is false when the
+// user may not see it.
+func (t *turn) listFilter(scope string) (fieldlog.ActivityFilter, bool, error) {
+	switch {
+	case scope == scopeOwn:
+		return fieldlog.ActivityFilter{ReporterID: t.user.ID}, true, nil
+	case scope == scopeUnit && t.user.Role == fieldlog.Admin:
+		return fieldlog.ActivityFilter{}, true, nil
+	case scope == scopeUnit && t.user.Role == fieldlog.Coordinator:
+		tree, err := t.units()
+		if err != nil {
+			return fieldlog.ActivityFilter{}, false, err
+		}
+		units := tree.Subtree(t.user.UnitID)
+		if len(units) == 0 {
+			units = []fieldlog.UnitID{t.user.UnitID}
+		}
+		return fieldlog.ActivityFilter{Units: units}, true, nil
+	}
+	return fieldlog.ActivityFilter{}, false, nil
+}
+
+// showList shows a page of records.
+func (t *turn) showList(scope string, page int, fromButton bool) error {
+	f, ok, err := t.listFilter(scope)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.notice(t.tr("not_allowed"))
+		return nil
+	}
+	total, err := t.e.store.CountActivities(t.ctx, f)
+	if err != nil {
+		return fmt.Errorf("count records: %w", err)
+	}
+	if total == 0 {
+		t.showOrSay(fromButton, t.tr("list_empty"))
+		return nil
+	}
+	pages := (total + pageSize - 1) / pageSize
+	page = min(max(page, 0), pages-1)
+	list, err := t.e.store.ListActivities(t.ctx, f, page*pageSize, pageSize)
+	if err != nil {
+		return fmt.Errorf("list records: %w", err)
+	}
+	head := "list_own"
+	if scope == scopeUnit {
+		head = "list_unit"
+	}
+	lines := []string{t.tr(head, "Page", page+1, "Pages", pages, "Total", total)}
+	var buttons [][]Button
+	for i, a := range list {
+		n := page*pageSize + i + 1
+		line := fmt.Sprintf("%d. %s · %s · %s", n, t.formatDate(a.Date), t.typeOf(a).Name.In(t.lang), a.Title)
+		if scope == scopeUnit {
+			line += " · " + t.unitName(a.UnitID)
+		}
+		lines = append(lines, line)
+		label := fmt.Sprintf("%d. %02d-%02d %s", n, a.Date.Month, a.Date.Day, shorten(a.Title, 24))
+		buttons = append(buttons, []Button{{Text: label, Data: data("rec", string(a.ID), scope, strconv.Itoa(page))}})
+	}
+	var nav []Button
+	if page > 0 {
+		nav = append(nav, Button{Text: t.tr("btn_prev_page"), Data: data("list", scope, strconv.Itoa(page-1))})
+	}
+	if page+1 < pages {
+		nav = append(nav, Button{Text: t.tr("btn_next_page"), Data: data("list", scope, strconv.Itoa(page+1))})
+	}
+	if len(nav) > 0 {
+		buttons = append(buttons, nav)
+	}
+	t.showOrSay(fromButton, strings.Join(lines, "\n"), buttons...)
+	return nil
+}
+
+// showOrSay replaces the pressed message, or sends a new one for a command.
+func (t *turn) showOrSay(fromButton bool, text string, buttons ...[]Button) {
+	if fromButton {
+		t.show(text, buttons...)
+		return
+	}
+	t.say(text, buttons...)
+}
+
+// readable loads a record the user may see. When the record is gone or
+// not theirs to see, the user is told and ok is false.
+func (t *turn) readable(id fieldlog.ActivityID) (a fieldlog.Activity, ok bool, err error) {
+	a, err = t.e.store.Activity(t.ctx, id)
+	if errors.Is(err, fieldlog.ErrNotFound) {
+		t.notice(t.tr("record_gone"))
+		return a, false, nil
+	}
+	if err != nil {
+		return a, false, fmt.Errorf("load record %s: %w", id, err)
+	}
+	if a.ReporterID == t.user.ID {
+		return a, true, nil
+	}
+	tree, err := t.units()
+	if err != nil {
+		return a, false, err
+	}
+	if !t.user.Sees(tree, a.UnitID) {
+		t.notice(t.tr("not_allowed"))
+		return a, false, nil
+	}
+	return a, true, nil
+}
+
+// writable loads a record the user may change: only its reporter may.
+func (t *turn) writable(id fieldlog.ActivityID) (fieldlog.Activity, bool, error) {
+	a, ok, err := t.readable(id)
+	if err != nil || !ok {
+		return a, ok, err
+	}
+	if a.ReporterID != t.user.ID {
+		t.notice(t.tr("not_allowed"))
+		return a, false, nil
+	}
+	return a, true, nil
+}
+
+// showRecord shows one record's details.
+func (t *turn) showRecord(id fieldlog.ActivityID, scope string, page int) error {
+	a, ok, err := t.readable(id)
+	if err != nil || !ok {
+		return err
+	}
+	text := t.describe(a) + "\n" + t.tr("label_reporter") + a.ReporterName +
+		"\n" + t.tr("label_unit") + t.unitName(a.UnitID)
+	var buttons [][]Button
+	if a.ReporterID == t.user.ID {
+		buttons = append(buttons, []Button{
+			{Text: t.tr("btn_edit"), Data: data("edit", string(a.ID))},
+			{Text: t.tr("btn_delete"), Data: data("del", string(a.ID), scope, strconv.Itoa(page))},
+		})
+	}
+	if len(a.Photos) > 0 {
+		buttons = append(buttons, []Button{{Text: t.tr("btn_show_photos", "Count", len(a.Photos)), Data: data("photos", string(a.ID))}})
+	}
+	buttons = append(buttons, []Button{{Text: t.tr("btn_back_to_list"), Data: data("list", scope, strconv.Itoa(page))}})
+	t.show(text, buttons...)
+	return nil
+}
+
+// showPhotos sends a record's photos.
+func (t *turn) showPhotos(id fieldlog.ActivityID) error {
+	a, ok, err := t.readable(id)
+	if err != nil || !ok {
+		return err
+	}
+	t.resp.Replies = append(t.resp.Replies, Reply{Text: a.Title, Photos: a.Photos})
+	return nil
+}
+
+// startEdit opens a record's summary for changes.
+func (t *turn) startEdit(id fieldlog.ActivityID) error {
+	a, ok, err := t.writable(id)
+	if err != nil || !ok {
+		return err
+	}
+	t.startFlow(flowEdit, stepSummary)
+	t.conv.Draft = a
+	t.setVar(varRecord, string(a.ID))
+	return t.logPrompt()
+}
+
+// confirmDelete asks before deleting.
+func (t *turn) confirmDelete(id fieldlog.ActivityID, scope string, page int) error {
+	a, ok, err := t.writable(id)
+	if err != nil || !ok {
+		return err
+	}
+	t.show(t.tr("confirm_delete")+"\n\n"+t.describe(a), []Button{
+		{Text: t.tr("btn_delete_yes"), Data: data("delok", string(a.ID), scope, strconv.Itoa(page))},
+		{Text: t.tr("btn_delete_no"), Data: data("rec", string(a.ID), scope, strconv.Itoa(page))},
+	})
+	return nil
+}
+
+// delete removes a record after confirmation.
+func (t *turn) delete(id fieldlog.ActivityID, scope string, page int) error {
+	if _, ok, err := t.writable(id); err != nil || !ok {
+		return err
+	}
+	err := t.e.store.DeleteActivity(t.ctx, id, t.now)
+	if errors.Is(err, fieldlog.ErrNotFound) {
+		t.notice(t.tr("record_gone"))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("delete record %s: %w", id, err)
+	}
+	t.e.log.Info("activity deleted", "user", t.user.ID, "activity", id)
+	t.show(t.tr("deleted"), []Button{{Text: t.tr("btn_back_to_list"), Data: data("list", scope, strconv.Itoa(page))}})
+	return nil
+}
+
+// shorten cuts s to n characters for a button label.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

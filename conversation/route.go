@@ -1,0 +1,204 @@
+package conversation
+
+import (
+	"strings"
+
+	"fieldlog"
+)
+
+// Button payloads are short "|"-separated fields (Telegram allows 64 bytes):
+//
+//	lang|<lang>                        choose the interface language
+//	f|<flow id>|<step>|<action>[|arg]  an answer within a flow
+//	list|<scope>|<page>                a page of records (scope o = own, u = unit)
+//	rec|<id>|<scope>|<page>            one record, remembering the list page
+//	edit|<id>, del|<id>|<scope>|<page>, delok|<id>|<scope>|<page>
+//
+// Every payload is checked against the store before it changes anything.
+const sep = "|"
+
+func data(fields ...string) string { return strings.Join(fields, sep) }
+
+// route sends the input to the flow or command it belongs to.
+func (t *turn) route() error {
+	if t.in.Button != "" {
+		return t.pressed()
+	}
+	if !t.user.Lang.Valid() {
+		return t.firstContact()
+	}
+	cmd, arg := t.command()
+	if !t.user.Joined() {
+		return t.notJoined(cmd, arg)
+	}
+	switch cmd {
+	case "":
+		if t.hasConv {
+			return t.answer()
+		}
+		t.sayMenu(t.tr("hint_use_menu"))
+		return nil
+	case "start":
+		if arg != "" {
+			return t.redeem(arg)
+		}
+		t.endFlow()
+		t.welcome()
+		return nil
+	case "lang":
+		t.askLanguage()
+		return nil
+	case "help":
+		t.sayMenu(t.help())
+		return nil
+	case "cancel":
+		if t.hasConv {
+			t.endFlow()
+			t.sayMenu(t.tr("cancelled"))
+		} else {
+			t.sayMenu(t.tr("nothing_to_cancel"))
+		}
+		return nil
+	case "log":
+		return t.startLog()
+	case "my":
+		return t.showList(scopeOwn, 0, false)
+	case "records":
+		if !t.user.CanCoordinate() {
+			t.sayMenu(t.tr("not_allowed"))
+			return nil
+		}
+		return t.showList(scopeUnit, 0, false)
+	case "invite":
+		return t.startInvite()
+	}
+	t.sayMenu(t.tr("unknown_command"))
+	return nil
+}
+
+// command reads a slash command, or a menu button's label, from the text.
+func (t *turn) command() (name, arg string) {
+	text := strings.TrimSpace(t.in.Text)
+	if strings.HasPrefix(text, "/") {
+		name, arg, _ = strings.Cut(text[1:], " ")
+		name, _, _ = strings.Cut(name, "@") // /log@fieldlog_bot in groups
+		return strings.ToLower(name), strings.TrimSpace(arg)
+	}
+	if c := t.menuCommand(text); c != "" {
+		return c, ""
+	}
+	return "", ""
+}
+
+// pressed handles a button press.
+func (t *turn) pressed() error {
+	f := strings.Split(t.in.Button, sep)
+	if f[0] == "lang" && len(f) == 2 {
+		return t.chooseLanguage(fieldlog.Lang(f[1]))
+	}
+	if !t.user.Lang.Valid() {
+		return t.firstContact()
+	}
+	if !t.user.Joined() {
+		t.notice(t.tr("stale_button"))
+		return t.notJoined("", "")
+	}
+	switch {
+	case f[0] == "f" && len(f) >= 4:
+		if !t.hasConv || f[1] != t.conv.ID {
+			t.notice(t.tr("stale_button"))
+			return nil
+		}
+		if f[2] != t.conv.Step {
+			// A button of an earlier step of this flow: answering it
+			// now would skip the question shown last.
+			t.notice(t.tr("stale_step"))
+			return t.prompt()
+		}
+		arg := ""
+		if len(f) > 4 {
+			arg = f[4]
+		}
+		return t.flowButton(f[3], arg)
+	case f[0] == "list" && len(f) == 3:
+		return t.showList(f[1], atoi(f[2]), true)
+	case f[0] == "rec" && len(f) == 4:
+		return t.showRecord(fieldlog.ActivityID(f[1]), f[2], atoi(f[3]))
+	case f[0] == "edit" && len(f) == 2:
+		return t.startEdit(fieldlog.ActivityID(f[1]))
+	case f[0] == "del" && len(f) == 4:
+		return t.confirmDelete(fieldlog.ActivityID(f[1]), f[2], atoi(f[3]))
+	case f[0] == "delok" && len(f) == 4:
+		return t.delete(fieldlog.ActivityID(f[1]), f[2], atoi(f[3]))
+	case f[0] == "photos" && len(f) == 2:
+		return t.showPhotos(fieldlog.ActivityID(f[1]))
+	case f[0] == "noop":
+		return nil
+	}
+	t.notice(t.tr("stale_button"))
+	return nil
+}
+
+// flowButton passes a button answer to the current flow.
+func (t *turn) flowButton(action, arg string) error {
+	if action == "cancel" {
+		t.endFlow()
+		t.show(t.tr("cancelled"))
+		t.sayMenu(t.tr("hint_use_menu"))
+		return nil
+	}
+	switch t.conv.Flow {
+	case flowLog, flowEdit:
+		return t.logButton(action, arg)
+	case flowInvite:
+		return t.inviteButton(action, arg)
+	}
+	t.notice(t.tr("stale_button"))
+	return nil
+}
+
+// answer passes typed text or a photo to the current flow.
+func (t *turn) answer() error {
+	switch t.conv.Flow {
+	case flowLog, flowEdit:
+		return t.logAnswer()
+	case flowInvite:
+		t.say(t.tr("use_buttons"))
+		return t.prompt()
+	}
+	t.endFlow()
+	t.sayMenu(t.tr("hint_use_menu"))
+	return nil
+}
+
+// prompt asks the question of the current step again.
+func (t *turn) prompt() error {
+	switch t.conv.Flow {
+	case flowLog, flowEdit:
+		return t.logPrompt()
+	case flowInvite:
+		return t.invitePrompt()
+	}
+	return nil
+}
+
+// flowButtonData is the payload of a button of the current flow step.
+func (t *turn) flowData(action string, arg ...string) string {
+	return data(append([]string{"f", t.conv.ID, t.conv.Step, action}, arg...)...)
+}
+
+// atoi parses a small non-negative number from a button payload; anything
+// else is 0.
+func atoi(s string) int {
+	n := 0
+	if len(s) > 6 {
+		return 0
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
