@@ -1,0 +1,71 @@
+package docx
+
+import "math"
+
+// GB/T 9704-2012 §5: A4 paper, a 156 × 225 mm type area placed 37 mm from
+// the top and 28 mm from the left edge, 22 lines of 28 characters.
+const (
+	pageWidthMM   = 210
+	pageHeightMM  = 297
+	marginTopMM   = 37
+	marginLeftMM  = 28
+	typeWidthMM   = 156
+	typeHeightMM  = 225
+	headerMM      = 15 // there is no header; Word's usual distance keeps the field sane
+	linesPerPage  = 22
+	charsPerLine  = 28
+	pageNumRuleMM = 7 // §7.5.1: the dashes of the page number sit 7 mm below the type area
+)
+
+// Font sizes in half-points, the unit of w:sz.
+const (
+	sizeTitle   = 44 // 2号, 22 pt
+	sizeBody    = 32 // 3号, 16 pt
+	sizePageNum = 28 // 4号, 14 pt
+)
+
+// twipsPerHalfPoint converts w:sz values to twips (1 pt = 20 twips).
+const twipsPerHalfPoint = 10
+
+// layout is the page geometry in twips, the unit of w:pgSz and w:pgMar.
+type layout struct {
+	pageW, pageH             int
+	top, right, bottom, left int
+	header, footer           int
+	linePitch                int // twips; also the exact line spacing
+	charSpace                int // w:docGrid w:charSpace, see gbLayout
+}
+
+// mmToTwips rounds to the nearest twip: 1 mm = 1440/25.4 ≈ 56.6929 twips.
+func mmToTwips(mm float64) int { return int(math.Round(mm * 1440 / 25.4)) }
+
+// gbLayout computes the page geometry. Right and bottom margins are derived
+// from the type area (26 and 35 mm) and rounded on their own, so the text
+// block Word sees is page minus margins: 8845 × 12756 twips.
+func gbLayout() layout {
+	l := layout{
+		pageW:  mmToTwips(pageWidthMM),
+		pageH:  mmToTwips(pageHeightMM),
+		top:    mmToTwips(marginTopMM),
+		left:   mmToTwips(marginLeftMM),
+		right:  mmToTwips(pageWidthMM - marginLeftMM - typeWidthMM),
+		bottom: mmToTwips(pageHeightMM - marginTopMM - typeHeightMM),
+		header: mmToTwips(headerMM),
+	}
+	textW := l.pageW - l.left - l.right
+	textH := l.pageH - l.top - l.bottom
+	// Round the pitch down: 580 twips would make 22 lines 4 twips taller
+	// than the type area and Word would fit only 21.
+	l.linePitch = textH / linesPerPage
+	// For linesAndChars, charSpace is the character pitch minus the default
+	// font size (docDefaults, 16 pt) in 1/4096 pt. Rounding down keeps the
+	// pitch just under textW/28, so 28 characters still fit on a line.
+	pitchPt := float64(textW) / charsPerLine / 20
+	l.charSpace = int(math.Floor((pitchPt - sizeBody/2.0) * 4096))
+	// The footer distance is measured to the bottom of the footer. Leaving
+	// one 4号 size above it puts the page number line's top about 7 mm under
+	// the type area, as §7.5.1 asks; the exact spot depends on the font's
+	// line height.
+	l.footer = mmToTwips(pageHeightMM-marginTopMM-typeHeightMM-pageNumRuleMM) - sizePageNum*twipsPerHalfPoint
+	return l
+}
