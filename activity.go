@@ -9,7 +9,7 @@ type ActivityID string
 // Count is a figure an officer gives, possibly approximate ("80余").
 type Count struct {
 	Value  int64
-	Approx bool // given as 80余, 80多, 约80 or 80+: at least about Value
+	Approx bool // given as 80余, 80多, 约80 or 80+: about Value, shown with 余
 }
 
 // Add sums two counts; the sum is approximate if either part is.
