@@ -1,0 +1,294 @@
+// Package catalog reads and checks the activity catalogue: the report
+// sections and the activity types within each, with their labels in every
+// language. The catalogue is data, kept in a YAML file, so a banner can
+// reorganise its report without a rebuild; Default returns the starting
+// catalogue built into the program.
+//
+// The file looks like this (see default.yaml for a complete one):
+//
+//	sections:
+//	  - id: publicity
+//	    name: {zh-Hans: 宣传教育, mn-Mong: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ"}
+//	    types:
+//	      - id: leaflets
+//	        name: {zh-Hans: 宣传资料, mn-Mong: …}
+//	        verb: {zh-Hans: 发放, mn-Mong: …}
+//	        unit: {zh-Hans: 份, mn-Mong: "ᠬᠤᠪᠢ"}
+//	        quantity: true
+//
+// A report phrase is, in Chinese, verb + name + figure + unit ("发放宣传资料
+// 1200余份"), and in Mongolian name, figure, unit and verb, the verb being a
+// past participle that closes the clause.
+package catalog
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+
+	"fieldlog"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// MaxIDLen is the longest section or type id: ids travel in Telegram callback
+// data, which holds 64 bytes in all.
+const MaxIDLen = 16
+
+// Default returns the starting catalogue built into the program, read off the
+// reference reports. Every call returns a fresh copy the caller may change.
+func Default() (*fieldlog.Catalog, error) {
+	c, err := Read(bytes.NewReader(defaultYAML))
+	if err != nil {
+		return nil, fmt.Errorf("built-in catalogue: %w", err)
+	}
+	return c, nil
+}
+
+// ReadFile reads and validates the catalogue file at path.
+func ReadFile(path string) (*fieldlog.Catalog, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read catalogue: %w", err)
+	}
+	defer f.Close()
+	c, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Read reads a catalogue in YAML from r and validates it. Unknown fields are
+// errors, so that a misspelt key is not silently ignored.
+func Read(r io.Reader) (*fieldlog.Catalog, error) {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	var f file
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("catalogue is empty")
+		}
+		return nil, fmt.Errorf("parse catalogue: %w", err)
+	}
+	c := f.catalog()
+	if err := Validate(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Write writes c as YAML in the format Read reads, e.g. to give an admin the
+// built-in catalogue as the start of their own.
+func Write(w io.Writer, c *fieldlog.Catalog) error {
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(fileOf(c)); err != nil {
+		return fmt.Errorf("write catalogue: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("write catalogue: %w", err)
+	}
+	return nil
+}
+
+// Validate checks a catalogue: at least one section, every section with at
+// least one type; section ids unique, type ids unique within their section,
+// ids of 1 to MaxIDLen characters from a–z, 0–9, _ and -; every name, verb
+// and unit given in every language; Mongolian labels in Mongolian script
+// without Chinese characters, Chinese labels without Mongolian script. It
+// reports every problem it finds, each naming its section and type.
+func Validate(c *fieldlog.Catalog) error {
+	if c == nil || len(c.Sections) == 0 {
+		return errors.New("invalid catalogue: no sections")
+	}
+	var errs []error
+	sectionAt := map[string]int{}
+	for i, s := range c.Sections {
+		where := fmt.Sprintf("section %d %q", i+1, s.ID)
+		if err := checkID(s.ID); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where, err))
+		} else if j, dup := sectionAt[s.ID]; dup {
+			errs = append(errs, fmt.Errorf("%s: id already used by section %d", where, j+1))
+		} else {
+			sectionAt[s.ID] = i
+		}
+		errs = append(errs, checkText(where+": name", s.Name)...)
+		if len(s.Types) == 0 {
+			errs = append(errs, fmt.Errorf("%s: no types", where))
+		}
+		typeAt := map[string]int{}
+		for k, t := range s.Types {
+			where := fmt.Sprintf("%s: type %d %q", where, k+1, t.ID)
+			if err := checkID(t.ID); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", where, err))
+			} else if j, dup := typeAt[t.ID]; dup {
+				errs = append(errs, fmt.Errorf("%s: id already used by type %d of this section", where, j+1))
+			} else {
+				typeAt[t.ID] = k
+			}
+			errs = append(errs, checkText(where+": name", t.Name)...)
+			errs = append(errs, checkText(where+": verb", t.Verb)...)
+			errs = append(errs, checkText(where+": unit", t.Unit)...)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid catalogue: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// checkID checks a section or type id.
+func checkID(id string) error {
+	if id == "" {
+		return errors.New("id is missing")
+	}
+	if len(id) > MaxIDLen {
+		return fmt.Errorf("id is %d characters long, at most %d are allowed", len(id), MaxIDLen)
+	}
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '_' || r == '-') {
+			return fmt.Errorf("id contains %q: only a–z, 0–9, _ and - are allowed", r)
+		}
+	}
+	return nil
+}
+
+// checkText checks that a label exists in every language, in the right script.
+func checkText(where string, t fieldlog.Text) []error {
+	var errs []error
+	for _, l := range fieldlog.Langs {
+		s := strings.TrimSpace(t[l])
+		if s == "" {
+			errs = append(errs, fmt.Errorf("%s: %s text is missing", where, l))
+			continue
+		}
+		switch l {
+		case fieldlog.Mongolian:
+			if err := checkMongolian(s); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s text %q: %w", where, l, s, err))
+			}
+		case fieldlog.Chinese:
+			if hasMongolian(s) {
+				errs = append(errs, fmt.Errorf("%s: %s text %q is in Mongolian script; are the languages swapped?", where, l, s))
+			}
+		}
+	}
+	for _, l := range slices.Sorted(maps.Keys(t)) {
+		if !l.Valid() {
+			errs = append(errs, fmt.Errorf("%s: unknown language %q", where, l))
+		}
+	}
+	return errs
+}
+
+// checkMongolian checks that s is written in the traditional Mongolian
+// script: it contains Mongolian letters and no Chinese characters.
+func checkMongolian(s string) error {
+	if !hasMongolian(s) {
+		return errors.New("not in Mongolian script (U+1800–U+18AF)")
+	}
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return fmt.Errorf("contains the Chinese character %q", r)
+		}
+	}
+	return nil
+}
+
+// hasMongolian reports whether s contains a character of the Mongolian block.
+func hasMongolian(s string) bool {
+	for _, r := range s {
+		if 0x1800 <= r && r <= 0x18AF {
+			return true
+		}
+	}
+	return false
+}
+
+// file is the YAML form of a catalogue.
+type file struct {
+	Sections []fileSection `yaml:"sections"`
+}
+
+type fileSection struct {
+	ID    string     `yaml:"id"`
+	Name  fileText   `yaml:"name"`
+	Types []fileType `yaml:"types"`
+}
+
+type fileType struct {
+	ID       string   `yaml:"id"`
+	Name     fileText `yaml:"name"`
+	Verb     fileText `yaml:"verb"`
+	Unit     fileText `yaml:"unit"`
+	Quantity bool     `yaml:"quantity,omitempty"`
+}
+
+// fileText is a label in the file: one field per supported language, so that
+// a misspelt language tag is reported with its line.
+type fileText struct {
+	Chinese   string `yaml:"zh-Hans"`
+	Mongolian string `yaml:"mn-Mong"`
+}
+
+func (t fileText) text() fieldlog.Text {
+	out := fieldlog.Text{}
+	if s := strings.TrimSpace(t.Chinese); s != "" {
+		out[fieldlog.Chinese] = s
+	}
+	if s := strings.TrimSpace(t.Mongolian); s != "" {
+		out[fieldlog.Mongolian] = s
+	}
+	return out
+}
+
+func fileTextOf(t fieldlog.Text) fileText {
+	return fileText{Chinese: t[fieldlog.Chinese], Mongolian: t[fieldlog.Mongolian]}
+}
+
+func (f file) catalog() *fieldlog.Catalog {
+	c := &fieldlog.Catalog{Sections: make([]fieldlog.Section, 0, len(f.Sections))}
+	for _, fs := range f.Sections {
+		s := fieldlog.Section{ID: strings.TrimSpace(fs.ID), Name: fs.Name.text()}
+		for _, ft := range fs.Types {
+			s.Types = append(s.Types, fieldlog.ActivityType{
+				ID:       strings.TrimSpace(ft.ID),
+				Name:     ft.Name.text(),
+				Verb:     ft.Verb.text(),
+				Unit:     ft.Unit.text(),
+				Quantity: ft.Quantity,
+			})
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	return c
+}
+
+func fileOf(c *fieldlog.Catalog) file {
+	var f file
+	for _, s := range c.Sections {
+		fs := fileSection{ID: s.ID, Name: fileTextOf(s.Name)}
+		for _, t := range s.Types {
+			fs.Types = append(fs.Types, fileType{
+				ID:       t.ID,
+				Name:     fileTextOf(t.Name),
+				Verb:     fileTextOf(t.Verb),
+				Unit:     fileTextOf(t.Unit),
+				Quantity: t.Quantity,
+			})
+		}
+		f.Sections = append(f.Sections, fs)
+	}
+	return f
+}
