@@ -139,7 +139,8 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 func (t *Telegram) receive(ctx context.Context, _ *tg.Bot, upd *models.Update) {
 	chat := chatOf(upd)
 	if chat == 0 {
-		return // not from a private chat: nothing the bot serves
+		t.log.Debug("update ignored: not from a private chat", "update", upd.ID)
+		return
 	}
 	key := "tg:" + strconv.FormatInt(upd.ID, 10)
 	payload, err := json.Marshal(upd)
@@ -202,11 +203,15 @@ func (t *Telegram) apologise(ctx context.Context, chat int64, callbackID string)
 
 // send delivers the engine's response.
 func (t *Telegram) send(ctx context.Context, in conversation.Input, callbackID string, resp conversation.Response) error {
+	// The button's spinner stops when the answer arrives, so it is sent
+	// after the replies: the user sees the press has taken effect.
 	if callbackID != "" {
-		p := &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: resp.Notice}
-		if err := t.call(ctx, func() error { _, err := t.api.AnswerCallbackQuery(ctx, p); return err }); err != nil {
-			t.log.Warn("answer button press", "err", err)
-		}
+		defer func() {
+			p := &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: resp.Notice}
+			if err := t.call(ctx, func() error { _, err := t.api.AnswerCallbackQuery(ctx, p); return err }); err != nil {
+				t.log.Warn("answer button press", "err", err)
+			}
+		}()
 	}
 	for _, r := range resp.Replies {
 		if err := t.reply(ctx, in, r); err != nil {

@@ -1,0 +1,505 @@
+package main
+
+// End-to-end tests: the real `serve` wiring (run) against the project's
+// fake Bot API (bot/bottest) and the embedded MongoDB-compatible store, or
+// a real MongoDB when MONGODB_TEST_URI is set.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fieldlog"
+	"fieldlog/bot/bottest"
+	"fieldlog/catalog"
+	"fieldlog/locales"
+)
+
+const adminID = 7000001
+
+// app is one running bot process.
+type app struct {
+	t      *testing.T
+	srv    *bottest.Server
+	env    map[string]string
+	msgs   *locales.Messages
+	cancel context.CancelFunc
+	done   chan error
+	logs   *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testEnv is the environment of a bot under test: the fake Bot API, the
+// embedded store in a temporary directory (or MONGODB_TEST_URI with a
+// database of its own), and the sample units imported.
+func testEnv(t *testing.T, srv *bottest.Server) map[string]string {
+	t.Helper()
+	env := map[string]string{
+		"TELEGRAM_BOT_TOKEN": srv.Token(),
+		"TELEGRAM_API_URL":   srv.URL(),
+		"FIELDLOG_DATA_DIR":  t.TempDir(),
+		"FIELDLOG_ADMINS":    fmt.Sprint(adminID),
+		"FIELDLOG_LOG_LEVEL": "debug",
+	}
+	if uri := os.Getenv("MONGODB_TEST_URI"); uri != "" {
+		env["MONGODB_URI"] = uri
+		env["FIELDLOG_DB"] = fmt.Sprintf("fieldlog_e2e_%d", time.Now().UnixNano())
+	}
+	var out, logs bytes.Buffer
+	err := run(context.Background(), []string{"units", "import", filepath.Join("..", "..", "deploy", "units.sample.csv")}, getenv(env), &out, &logs)
+	if err != nil {
+		t.Fatalf("import units: %v\n%s", err, logs.String())
+	}
+	return env
+}
+
+func getenv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+// startApp runs the bot until the test ends (or stop is called).
+func startApp(t *testing.T, srv *bottest.Server, env map[string]string) *app {
+	t.Helper()
+	msgs, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &app{t: t, srv: srv, env: env, msgs: msgs, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
+	go func() { a.done <- run(ctx, []string{"serve"}, getenv(env), &bytes.Buffer{}, a.logs) }()
+	t.Cleanup(func() {
+		a.stop()
+		if t.Failed() {
+			t.Logf("bot log:\n%s", a.logs.String())
+		}
+	})
+	return a
+}
+
+// stop ends the bot process and waits for it, as a SIGTERM would.
+func (a *app) stop() {
+	if a.cancel == nil {
+		return
+	}
+	a.cancel()
+	a.cancel = nil
+	select {
+	case err := <-a.done:
+		if err != nil {
+			a.t.Errorf("bot stopped with error: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		a.t.Errorf("bot did not stop; logs:\n%s", a.logs.String())
+	}
+}
+
+func (a *app) tr(l fieldlog.Lang, id string) string { return a.msgs.Text(l, id, nil) }
+
+// say sends text as u and waits for a reply containing want.
+func (a *app) say(u bottest.User, text, want string) bottest.Message {
+	a.t.Helper()
+	a.srv.SendText(u, text)
+	return a.waitText(u, want)
+}
+
+func (a *app) waitText(u bottest.User, want string) bottest.Message {
+	a.t.Helper()
+	return a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool { return strings.Contains(m.Text, want) }, 15*time.Second)
+}
+
+// tap presses the newest button labelled label in u's chat and waits for
+// the bot to answer the press.
+func (a *app) tap(u bottest.User, label string) bottest.CallbackAnswer {
+	a.t.Helper()
+	msgs := a.srv.Messages(u.ID)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if _, ok := msgs[i].Button(label); ok {
+			upd, err := a.srv.Tap(u, msgs[i].ID, label)
+			if err != nil {
+				a.t.Fatal(err)
+			}
+			return a.srv.WaitAnswer(a.t, upd)
+		}
+	}
+	a.t.Fatalf("no button %q in chat %d; last message: %q", label, u.ID, a.srv.Last(u.ID).Text)
+	return bottest.CallbackAnswer{}
+}
+
+// tapThen presses a button and waits for a message containing want.
+func (a *app) tapThen(u bottest.User, label, want string) bottest.Message {
+	a.t.Helper()
+	a.tap(u, label)
+	return a.waitText(u, want)
+}
+
+// invite has inviter create an invitation for role at the unit reached by
+// opening path (unit names) and picking its last element; it returns the code.
+func (a *app) invite(inviter bottest.User, l fieldlog.Lang, roleLabel string, path ...string) string {
+	a.t.Helper()
+	a.say(inviter, "/invite", a.tr(l, "ask_invite_role"))
+	a.tap(inviter, roleLabel)
+	for _, name := range path[:len(path)-1] {
+		a.tap(inviter, name+" ›")
+	}
+	last := path[len(path)-1]
+	m := a.srv.Last(inviter.ID)
+	if _, ok := m.Button(last); ok {
+		a.tap(inviter, last)
+	} else {
+		a.tap(inviter, last+" ›")
+		a.tap(inviter, "✓ "+last)
+	}
+	m = a.waitText(inviter, "?start=")
+	i := strings.Index(m.Text, "?start=")
+	code := strings.Fields(m.Text[i+len("?start="):])[0]
+	if len(code) != 8 {
+		a.t.Fatalf("code %q from %q", code, m.Text)
+	}
+	return code
+}
+
+// join makes u a member through the invitation link, choosing lang.
+func (a *app) join(u bottest.User, l fieldlog.Lang, code string) {
+	a.t.Helper()
+	a.say(u, "/start "+code, "请选择语言")
+	label := "中文"
+	if l == fieldlog.Mongolian {
+		label = "ᠮᠣᠩᠭᠣᠯ"
+	}
+	a.tap(u, label)
+	a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool { return len(m.ReplyKeyboard) > 0 }, 15*time.Second)
+}
+
+// setUp starts a bot with an admin, a township coordinator and a village
+// officer, all joined through invitations.
+func setUp(t *testing.T, officerLang fieldlog.Lang) (*app, bottest.User, bottest.User, bottest.User) {
+	srv := bottest.New(t)
+	a := startApp(t, srv, testEnv(t, srv))
+	zh := fieldlog.Chinese
+	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
+	coord := bottest.User{ID: 7000002, FirstName: "王干事", LanguageCode: "zh-hans"}
+	officer := bottest.User{ID: 7000003, FirstName: "Bat", LanguageCode: "mn"}
+
+	a.say(admin, "/start", "请选择语言")
+	a.tap(admin, "中文")
+	a.waitText(admin, a.tr(zh, "role_admin"))
+	code := a.invite(admin, zh, a.tr(zh, "role_coordinator"), "乌审旗", "嘎鲁图镇")
+	a.join(coord, zh, code)
+	if !strings.Contains(a.srv.Last(coord.ID).Text, "嘎鲁图镇") {
+		t.Fatalf("coordinator welcome: %q", a.srv.Last(coord.ID).Text)
+	}
+	code = a.invite(coord, zh, a.tr(zh, "role_officer"), "独贵龙社区")
+	if officerLang == fieldlog.Mongolian {
+		a.say(officer, "/start "+code, "请选择语言")
+		a.tap(officer, "ᠮᠣᠩᠭᠣᠯ")
+		a.waitText(officer, "ᠳᠤᠭᠤᠶᠢᠯᠠᠩ")
+	} else {
+		a.join(officer, zh, code)
+		if !strings.Contains(a.srv.Last(officer.ID).Text, "独贵龙社区") {
+			t.Fatalf("officer welcome: %q", a.srv.Last(officer.ID).Text)
+		}
+	}
+	return a, admin, coord, officer
+}
+
+// labels returns the button labels of a catalogue section and type in l.
+func labels(t *testing.T, l fieldlog.Lang, sectionID, typeID string) (section, typ string) {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := cat.Section(sectionID)
+	ty, ok := cat.Type(sectionID, typeID)
+	if !ok {
+		t.Fatalf("no type %s/%s in the catalogue", sectionID, typeID)
+	}
+	return s.Name.In(l), ty.Name.In(l)
+}
+
+// logLeaflets walks an officer through logging a leaflet distribution up
+// to the summary.
+func logLeaflets(a *app, u bottest.User, l fieldlog.Lang) {
+	a.t.Helper()
+	section, typ := labels(a.t, l, "publicity", "leaflets")
+	a.say(u, "/log", a.tr(l, "ask_section"))
+	a.tap(u, section)
+	a.tap(u, typ)
+	a.tap(u, a.tr(l, "btn_yesterday"))
+	a.say(u, "80余", a.tr(l, "ask_quantity")[:9])
+	a.say(u, "１２００", a.tr(l, "ask_title")[:9])
+	a.say(u, "政策赶大集 🎉", a.tr(l, "btn_skip_photos"))
+	a.tapThen(u, a.tr(l, "btn_skip_photos"), a.tr(l, "check_summary"))
+}
+
+func TestJoinLogSeeAndFixInChinese(t *testing.T) {
+	a, _, coord, officer := setUp(t, fieldlog.Chinese)
+	zh := fieldlog.Chinese
+
+	// Someone uninvited gets only the explanation.
+	stranger := bottest.User{ID: 7000099, FirstName: "X"}
+	a.say(stranger, "/log", "请选择语言")
+	a.tap(stranger, "中文")
+	a.waitText(stranger, a.tr(zh, "not_joined")[:20])
+	a.say(stranger, "/my", a.tr(zh, "not_joined")[:20])
+
+	logLeaflets(a, officer, zh)
+	sum := a.srv.Last(officer.ID)
+	for _, want := range []string{"80余人", "1200份", "政策赶大集 🎉", "独贵龙社区"} {
+		if !strings.Contains(sum.Text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum.Text)
+		}
+	}
+	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+	if m := a.srv.Last(officer.ID); m.ReplyKeyboard == nil {
+		t.Errorf("after saving the menu keyboard is not shown: %+v", m)
+	}
+
+	// The officer sees and fixes the record.
+	list := a.say(officer, a.tr(zh, "menu_my"), "共 1 条")
+	a.tap(officer, list.InlineKeyboard[0][0].Text)
+	a.waitText(officer, a.tr(zh, "label_reporter"))
+	a.tapThen(officer, a.tr(zh, "btn_edit"), a.tr(zh, "check_summary"))
+	a.tap(officer, a.tr(zh, "btn_change"))
+	a.tap(officer, a.tr(zh, "field_participants"))
+	a.say(officer, "九十五", "95人")
+	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+
+	// The coordinator of the township sees it, read-only.
+	list = a.say(coord, "/records", "共 1 条")
+	a.tap(coord, list.InlineKeyboard[0][0].Text)
+	rec := a.waitText(coord, "95人")
+	if _, ok := rec.Button(a.tr(zh, "btn_delete")); ok {
+		t.Error("a coordinator who is not the reporter can delete the record")
+	}
+
+	// Deleting asks first, then the record is gone from the list.
+	list = a.say(officer, "/my", "共 1 条")
+	a.tap(officer, list.InlineKeyboard[0][0].Text)
+	a.tapThen(officer, a.tr(zh, "btn_delete"), a.tr(zh, "confirm_delete"))
+	a.tapThen(officer, a.tr(zh, "btn_delete_yes"), a.tr(zh, "deleted"))
+	a.say(officer, "/my", a.tr(zh, "list_empty"))
+}
+
+func TestOfficerInMongolian(t *testing.T) {
+	a, _, _, officer := setUp(t, fieldlog.Mongolian)
+	mn := fieldlog.Mongolian
+	m := a.srv.Last(officer.ID)
+	if len(m.ReplyKeyboard) == 0 || m.ReplyKeyboard[0][0] != a.tr(mn, "menu_log") {
+		t.Fatalf("the menu is not in Mongolian: %+v", m.ReplyKeyboard)
+	}
+	logLeaflets(a, officer, mn)
+	sum := a.srv.Last(officer.ID)
+	if !strings.Contains(sum.Text, "80 ") || !strings.Contains(sum.Text, "1200") {
+		t.Errorf("Mongolian summary lacks the figures:\n%s", sum.Text)
+	}
+	a.tapThen(officer, a.tr(mn, "btn_save"), a.tr(mn, "saved"))
+	// Bad input is refused in Mongolian and the step is asked again.
+	a.say(officer, "/log", a.tr(mn, "ask_section"))
+	section, typ := labels(t, mn, "publicity", "lecture")
+	a.tap(officer, section)
+	a.tap(officer, typ)
+	a.say(officer, "2月30日", a.tr(mn, "date_impossible"))
+	a.say(officer, "᠒᠐᠒᠔-᠐᠑-᠐᠑", a.tr(mn, "date_too_early")[:12])
+	// /lang switches the officer to Chinese mid-flow, at the same step.
+	a.say(officer, "/lang", "请选择语言")
+	a.tap(officer, "中文")
+	a.waitText(officer, a.tr(fieldlog.Chinese, "ask_date")[:12])
+}
+
+func TestRestartContinuesTheSameStep(t *testing.T) {
+	srv := bottest.New(t)
+	env := testEnv(t, srv)
+	a := startApp(t, srv, env)
+	zh := fieldlog.Chinese
+	admin := bottest.User{ID: adminID, FirstName: "Admin"}
+	officer := bottest.User{ID: 7000010, FirstName: "李"}
+	a.say(admin, "/start", "请选择语言")
+	a.tap(admin, "中文")
+	code := a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查")
+	a.join(officer, zh, code)
+
+	a.say(officer, "/log", a.tr(zh, "ask_section"))
+	a.tap(officer, "宣传教育")
+	a.tap(officer, "宣讲活动")
+	a.say(officer, "6.1", a.tr(zh, "ask_participants"))
+	a.say(officer, "约120", a.tr(zh, "ask_title")[:12])
+
+	a.stop() // the bot goes down in the middle of logging
+	a = startApp(t, srv, env)
+
+	a.say(officer, "夏季宣讲", a.tr(zh, "ask_photos")[:12])
+	a.tapThen(officer, a.tr(zh, "btn_skip_photos"), a.tr(zh, "check_summary"))
+	sum := a.srv.Last(officer.ID)
+	for _, want := range []string{"宣讲活动", "120余人", "6月1日", "夏季宣讲"} {
+		if !strings.Contains(sum.Text, want) {
+			t.Errorf("after restart the summary lacks %q:\n%s", want, sum.Text)
+		}
+	}
+}
+
+func TestSavedOnceDespiteDoubleTapAndRedelivery(t *testing.T) {
+	a, _, _, officer := setUp(t, fieldlog.Chinese)
+	zh := fieldlog.Chinese
+	logLeaflets(a, officer, zh)
+	sum := a.srv.Last(officer.ID)
+
+	// Two taps on Save before the first is answered, then Telegram
+	// delivers the first tap once more.
+	first, err := a.srv.Tap(officer, sum.ID, a.tr(zh, "btn_save"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.srv.TapData(officer, sum.ID, mustButton(t, sum, a.tr(zh, "btn_save")).Data)
+	a.waitText(officer, a.tr(zh, "saved"))
+	if err := a.srv.Redeliver(first); err != nil {
+		t.Fatal(err)
+	}
+	a.srv.WaitAnswer(t, first)
+	a.say(officer, "/my", "共 1 条")
+	if !strings.Contains(a.logs.String(), "delivered again") {
+		t.Error("the redelivered update was not recognised as such")
+	}
+}
+
+func mustButton(t *testing.T, m bottest.Message, label string) bottest.Button {
+	t.Helper()
+	b, ok := m.Button(label)
+	if !ok {
+		t.Fatalf("no button %q on %q", label, m.Text)
+	}
+	return b
+}
+
+func TestNobodyReadsOrChangesWhatTheirRoleForbids(t *testing.T) {
+	a, admin, coord, officer := setUp(t, fieldlog.Chinese)
+	zh := fieldlog.Chinese
+	logLeaflets(a, officer, zh)
+	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+	list := a.say(officer, "/my", "共 1 条")
+	recData := list.InlineKeyboard[0][0].Data // rec|<id>|o|0
+	id := strings.Split(recData, "|")[1]
+
+	// A second officer, in another township, forges buttons of the record.
+	code := a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查")
+	other := bottest.User{ID: 7000020, FirstName: "Other"}
+	a.join(other, zh, code)
+	before := len(a.srv.Messages(other.ID))
+	for _, forged := range []string{"rec|" + id + "|o|0", "edit|" + id, "del|" + id + "|o|0", "delok|" + id + "|o|0", "list|u|0", "f|abcdef|sec|pick|unity", strings.Repeat("x", 64)} {
+		upd := a.srv.TapData(other, 1, forged)
+		if ans := a.srv.WaitAnswer(t, upd); ans.Text == "" {
+			t.Errorf("%q: no refusal", forged)
+		}
+	}
+	if after := len(a.srv.Messages(other.ID)); after != before {
+		t.Errorf("forged buttons made the bot send %d messages", after-before)
+	}
+	// A coordinator cannot invite outside their township, even by forging.
+	a.say(coord, "/invite", a.tr(zh, "ask_invite_role"))
+	a.tap(coord, a.tr(zh, "role_coordinator"))
+	m := a.srv.Last(coord.ID)
+	pick := mustButton(t, m, "✓ 嘎鲁图镇").Data
+	forged := strings.Replace(pick, "galutu", "sulde", 1)
+	upd := a.srv.TapData(coord, m.ID, forged)
+	if ans := a.srv.WaitAnswer(t, upd); ans.Text != a.tr(zh, "not_allowed") {
+		t.Errorf("forged unit: answer %q", ans.Text)
+	}
+	// The record is still there for its reporter.
+	a.say(officer, "/my", "共 1 条")
+	// And an officer has no coordinator commands.
+	a.say(officer, "/records", a.tr(zh, "not_allowed"))
+	a.say(officer, "/invite", a.tr(zh, "not_allowed"))
+}
+
+func TestCommandListsAreSetForBothLanguages(t *testing.T) {
+	a, _, _, officer := setUp(t, fieldlog.Mongolian)
+	for _, lang := range []string{"", "zh", "mn"} {
+		if cmds := a.srv.Commands("", lang); len(cmds) < 4 {
+			t.Errorf("commands for %q: %v", lang, cmds)
+		}
+	}
+	mn := a.srv.Commands("", "mn")
+	if mn[0].Description != a.tr(fieldlog.Mongolian, "help_log") {
+		t.Errorf("Mongolian command list: %+v", mn)
+	}
+	chat := a.srv.Commands(fmt.Sprintf(`{"type":"chat","chat_id":%d}`, officer.ID), "")
+	if len(chat) == 0 || chat[0].Description != a.tr(fieldlog.Mongolian, "help_log") {
+		t.Errorf("the officer's chat has no Mongolian command list: %+v", chat)
+	}
+}
+
+func TestBadConfigurationNamesTheSetting(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"no token":     {map[string]string{"FIELDLOG_DATA_DIR": t.TempDir()}, "TELEGRAM_BOT_TOKEN"},
+		"bad admins":   {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_ADMINS": "12,abc"}, "FIELDLOG_ADMINS"},
+		"bad tz":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_TZ": "Mars/Base"}, "FIELDLOG_TZ"},
+		"bad api url":  {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "localhost:8081"}, "TELEGRAM_API_URL"},
+		"bad mongo":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "MONGODB_URI": "postgres://x"}, "MONGODB_URI"},
+		"bad catalog":  {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_CATALOG": "/nonexistent.yaml"}, "FIELDLOG_CATALOG"},
+		"bad loglevel": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_LOG_LEVEL": "loud"}, "FIELDLOG_LOG_LEVEL"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := run(context.Background(), nil, getenv(tc.env), &bytes.Buffer{}, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %v, want one line naming %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnitsReimportKeepsRecordsValid(t *testing.T) {
+	srv := bottest.New(t)
+	env := testEnv(t, srv)
+	renamed := filepath.Join(t.TempDir(), "units.csv")
+	orig, err := os.ReadFile(filepath.Join("..", "..", "deploy", "units.sample.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(renamed, bytes.Replace(orig, []byte("塔拉乌素嘎查"), []byte("塔拉乌苏嘎查"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"units", "import", renamed}, getenv(env), &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "imported 12 units") {
+		t.Errorf("import said %q", out.String())
+	}
+	a := startApp(t, srv, env)
+	zh := fieldlog.Chinese
+	admin := bottest.User{ID: adminID, FirstName: "Admin"}
+	a.say(admin, "/start", "请选择语言")
+	a.tap(admin, "中文")
+	a.say(admin, "/invite", a.tr(zh, "ask_invite_role"))
+	a.tap(admin, a.tr(zh, "role_officer"))
+	a.tap(admin, "乌审旗 ›")
+	a.tap(admin, "苏力德苏木 ›")
+	if _, ok := a.srv.Last(admin.ID).Button("塔拉乌苏嘎查"); !ok {
+		t.Errorf("renamed unit not shown: %v", a.srv.Last(admin.ID).ButtonTexts())
+	}
+}

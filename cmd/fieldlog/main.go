@@ -1,0 +1,214 @@
+// Command fieldlog runs the fieldlog Telegram bot and its administration
+// commands.
+//
+//	fieldlog [serve]            run the bot (long polling)
+//	fieldlog units import FILE  load the organisation units from CSV or YAML
+//
+// Configuration comes from environment variables; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // FIELDLOG_TZ must work on machines without a zoneinfo database
+
+	"fieldlog"
+	"fieldlog/bot"
+	"fieldlog/catalog"
+	"fieldlog/conversation"
+	"fieldlog/locales"
+	"fieldlog/storage"
+	"fieldlog/units"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "fieldlog:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, with its environment passed in so that tests
+// can run it end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := readConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	switch {
+	case len(args) == 0 || args[0] == "serve":
+		return serve(ctx, cfg, logger)
+	case len(args) == 3 && args[0] == "units" && args[1] == "import":
+		return importUnits(ctx, cfg, logger, args[2], stdout)
+	}
+	return fmt.Errorf("unknown command %q; use: fieldlog [serve] | fieldlog units import FILE", strings.Join(args, " "))
+}
+
+// config is the program's settings, read from the environment.
+type config struct {
+	token    string
+	apiURL   string
+	mongoURI string
+	database string
+	dataDir  string
+	admins   []int64
+	location *time.Location
+	catalog  string
+	logLevel slog.Level
+}
+
+// readConfig reads and checks the environment; a bad setting is reported
+// in one line naming it.
+func readConfig(getenv func(string) string) (config, error) {
+	c := config{
+		token:    strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")),
+		apiURL:   strings.TrimSpace(getenv("TELEGRAM_API_URL")),
+		mongoURI: strings.TrimSpace(getenv("MONGODB_URI")),
+		database: or(getenv("FIELDLOG_DB"), "fieldlog"),
+		dataDir:  or(getenv("FIELDLOG_DATA_DIR"), "./data"),
+		catalog:  strings.TrimSpace(getenv("FIELDLOG_CATALOG")),
+	}
+	if c.apiURL != "" {
+		u, err := url.Parse(c.apiURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("TELEGRAM_API_URL %q is not an http(s) URL", c.apiURL)
+		}
+	}
+	if c.mongoURI != "" && !strings.HasPrefix(c.mongoURI, "mongodb://") && !strings.HasPrefix(c.mongoURI, "mongodb+srv://") {
+		return c, errors.New("MONGODB_URI must start with mongodb:// or mongodb+srv://")
+	}
+	for _, f := range strings.FieldsFunc(getenv("FIELDLOG_ADMINS"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return c, fmt.Errorf("FIELDLOG_ADMINS: %q is not a Telegram user id (comma-separated numbers expected)", f)
+		}
+		c.admins = append(c.admins, id)
+	}
+	tz := or(getenv("FIELDLOG_TZ"), "Asia/Shanghai")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return c, fmt.Errorf("FIELDLOG_TZ: unknown time zone %q", tz)
+	}
+	c.location = loc
+	if lvl := getenv("FIELDLOG_LOG_LEVEL"); lvl != "" {
+		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {
+			return c, fmt.Errorf("FIELDLOG_LOG_LEVEL: %q is not one of debug, info, warn, error", lvl)
+		}
+	}
+	return c, nil
+}
+
+func or(s, def string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return s
+	}
+	return def
+}
+
+// openStore opens MongoDB, or the embedded server when no URI is set.
+func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*storage.Store, error) {
+	store, err := storage.Open(ctx, storage.Config{URI: cfg.mongoURI, Database: cfg.database, DataDir: cfg.dataDir, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return store, nil
+}
+
+// serve runs the bot until ctx is cancelled.
+func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
+	if cfg.token == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
+	}
+	cat, err := loadCatalog(cfg.catalog)
+	if err != nil {
+		return err
+	}
+	msgs, err := locales.New()
+	if err != nil {
+		return fmt.Errorf("load messages: %w", err)
+	}
+	store, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := store.Close(closeCtx); err != nil {
+			logger.Error("close store", "err", err)
+		}
+	}()
+	apology := msgs.Text(fieldlog.Chinese, "error_try_again", nil) + "\n" + msgs.Text(fieldlog.Mongolian, "error_try_again", nil)
+	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store, Apology: apology, Logger: logger})
+	if err != nil {
+		return err
+	}
+	engine := conversation.New(conversation.Config{
+		Store:    store,
+		Catalog:  cat,
+		Messages: msgs,
+		Location: cfg.location,
+		Admins:   cfg.admins,
+		BotName:  channel.Username(),
+		Logger:   logger,
+	})
+	// Telegram shows these before a user has chosen a language; each chat
+	// gets its own list once the user has a language and a role.
+	officer := fieldlog.User{Role: fieldlog.Officer, UnitID: "any"}
+	if err := channel.SetCommands(ctx, map[string][]conversation.Command{
+		"":   engine.Commands(officer, fieldlog.Chinese),
+		"zh": engine.Commands(officer, fieldlog.Chinese),
+		"mn": engine.Commands(officer, fieldlog.Mongolian),
+	}); err != nil {
+		logger.Warn("register command lists", "err", err)
+	}
+	logger.Info("fieldlog running", "bot", channel.Username(), "embedded_store", cfg.mongoURI == "")
+	return channel.Run(ctx, engine)
+}
+
+// loadCatalog reads FIELDLOG_CATALOG, or the built-in catalogue.
+func loadCatalog(path string) (*fieldlog.Catalog, error) {
+	if path == "" {
+		cat, err := catalog.Default()
+		if err != nil {
+			return nil, fmt.Errorf("built-in catalogue: %w", err)
+		}
+		return cat, nil
+	}
+	cat, err := catalog.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("FIELDLOG_CATALOG: %w", err)
+	}
+	return cat, nil
+}
+
+// importUnits loads the unit tree from a file into the store.
+func importUnits(ctx context.Context, cfg config, logger *slog.Logger, path string, stdout io.Writer) error {
+	list, err := units.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read units: %w", err)
+	}
+	store, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	if err := store.SaveUnits(ctx, list); err != nil {
+		return fmt.Errorf("save units: %w", err)
+	}
+	fmt.Fprintf(stdout, "imported %d units from %s\n", len(list), path)
+	return nil
+}
