@@ -129,9 +129,34 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 		t.log.Info("handling update left from an earlier run", "key", u.Key)
 		t.lanes.push(u.ChatID, func() { t.handle(u.Key, &upd) })
 	}
+	go t.pruneInbox(ctx)
 	t.api.Start(ctx)
 	t.lanes.wait()
 	return nil
+}
+
+// keepHandled is how long handled updates stay in the inbox to catch a
+// redelivery; Telegram keeps undelivered updates for 24 hours.
+const keepHandled = 48 * time.Hour
+
+// pruneInbox deletes old handled updates now and then, keeping the inbox
+// small (the embedded store scans whole collections).
+func (t *Telegram) pruneInbox(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := t.inbox.PruneHandled(ctx, time.Now().Add(-keepHandled))
+		if err != nil && ctx.Err() == nil {
+			t.log.Warn("prune inbox", "err", err)
+		} else if n > 0 {
+			t.log.Info("pruned handled updates", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // receive records an update and queues it on its chat's lane. It runs on

@@ -503,3 +503,62 @@ func TestUnitsReimportKeepsRecordsValid(t *testing.T) {
 		t.Errorf("renamed unit not shown: %v", a.srv.Last(admin.ID).ButtonTexts())
 	}
 }
+
+func TestPhotosAndCalendar(t *testing.T) {
+	a, _, _, officer := setUp(t, fieldlog.Chinese)
+	zh := fieldlog.Chinese
+	section, typ := labels(t, zh, "publicity", "lecture")
+	a.say(officer, "/log", a.tr(zh, "ask_section"))
+	a.tap(officer, section)
+	a.tap(officer, typ)
+
+	// The calendar opens on this month; today's day is a button.
+	a.tapThen(officer, a.tr(zh, "btn_calendar"), a.tr(zh, "ask_date_calendar"))
+	today := time.Now().In(mustLoc(t)).Day()
+	a.tapThen(officer, fmt.Sprint(today), a.tr(zh, "ask_participants"))
+	a.say(officer, "45", a.tr(zh, "ask_title")[:12])
+	a.say(officer, "村史馆参观", a.tr(zh, "btn_skip_photos"))
+
+	// Two photos, then Done.
+	_, first := a.srv.SendPhoto(officer, "")
+	a.waitText(officer, "1 张")
+	a.srv.SendPhoto(officer, "")
+	a.waitText(officer, "2 张")
+	a.tapThen(officer, a.tr(zh, "btn_photos_done"), a.tr(zh, "check_summary"))
+	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+
+	list := a.say(officer, "/my", "共 1 条")
+	a.tap(officer, list.InlineKeyboard[0][0].Text)
+	rec := a.waitText(officer, a.tr(zh, "label_reporter"))
+	label := strings.Replace(a.tr(zh, "btn_show_photos"), "<no value>", "2", 1)
+	if _, ok := rec.Button("🖼 照片（2）"); !ok {
+		t.Fatalf("no photos button %q on %v", label, rec.ButtonTexts())
+	}
+	a.tap(officer, "🖼 照片（2）")
+	m := a.srv.WaitFor(t, officer.ID, func(m bottest.Message) bool { return m.Photo != nil }, 15*time.Second)
+	if m.Photo.ID != first {
+		t.Errorf("first photo shown is %q, want %q", m.Photo.ID, first)
+	}
+}
+
+func TestWrongCodesAreSlowedDown(t *testing.T) {
+	srv := bottest.New(t)
+	a := startApp(t, srv, testEnv(t, srv))
+	zh := fieldlog.Chinese
+	guesser := bottest.User{ID: 7000050, FirstName: "G"}
+	a.say(guesser, "/start", "请选择语言")
+	a.tap(guesser, "中文")
+	for i := 0; i < 5; i++ {
+		a.say(guesser, "/start WRONG"+fmt.Sprint(i), a.tr(zh, "code_invalid")[:10])
+	}
+	a.say(guesser, "/start ANOTHER1", a.tr(zh, "code_too_many_tries"))
+}
+
+func mustLoc(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
