@@ -462,6 +462,7 @@ func TestBadConfigurationNamesTheSetting(t *testing.T) {
 		"bad mongo":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "MONGODB_URI": "postgres://x"}, "MONGODB_URI"},
 		"bad catalog":  {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_CATALOG": "/nonexistent.yaml"}, "FIELDLOG_CATALOG"},
 		"bad loglevel": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_LOG_LEVEL": "loud"}, "FIELDLOG_LOG_LEVEL"},
+		"bad units":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_UNITS": "/nonexistent.csv"}, "FIELDLOG_UNITS"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := run(context.Background(), nil, getenv(tc.env), &bytes.Buffer{}, &bytes.Buffer{})

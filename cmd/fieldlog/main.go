@@ -67,6 +67,7 @@ type config struct {
 	admins   []int64
 	location *time.Location
 	catalog  string
+	units    string
 	logLevel slog.Level
 }
 
@@ -80,6 +81,7 @@ func readConfig(getenv func(string) string) (config, error) {
 		database: or(getenv("FIELDLOG_DB"), "fieldlog"),
 		dataDir:  or(getenv("FIELDLOG_DATA_DIR"), "./data"),
 		catalog:  strings.TrimSpace(getenv("FIELDLOG_CATALOG")),
+		units:    strings.TrimSpace(getenv("FIELDLOG_UNITS")),
 	}
 	if c.apiURL != "" {
 		u, err := url.Parse(c.apiURL)
@@ -140,6 +142,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("load messages: %w", err)
 	}
+	var unitList []fieldlog.Unit
+	if cfg.units != "" {
+		if unitList, err = units.ReadFile(cfg.units); err != nil {
+			return fmt.Errorf("FIELDLOG_UNITS: %w", err)
+		}
+	}
 	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -151,6 +159,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 			logger.Error("close store", "err", err)
 		}
 	}()
+	if unitList != nil {
+		// Importing again only updates names and parents, so doing it at
+		// every start is safe.
+		if err := store.SaveUnits(ctx, unitList); err != nil {
+			return fmt.Errorf("import FIELDLOG_UNITS: %w", err)
+		}
+		logger.Info("units imported", "count", len(unitList), "file", cfg.units)
+	}
 	apology := msgs.Text(fieldlog.Chinese, "error_try_again", nil) + "\n" + msgs.Text(fieldlog.Mongolian, "error_try_again", nil)
 	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store, Apology: apology, Logger: logger})
 	if err != nil {
