@@ -1,0 +1,207 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"fieldlog"
+)
+
+// eachBatchSize is how many records EachActivity fetches per round trip:
+// large enough to stream a half-year quickly, small enough that memory
+// stays constant whatever the number of records.
+const eachBatchSize = 500
+
+// InsertActivity stores a new record; fieldlog.ErrDuplicate if a record with
+// its ID exists (deleted or not). The insert is acknowledged by the server
+// before it returns (the driver's default write concern).
+func (s *Store) InsertActivity(ctx context.Context, a fieldlog.Activity) error {
+	if _, err := s.activities.InsertOne(ctx, toActivityDoc(a)); err != nil {
+		return fmt.Errorf("insert activity %s: %w", a.ID, duplicate(err))
+	}
+	return nil
+}
+
+// Activity returns a record that is not deleted, or fieldlog.ErrNotFound.
+func (s *Store) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+	var d activityDoc
+	err := s.activities.FindOne(ctx, bson.D{
+		{Key: "_id", Value: string(id)},
+		{Key: "deleted", Value: false},
+	}).Decode(&d)
+	if err != nil {
+		return fieldlog.Activity{}, fmt.Errorf("find activity %s: %w", id, notFound(err))
+	}
+	a, err := d.activity()
+	if err != nil {
+		return fieldlog.Activity{}, fmt.Errorf("decode activity %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// UpdateActivity replaces the editable fields of a record that is not
+// deleted (section, type, date, participants, quantity, title, place,
+// photos and, when set, updated_at); fieldlog.ErrNotFound otherwise. The
+// unit, reporter and logging time never change.
+func (s *Store) UpdateActivity(ctx context.Context, a fieldlog.Activity) error {
+	d := toActivityDoc(a)
+	set := bson.D{
+		{Key: "section_id", Value: d.SectionID},
+		{Key: "type_id", Value: d.TypeID},
+		{Key: "date", Value: d.Date},
+		{Key: "participants", Value: d.Participants},
+		{Key: "quantity", Value: d.Quantity},
+		{Key: "title", Value: d.Title},
+		{Key: "place", Value: d.Place},
+		{Key: "photos", Value: d.Photos},
+	}
+	if !d.UpdatedAt.IsZero() {
+		set = append(set, bson.E{Key: "updated_at", Value: d.UpdatedAt})
+	}
+	res, err := s.activities.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: d.ID}, {Key: "deleted", Value: false}},
+		bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return fmt.Errorf("update activity %s: %w", a.ID, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("update activity %s: %w", a.ID, fieldlog.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteActivity marks a record deleted at at; fieldlog.ErrNotFound if there
+// is no such record or it is already deleted. The document is kept, so that
+// a deleted record can be audited and its ID is never reused.
+func (s *Store) DeleteActivity(ctx context.Context, id fieldlog.ActivityID, at time.Time) error {
+	res, err := s.activities.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: string(id)}, {Key: "deleted", Value: false}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "deleted", Value: true},
+			{Key: "deleted_at", Value: msTime(at)},
+		}}})
+	if err != nil {
+		return fmt.Errorf("delete activity %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("delete activity %s: %w", id, fieldlog.ErrNotFound)
+	}
+	return nil
+}
+
+// activityFilter is the query for f; deleted records never match.
+func activityFilter(f fieldlog.ActivityFilter) bson.D {
+	q := bson.D{{Key: "deleted", Value: false}}
+	if f.ReporterID != 0 {
+		q = append(q, bson.E{Key: "reporter_id", Value: f.ReporterID})
+	}
+	if len(f.Units) > 0 {
+		ids := make([]string, len(f.Units))
+		for i, u := range f.Units {
+			ids[i] = string(u)
+		}
+		q = append(q, bson.E{Key: "unit_id", Value: bson.D{{Key: "$in", Value: ids}}})
+	}
+	// Dates are "YYYY-MM-DD" strings, which compare in date order.
+	var date bson.D
+	if !f.From.IsZero() {
+		date = append(date, bson.E{Key: "$gte", Value: f.From.String()})
+	}
+	if !f.To.IsZero() {
+		date = append(date, bson.E{Key: "$lte", Value: f.To.String()})
+	}
+	if date != nil {
+		q = append(q, bson.E{Key: "date", Value: date})
+	}
+	return q
+}
+
+// ListActivities returns matching records newest first (by date, then by
+// logging time, then by id so that paging is stable), skipping skip and
+// returning at most limit; limit <= 0 means no limit.
+func (s *Store) ListActivities(ctx context.Context, f fieldlog.ActivityFilter, skip, limit int) ([]fieldlog.Activity, error) {
+	opts := options.Find().SetSort(bson.D{
+		{Key: "date", Value: -1}, {Key: "logged_at", Value: -1}, {Key: "_id", Value: -1},
+	})
+	if skip > 0 {
+		opts.SetSkip(int64(skip))
+	}
+	if limit > 0 {
+		opts.SetLimit(int64(limit))
+	}
+	cur, err := s.activities.Find(ctx, activityFilter(f), opts)
+	if err != nil {
+		return nil, fmt.Errorf("list activities: %w", err)
+	}
+	var docs []activityDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read activities: %w", err)
+	}
+	out := make([]fieldlog.Activity, 0, len(docs))
+	for _, d := range docs {
+		a, err := d.activity()
+		if err != nil {
+			return nil, fmt.Errorf("list activities: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// CountActivities counts matching records.
+//
+// countDocuments is an aggregation under the hood ($match, then $group with
+// a single $sum): that is the one shape the embedded server computes
+// correctly, and it was measured to do so.
+func (s *Store) CountActivities(ctx context.Context, f fieldlog.ActivityFilter) (int, error) {
+	n, err := s.activities.CountDocuments(ctx, activityFilter(f))
+	if err != nil {
+		return 0, fmt.Errorf("count activities: %w", err)
+	}
+	return int(n), nil
+}
+
+// EachActivity calls fn with every record matching f, oldest first (by date,
+// then logging time, then id), without photos (Photos is nil). It reads
+// through a cursor in batches, so memory stays constant however many
+// records match; this is how figures are computed, in Go, instead of with
+// aggregation pipelines, which the embedded server gets silently wrong. An
+// error from fn stops the iteration and is returned as it is.
+func (s *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn func(fieldlog.Activity) error) error {
+	opts := options.Find().
+		SetSort(bson.D{{Key: "date", Value: 1}, {Key: "logged_at", Value: 1}, {Key: "_id", Value: 1}}).
+		SetProjection(bson.D{{Key: "photos", Value: 0}}).
+		SetBatchSize(eachBatchSize)
+	cur, err := s.activities.Find(ctx, activityFilter(f), opts)
+	if err != nil {
+		return fmt.Errorf("find activities: %w", err)
+	}
+	// Close with a context of its own: when ctx is what ended the loop, the
+	// server-side cursor must still be killed.
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = cur.Close(cctx)
+	}()
+	for cur.Next(ctx) {
+		var d activityDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("decode activity: %w", err)
+		}
+		a, err := d.activity()
+		if err != nil {
+			return fmt.Errorf("read activities: %w", err)
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("read activities: %w", err)
+	}
+	return nil
+}

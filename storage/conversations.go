@@ -1,0 +1,78 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"fieldlog"
+)
+
+// AttemptRetention is how long failed attempts are kept. RecordAttempt
+// deletes older ones, so CountAttempts windows must not be longer.
+const AttemptRetention = 24 * time.Hour
+
+// Conversation returns the user's current flow, or fieldlog.ErrNotFound.
+func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conversation, error) {
+	var d conversationDoc
+	if err := s.conversations.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d); err != nil {
+		return fieldlog.Conversation{}, fmt.Errorf("find conversation of user %d: %w", userID, notFound(err))
+	}
+	c, err := d.conversation()
+	if err != nil {
+		return fieldlog.Conversation{}, fmt.Errorf("decode conversation of user %d: %w", userID, err)
+	}
+	return c, nil
+}
+
+// SaveConversation creates or replaces the user's flow: one document,
+// replaced whole, so a restart continues from exactly the last saved step.
+func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) error {
+	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.UserID}}, toConversationDoc(c),
+		options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("save conversation of user %d: %w", c.UserID, err)
+	}
+	return nil
+}
+
+// EndConversation removes the user's flow; no error if there is none.
+// Deleting ended flows keeps the collection as small as the number of
+// users in the middle of one.
+func (s *Store) EndConversation(ctx context.Context, userID int64) error {
+	if _, err := s.conversations.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
+		return fmt.Errorf("end conversation of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RecordAttempt notes a failed try of kind by userID at at, and deletes
+// every attempt older than AttemptRetention before at. The delete is
+// explicit because the embedded server has no TTL indexes.
+func (s *Store) RecordAttempt(ctx context.Context, kind string, userID int64, at time.Time) error {
+	at = msTime(at)
+	if _, err := s.attempts.InsertOne(ctx, attemptDoc{Kind: kind, UserID: userID, At: at}); err != nil {
+		return fmt.Errorf("record %s attempt of user %d: %w", kind, userID, err)
+	}
+	_, err := s.attempts.DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: at.Add(-AttemptRetention)}}}})
+	if err != nil {
+		return fmt.Errorf("prune attempts before %s: %w", at.Add(-AttemptRetention).Format(time.RFC3339), err)
+	}
+	return nil
+}
+
+// CountAttempts counts tries of kind by userID at or after since.
+func (s *Store) CountAttempts(ctx context.Context, kind string, userID int64, since time.Time) (int, error) {
+	n, err := s.attempts.CountDocuments(ctx, bson.D{
+		{Key: "kind", Value: kind},
+		{Key: "user_id", Value: userID},
+		{Key: "at", Value: bson.D{{Key: "$gte", Value: msTime(since)}}},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count %s attempts of user %d: %w", kind, userID, err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,326 @@
+package storage
+
+import (
+	"fmt"
+	"time"
+
+	"fieldlog"
+)
+
+// The documents as stored. The domain types carry no bson tags and know
+// nothing of the driver; these structs fix the field names on disk, and
+// the functions below map between the two.
+//
+// Zero times are left out (omitempty), so a document never holds the year-1
+// date Go uses for "unset"; reading a missing time gives the zero time back.
+
+type userDoc struct {
+	ID       int64     `bson:"_id"`
+	ChatID   int64     `bson:"chat_id"`
+	Name     string    `bson:"name"`
+	Lang     string    `bson:"lang"`
+	Role     string    `bson:"role"`
+	UnitID   string    `bson:"unit_id"`
+	JoinedAt time.Time `bson:"joined_at,omitempty"`
+}
+
+func toUserDoc(u fieldlog.User) userDoc {
+	return userDoc{
+		ID:       u.ID,
+		ChatID:   u.ChatID,
+		Name:     u.Name,
+		Lang:     string(u.Lang),
+		Role:     string(u.Role),
+		UnitID:   string(u.UnitID),
+		JoinedAt: msTime(u.JoinedAt),
+	}
+}
+
+func (d userDoc) user() fieldlog.User {
+	return fieldlog.User{
+		ID:       d.ID,
+		ChatID:   d.ChatID,
+		Name:     d.Name,
+		Lang:     fieldlog.Lang(d.Lang),
+		Role:     fieldlog.Role(d.Role),
+		UnitID:   fieldlog.UnitID(d.UnitID),
+		JoinedAt: d.JoinedAt,
+	}
+}
+
+type unitDoc struct {
+	ID       string            `bson:"_id"`
+	ParentID string            `bson:"parent_id"`
+	Level    string            `bson:"level"`
+	Name     map[string]string `bson:"name"` // language tag → label
+	Order    int               `bson:"order"`
+}
+
+func (d unitDoc) unit() fieldlog.Unit {
+	var name fieldlog.Text
+	if len(d.Name) > 0 {
+		name = make(fieldlog.Text, len(d.Name))
+		for l, s := range d.Name {
+			name[fieldlog.Lang(l)] = s
+		}
+	}
+	return fieldlog.Unit{
+		ID:       fieldlog.UnitID(d.ID),
+		ParentID: fieldlog.UnitID(d.ParentID),
+		Level:    fieldlog.Level(d.Level),
+		Name:     name,
+		Order:    d.Order,
+	}
+}
+
+func textDoc(t fieldlog.Text) map[string]string {
+	m := make(map[string]string, len(t)) // never nil: stored as {} rather than null
+	for l, s := range t {
+		m[string(l)] = s
+	}
+	return m
+}
+
+type inviteDoc struct {
+	Code      string    `bson:"_id"`
+	Role      string    `bson:"role"`
+	UnitID    string    `bson:"unit_id"`
+	CreatedBy int64     `bson:"created_by"`
+	CreatedAt time.Time `bson:"created_at,omitempty"`
+	ExpiresAt time.Time `bson:"expires_at"`
+	// UsedBy is 0 until the code is redeemed; it is always written, because
+	// RedeemInvite selects unused codes with used_by: 0.
+	UsedBy int64     `bson:"used_by"`
+	UsedAt time.Time `bson:"used_at,omitempty"`
+}
+
+func toInviteDoc(inv fieldlog.Invite) inviteDoc {
+	return inviteDoc{
+		Code:      inv.Code,
+		Role:      string(inv.Role),
+		UnitID:    string(inv.UnitID),
+		CreatedBy: inv.CreatedBy,
+		CreatedAt: msTime(inv.CreatedAt),
+		ExpiresAt: msTime(inv.ExpiresAt),
+		UsedBy:    inv.UsedBy,
+		UsedAt:    msTime(inv.UsedAt),
+	}
+}
+
+func (d inviteDoc) invite() fieldlog.Invite {
+	return fieldlog.Invite{
+		Code:      d.Code,
+		Role:      fieldlog.Role(d.Role),
+		UnitID:    fieldlog.UnitID(d.UnitID),
+		CreatedBy: d.CreatedBy,
+		CreatedAt: d.CreatedAt,
+		ExpiresAt: d.ExpiresAt,
+		UsedBy:    d.UsedBy,
+		UsedAt:    d.UsedAt,
+	}
+}
+
+// countDoc is a fieldlog.Count. The value is an int64, never a Decimal128,
+// which the embedded server cannot store.
+type countDoc struct {
+	Value  int64 `bson:"value"`
+	Approx bool  `bson:"approx"`
+}
+
+func toCountDoc(c fieldlog.Count) countDoc { return countDoc{Value: c.Value, Approx: c.Approx} }
+
+func (d countDoc) count() fieldlog.Count { return fieldlog.Count{Value: d.Value, Approx: d.Approx} }
+
+// activityDoc is an activity record. The date is a "YYYY-MM-DD" string:
+// it sorts and compares as a string in date order, and it is the civil day
+// the officer gave, free of any time zone.
+type activityDoc struct {
+	ID           string    `bson:"_id"`
+	SectionID    string    `bson:"section_id"`
+	TypeID       string    `bson:"type_id"`
+	Date         string    `bson:"date"` // "" when unset (a draft)
+	Participants countDoc  `bson:"participants"`
+	Quantity     countDoc  `bson:"quantity"`
+	Title        string    `bson:"title"`
+	Place        string    `bson:"place"`
+	Photos       []string  `bson:"photos"` // never null, so that it is always an array
+	UnitID       string    `bson:"unit_id"`
+	ReporterID   int64     `bson:"reporter_id"`
+	ReporterName string    `bson:"reporter_name"`
+	LoggedAt     time.Time `bson:"logged_at,omitempty"`
+	UpdatedAt    time.Time `bson:"updated_at,omitempty"`
+	Deleted      bool      `bson:"deleted"`
+	DeletedAt    time.Time `bson:"deleted_at,omitempty"`
+}
+
+func dateString(d fieldlog.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func parseDate(s string) (fieldlog.Date, error) {
+	if s == "" {
+		return fieldlog.Date{}, nil
+	}
+	return fieldlog.ParseISODate(s)
+}
+
+func photosDoc(p []string) []string {
+	if p == nil {
+		return []string{}
+	}
+	return p
+}
+
+func toActivityDoc(a fieldlog.Activity) activityDoc {
+	return activityDoc{
+		ID:           string(a.ID),
+		SectionID:    a.SectionID,
+		TypeID:       a.TypeID,
+		Date:         dateString(a.Date),
+		Participants: toCountDoc(a.Participants),
+		Quantity:     toCountDoc(a.Quantity),
+		Title:        a.Title,
+		Place:        a.Place,
+		Photos:       photosDoc(a.Photos),
+		UnitID:       string(a.UnitID),
+		ReporterID:   a.ReporterID,
+		ReporterName: a.ReporterName,
+		LoggedAt:     msTime(a.LoggedAt),
+		UpdatedAt:    msTime(a.UpdatedAt),
+		Deleted:      a.Deleted,
+		DeletedAt:    msTime(a.DeletedAt),
+	}
+}
+
+// activity maps the document back. An empty photo list comes back as nil,
+// whether it was stored as [] or left out by a projection.
+func (d activityDoc) activity() (fieldlog.Activity, error) {
+	date, err := parseDate(d.Date)
+	if err != nil {
+		return fieldlog.Activity{}, fmt.Errorf("activity %s: %w", d.ID, err)
+	}
+	var photos []string
+	if len(d.Photos) > 0 {
+		photos = d.Photos
+	}
+	return fieldlog.Activity{
+		ID:           fieldlog.ActivityID(d.ID),
+		SectionID:    d.SectionID,
+		TypeID:       d.TypeID,
+		Date:         date,
+		Participants: d.Participants.count(),
+		Quantity:     d.Quantity.count(),
+		Title:        d.Title,
+		Place:        d.Place,
+		Photos:       photos,
+		UnitID:       fieldlog.UnitID(d.UnitID),
+		ReporterID:   d.ReporterID,
+		ReporterName: d.ReporterName,
+		LoggedAt:     d.LoggedAt,
+		UpdatedAt:    d.UpdatedAt,
+		Deleted:      d.Deleted,
+		DeletedAt:    d.DeletedAt,
+	}, nil
+}
+
+// conversationDoc is a user's current flow. The draft is an embedded
+// activity document and the flow's other answers a sub-document, so that
+// the whole state is one document written with one ReplaceOne.
+type conversationDoc struct {
+	UserID int64       `bson:"_id"`
+	ID     string      `bson:"conversation_id"`
+	Flow   string      `bson:"flow"`
+	Step   string      `bson:"step"`
+	Draft  activityDoc `bson:"draft"`
+	// Vars keys are chosen by the flows; they must not start with '$' or
+	// contain '.', which field names cannot hold.
+	Vars      map[string]string `bson:"vars"`
+	UpdatedAt time.Time         `bson:"updated_at,omitempty"`
+}
+
+func toConversationDoc(c fieldlog.Conversation) conversationDoc {
+	vars := make(map[string]string, len(c.Vars)) // never nil: stored as {}
+	for k, v := range c.Vars {
+		vars[k] = v
+	}
+	return conversationDoc{
+		UserID:    c.UserID,
+		ID:        c.ID,
+		Flow:      c.Flow,
+		Step:      c.Step,
+		Draft:     toActivityDoc(c.Draft),
+		Vars:      vars,
+		UpdatedAt: msTime(c.UpdatedAt),
+	}
+}
+
+// conversation maps the document back; no vars come back as a nil map.
+func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
+	draft, err := d.Draft.activity()
+	if err != nil {
+		return fieldlog.Conversation{}, fmt.Errorf("draft of conversation of user %d: %w", d.UserID, err)
+	}
+	var vars map[string]string
+	if len(d.Vars) > 0 {
+		vars = d.Vars
+	}
+	return fieldlog.Conversation{
+		UserID:    d.UserID,
+		ID:        d.ID,
+		Flow:      d.Flow,
+		Step:      d.Step,
+		Draft:     draft,
+		Vars:      vars,
+		UpdatedAt: d.UpdatedAt,
+	}, nil
+}
+
+type attemptDoc struct {
+	Kind   string    `bson:"kind"`
+	UserID int64     `bson:"user_id"`
+	At     time.Time `bson:"at"`
+}
+
+// updateDoc is an incoming update; its key is the _id, so that recording
+// the same update twice is refused by the server.
+type updateDoc struct {
+	Key        string    `bson:"_id"`
+	ChatID     int64     `bson:"chat_id"`
+	Payload    []byte    `bson:"payload"`
+	ReceivedAt time.Time `bson:"received_at"`
+	Handled    bool      `bson:"handled"`
+	HandledAt  time.Time `bson:"handled_at,omitempty"`
+}
+
+func toUpdateDoc(u fieldlog.IncomingUpdate) updateDoc {
+	payload := u.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	return updateDoc{
+		Key:        u.Key,
+		ChatID:     u.ChatID,
+		Payload:    payload,
+		ReceivedAt: msTime(u.ReceivedAt),
+		Handled:    u.Handled,
+		HandledAt:  msTime(u.HandledAt),
+	}
+}
+
+func (d updateDoc) update() fieldlog.IncomingUpdate {
+	var payload []byte
+	if len(d.Payload) > 0 {
+		payload = d.Payload
+	}
+	return fieldlog.IncomingUpdate{
+		Key:        d.Key,
+		ChatID:     d.ChatID,
+		Payload:    payload,
+		ReceivedAt: d.ReceivedAt,
+		Handled:    d.Handled,
+		HandledAt:  d.HandledAt,
+	}
+}

@@ -1,0 +1,169 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// lockFileName is the lock file taken in the embedded server's data
+// directory.
+const lockFileName = "fieldlog.lock"
+
+// ferretNew serialises ferretdb.New. It writes a package-level variable of
+// FerretDB (version.Get().Package = "embedded") without synchronisation, so
+// two stores opened at the same time in one process, as parallel tests do,
+// race on it. This lock is the one process-wide variable of the package,
+// because the variable it guards is process-wide too.
+var ferretNew sync.Mutex
+
+// embedded is an in-process FerretDB with its SQLite files in a directory
+// that this process holds locked.
+type embedded struct {
+	dir        string
+	uri        string
+	lock       *os.File
+	stopServer context.CancelFunc
+	done       chan error // receives Run's result, then is closed
+	stopped    bool
+}
+
+// startEmbedded locks dir and starts FerretDB on a free loopback port.
+func startEmbedded(dir string, logger *slog.Logger) (*embedded, error) {
+	if dir == "" {
+		return nil, errors.New("start embedded server: no data directory configured (set DataDir or URI)")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("start embedded server in %s: %w", dir, err)
+	}
+	// FerretDB takes the directory as an SQLite URI and does not escape it.
+	if strings.ContainsAny(abs, "?#%") {
+		return nil, fmt.Errorf("start embedded server: data directory %q must not contain '?', '#' or '%%'", abs)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", abs, err)
+	}
+
+	lock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
+
+	ferretNew.Lock()
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		// FerretDB logs every connection and command at Info and Debug; only
+		// its errors are worth a line in fieldlog's log.
+		Logger:    slog.New(minLevel{min: slog.LevelError, h: logger.With("component", "ferretdb").Handler()}),
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	ferretNew.Unlock()
+	if err != nil {
+		_ = unlock(lock)
+		return nil, fmt.Errorf("start embedded server in %s: %w", abs, err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		// Run returns when ctx is cancelled, after it has closed the
+		// listener, every connection and the SQLite files.
+		done <- f.Run(ctx)
+		close(done)
+	}()
+	return &embedded{
+		dir:        abs,
+		uri:        f.MongoDBURI(), // safe before Run: v1.24 listens in New
+		lock:       lock,
+		stopServer: cancel,
+		done:       done,
+	}, nil
+}
+
+// stop cancels the server, waits for it to close its files and then
+// releases the directory. If ctx ends first the lock is kept: another
+// process must not open files this server may still write.
+func (e *embedded) stop(ctx context.Context) error {
+	if e.stopped {
+		return nil
+	}
+	e.stopServer()
+	select {
+	case err := <-e.done:
+		if err != nil {
+			err = fmt.Errorf("stop embedded server in %s: %w", e.dir, err)
+		}
+		e.stopped = true
+		return errors.Join(err, unlock(e.lock))
+	case <-ctx.Done():
+		return fmt.Errorf("stop embedded server in %s: %w", e.dir, ctx.Err())
+	}
+}
+
+// lockDir takes an exclusive, non-blocking flock on dir/fieldlog.lock. The
+// embedded server has no lock of its own, and two servers writing the same
+// SQLite files would corrupt them. The lock belongs to the open file, so a
+// second Open in the same process is refused as well, and the kernel drops
+// it when the process dies: there is never a stale lock to clean up.
+func lockDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, lockFileName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		_ = f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("data directory %s is in use by another fieldlog store (lock %s is held): %w", dir, path, err)
+		}
+		return nil, fmt.Errorf("lock data directory %s: %w", dir, err)
+	}
+	// The pid helps whoever finds the directory locked; the lock itself is
+	// the flock, not the content.
+	if err := f.Truncate(0); err == nil {
+		_, _ = fmt.Fprintf(f, "%d\n", os.Getpid())
+	}
+	return f, nil
+}
+
+// unlock releases the lock taken by lockDir.
+func unlock(f *os.File) error {
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_UN); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("unlock %s: %w", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close lock file %s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// minLevel passes on only records at or above min.
+type minLevel struct {
+	min slog.Level
+	h   slog.Handler
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.h.Enabled(ctx, l)
+}
+
+func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+
+func (m minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{min: m.min, h: m.h.WithAttrs(attrs)}
+}
+
+func (m minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{min: m.min, h: m.h.WithGroup(name)}
+}

@@ -1,0 +1,70 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// index is one secondary index. Only plain and unique indexes, single and
+// compound, are used: partial, TTL, text and collation indexes are not
+// implemented by the embedded server. Every index has an explicit name so
+// that creating it again at the next Open is a no-op on both servers.
+//
+// On the embedded server indexes only enforce uniqueness (every query scans
+// the collection); they are kept for a real MongoDB, where they make the
+// listed queries cheap.
+type index struct {
+	collection string
+	name       string
+	keys       bson.D
+	unique     bool
+}
+
+// indexes lists every index the store needs, with the query it serves.
+// The _id of each collection is its identity (user id, unit id, invitation
+// code, activity id, inbox key) and is unique without an extra index.
+func indexes() []index {
+	return []index{
+		// Users of a unit: completeness views and reminders.
+		{colUsers, "unit_id", bson.D{{Key: "unit_id", Value: 1}}, false},
+		// Children of a unit in file order.
+		{colUnits, "parent_order", bson.D{{Key: "parent_id", Value: 1}, {Key: "order", Value: 1}}, false},
+		// An officer's own records, newest first, and their date ranges.
+		{colActivities, "reporter_date", bson.D{{Key: "reporter_id", Value: 1}, {Key: "date", Value: 1}}, false},
+		// Records of a subtree of units in a period.
+		{colActivities, "unit_date", bson.D{{Key: "unit_id", Value: 1}, {Key: "date", Value: 1}}, false},
+		// Records of every unit in a period (admin's report).
+		{colActivities, "date", bson.D{{Key: "date", Value: 1}}, false},
+		// CountAttempts: one user's tries of one kind in a window.
+		{colAttempts, "kind_user_at", bson.D{{Key: "kind", Value: 1}, {Key: "user_id", Value: 1}, {Key: "at", Value: 1}}, false},
+		// Pruning of old attempts (no TTL index on the embedded server).
+		{colAttempts, "at", bson.D{{Key: "at", Value: 1}}, false},
+		// Unhandled updates, oldest first.
+		{colInbox, "handled_received_at", bson.D{{Key: "handled", Value: 1}, {Key: "received_at", Value: 1}}, false},
+		// Pruning of handled updates.
+		{colInbox, "handled_handled_at", bson.D{{Key: "handled", Value: 1}, {Key: "handled_at", Value: 1}}, false},
+	}
+}
+
+// createIndexes creates the indexes idempotently, one createIndexes
+// command per index. Not CreateMany: the embedded server (FerretDB v1.24)
+// panics and drops the connection when one command lists two or more
+// indexes that already exist (its filter of existing indexes deletes from
+// a slice by stale positions), which is every Open after the first.
+func (s *Store) createIndexes(ctx context.Context) error {
+	for _, ix := range indexes() {
+		opts := options.Index().SetName(ix.name)
+		if ix.unique {
+			opts.SetUnique(true)
+		}
+		_, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: opts})
+		if err != nil {
+			return fmt.Errorf("create index %s of %s: %w", ix.name, ix.collection, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"fieldlog"
+)
+
+// User returns the user with Telegram id, or fieldlog.ErrNotFound.
+func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
+	var d userDoc
+	if err := s.users.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return fieldlog.User{}, fmt.Errorf("find user %d: %w", id, notFound(err))
+	}
+	return d.user(), nil
+}
+
+// SaveUser creates or replaces the user.
+func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
+	_, err := s.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, toUserDoc(u),
+		options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("save user %d: %w", u.ID, err)
+	}
+	return nil
+}
+
+// AllUnits returns every unit, ordered by parent, then order, then id.
+func (s *Store) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
+	cur, err := s.units.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{
+		{Key: "parent_id", Value: 1}, {Key: "order", Value: 1}, {Key: "_id", Value: 1},
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("find units: %w", err)
+	}
+	var docs []unitDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read units: %w", err)
+	}
+	units := make([]fieldlog.Unit, len(docs))
+	for i, d := range docs {
+		units[i] = d.unit()
+	}
+	return units, nil
+}
+
+// SaveUnits upserts each unit by id, setting its name, parent, level and
+// order. Units not in the list are kept, and records keep pointing at the
+// same ids, so re-importing the unit file can rename units safely.
+//
+// The units go to the server as one bulk write (one update command), not a
+// transaction: after an error, some units may have been saved; saving the
+// same list again completes it.
+func (s *Store) SaveUnits(ctx context.Context, units []fieldlog.Unit) error {
+	if len(units) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, len(units))
+	for i, u := range units {
+		models[i] = mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: string(u.ID)}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{
+				{Key: "parent_id", Value: string(u.ParentID)},
+				{Key: "level", Value: string(u.Level)},
+				{Key: "name", Value: textDoc(u.Name)},
+				{Key: "order", Value: u.Order},
+			}}}).
+			SetUpsert(true)
+	}
+	if _, err := s.units.BulkWrite(ctx, models); err != nil {
+		return fmt.Errorf("save %d units: %w", len(units), err)
+	}
+	return nil
+}
+
+// CreateInvite stores a new invitation; fieldlog.ErrDuplicate if the code
+// exists.
+func (s *Store) CreateInvite(ctx context.Context, inv fieldlog.Invite) error {
+	if _, err := s.invites.InsertOne(ctx, toInviteDoc(inv)); err != nil {
+		return fmt.Errorf("insert invite %s: %w", inv.Code, duplicate(err))
+	}
+	return nil
+}
+
+// RedeemInvite marks the unused, unexpired code as used by userID and
+// returns it; fieldlog.ErrNotFound when there is no such usable code.
+//
+// One findOneAndUpdate whose filter requires the code to be unused: the
+// server applies it to one document atomically, so of concurrent callers
+// exactly one matches. (On the embedded server this holds because the
+// client has a single connection; see Open.)
+func (s *Store) RedeemInvite(ctx context.Context, code string, userID int64, now time.Time) (fieldlog.Invite, error) {
+	now = msTime(now)
+	filter := bson.D{
+		{Key: "_id", Value: code},
+		{Key: "used_by", Value: int64(0)},
+		{Key: "expires_at", Value: bson.D{{Key: "$gt", Value: now}}},
+	}
+	update := bson.D{{Key: "$set", Value: bson.D{
+		{Key: "used_by", Value: userID},
+		{Key: "used_at", Value: now},
+	}}}
+	var d inviteDoc
+	err := s.invites.FindOneAndUpdate(ctx, filter, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	if err != nil {
+		return fieldlog.Invite{}, fmt.Errorf("redeem invite %s: %w", code, notFound(err))
+	}
+	return d.invite(), nil
+}
