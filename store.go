@@ -14,6 +14,7 @@ type Store interface {
 	Activities
 	Conversations
 	Attempts
+	Notebook
 }
 
 // Users stores people who have written to the bot.
@@ -60,6 +61,10 @@ type Activities interface {
 	ListActivities(ctx context.Context, f ActivityFilter, skip, limit int) ([]Activity, error)
 	// CountActivities counts matching records.
 	CountActivities(ctx context.Context, f ActivityFilter) (int, error)
+	// EachActivity calls fn for every matching record, oldest first, in
+	// memory that does not grow with their number; photos are left out.
+	// An error from fn stops the iteration and is returned.
+	EachActivity(ctx context.Context, f ActivityFilter, fn func(Activity) error) error
 }
 
 // Conversations stores each user's current flow.

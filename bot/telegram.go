@@ -5,6 +5,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -258,6 +259,40 @@ func (t *Telegram) reply(ctx context.Context, in conversation.Input, r conversat
 		if err := t.call(ctx, func() error { _, err := t.api.SendPhoto(ctx, p); return err }); err != nil {
 			return fmt.Errorf("send photo: %w", err)
 		}
+	}
+	if r.Image != nil {
+		p := &tg.SendPhotoParams{ChatID: in.ChatID}
+		send := func() error {
+			p.Photo = &models.InputFileUpload{Filename: "chart.png", Data: bytes.NewReader(r.Image)}
+			_, err := t.api.SendPhoto(ctx, p)
+			return err
+		}
+		if err := t.call(ctx, send); err != nil {
+			return fmt.Errorf("send picture: %w", err)
+		}
+	}
+	if err := t.sendText(ctx, in, r); err != nil {
+		return err
+	}
+	for _, f := range r.Files {
+		p := &tg.SendDocumentParams{ChatID: in.ChatID}
+		send := func() error {
+			// A retry needs a fresh reader: the first try consumed it.
+			p.Document = &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}
+			_, err := t.api.SendDocument(ctx, p)
+			return err
+		}
+		if err := t.call(ctx, send); err != nil {
+			return fmt.Errorf("send file %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// sendText sends or edits the text of a reply, if it has one.
+func (t *Telegram) sendText(ctx context.Context, in conversation.Input, r conversation.Reply) error {
+	if r.Text == "" {
+		return nil
 	}
 	if r.Edit && in.MessageID != 0 {
 		p := &tg.EditMessageTextParams{ChatID: in.ChatID, MessageID: in.MessageID, Text: r.Text, ReplyMarkup: inlineKeyboard(r.Buttons)}

@@ -7,7 +7,8 @@
 // Each flow lives in its own file and reads top to bottom as the user
 // experiences it: join.go (language, invitation codes), log.go (logging and
 // editing an activity), records.go (seeing and deleting records),
-// invite.go (inviting officers and coordinators).
+// invite.go (inviting officers and coordinators), report.go (the half-year
+// report), note.go (its problems and plans), status.go (who is silent).
 package conversation
 
 import (
@@ -20,6 +21,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/statuschart"
 )
 
 // Input is one thing a user did: sent text, pressed a button or sent a photo.
@@ -61,6 +63,16 @@ type Reply struct {
 	Edit bool
 	// Photos are channel file ids to show before the text.
 	Photos []string
+	// Image is a picture (PNG) made by the bot, shown before the text.
+	Image []byte
+	// Files are documents sent after the text.
+	Files []File
+}
+
+// File is a document the bot made, such as the report's Word file.
+type File struct {
+	Name string
+	Data []byte
 }
 
 // Button is an inline button: it sends Data back, or opens URL.
@@ -86,6 +98,8 @@ type Config struct {
 	Admins []int64
 	// BotName is the bot's username, used in invitation links.
 	BotName string
+	// Charts draws the /status bar chart.
+	Charts *statuschart.Renderer
 	// Now returns the current time; tests set it.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -101,6 +115,7 @@ type Engine struct {
 	loc     *time.Location
 	admins  map[int64]bool
 	botName string
+	charts  *statuschart.Renderer
 	now     func() time.Time
 	log     *slog.Logger
 }
@@ -114,6 +129,7 @@ func New(cfg Config) *Engine {
 		loc:     cfg.Location,
 		admins:  map[int64]bool{},
 		botName: cfg.BotName,
+		charts:  cfg.Charts,
 		now:     cfg.Now,
 		log:     cfg.Logger,
 	}

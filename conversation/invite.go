@@ -16,7 +16,6 @@ const (
 	stepUnit   = "unit"
 
 	varRole = "role"
-	varAt   = "at" // the unit whose children the picker shows; "" = the roots
 
 	codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // no I, O, 0, 1
 	codeLength   = 8
@@ -37,7 +36,7 @@ func (t *turn) startInvite() error {
 		return nil
 	}
 	t.startFlow(flowInvite, stepRole)
-	t.setVar(varAt, string(t.user.UnitID))
+	t.pickerStart()
 	return t.invitePrompt()
 }
 
@@ -54,27 +53,7 @@ func (t *turn) invitePrompt() error {
 		if err != nil {
 			return err
 		}
-		at := fieldlog.UnitID(t.conv.Vars[varAt])
-		children := tree.Roots()
-		var buttons [][]Button
-		if at != "" {
-			children = tree.Children(at)
-			buttons = append(buttons, []Button{{Text: "✓ " + tree.Name(at, t.lang), Data: t.flowData("pick", string(at))}})
-		}
-		var opts []Button
-		for _, c := range children {
-			if len(tree.Children(c)) > 0 {
-				opts = append(opts, Button{Text: tree.Name(c, t.lang) + " ›", Data: t.flowData("open", string(c))})
-			} else {
-				opts = append(opts, Button{Text: tree.Name(c, t.lang), Data: t.flowData("pick", string(c))})
-			}
-		}
-		buttons = append(buttons, rows(opts, 2)...)
-		if at != t.user.UnitID {
-			buttons = append(buttons, []Button{{Text: t.tr("btn_up"), Data: t.flowData("up")}})
-		}
-		buttons = append(buttons, []Button{t.btnBack(), t.btnCancel()})
-		t.show(t.tr("ask_invite_unit", "Role", t.tr("role_"+t.conv.Vars[varRole])), buttons...)
+		t.show(t.tr("ask_invite_unit", "Role", t.tr("role_"+t.conv.Vars[varRole])), t.pickerButtons(tree)...)
 	default:
 		t.endFlow()
 		t.sayMenu(t.tr("hint_use_menu"))
@@ -89,10 +68,6 @@ func (t *turn) inviteButton(action, arg string) error {
 	if err != nil {
 		return err
 	}
-	inScope := func(id fieldlog.UnitID) bool {
-		_, known := tree.Unit(id)
-		return known && (t.user.Role == fieldlog.Admin || tree.Contains(t.user.UnitID, id))
-	}
 	switch {
 	case t.conv.Step == stepRole && action == "role":
 		role := fieldlog.Role(arg)
@@ -102,16 +77,10 @@ func (t *turn) inviteButton(action, arg string) error {
 		}
 		t.setVar(varRole, string(role))
 		t.goTo(stepUnit)
-	case t.conv.Step == stepUnit && action == "open" && inScope(fieldlog.UnitID(arg)):
-		t.setVar(varAt, arg)
-	case t.conv.Step == stepUnit && action == "up":
-		at := fieldlog.UnitID(t.conv.Vars[varAt])
-		if u, ok := tree.Unit(at); ok && at != t.user.UnitID && (u.ParentID == "" || inScope(u.ParentID)) {
-			t.setVar(varAt, string(u.ParentID))
-		}
+	case t.conv.Step == stepUnit && t.pickerButton(tree, action, arg):
 	case t.conv.Step == stepUnit && action == "back":
 		t.goTo(stepRole)
-	case t.conv.Step == stepUnit && action == "pick" && inScope(fieldlog.UnitID(arg)):
+	case t.conv.Step == stepUnit && action == "pick" && t.inScope(tree, fieldlog.UnitID(arg)):
 		return t.createInvite(fieldlog.Role(t.conv.Vars[varRole]), fieldlog.UnitID(arg), tree)
 	default:
 		t.notice(t.tr("not_allowed"))

@@ -492,8 +492,10 @@ func (t *turn) unitName(id fieldlog.UnitID) string {
 	return tree.Name(id, t.lang)
 }
 
-func (t *turn) btnBack() Button   { return Button{Text: t.tr("btn_back"), Data: t.flowData("back")} }
-func (t *turn) btnCancel() Button { return Button{Text: t.tr("btn_cancel"), Data: t.flowData("cancel")} }
+func (t *turn) btnBack() Button { return Button{Text: t.tr("btn_back"), Data: t.flowData("back")} }
+func (t *turn) btnCancel() Button {
+	return Button{Text: t.tr("btn_cancel"), Data: t.flowData("cancel")}
+}
 
 func doneLabel(photos int) string {
 	if photos == 0 {

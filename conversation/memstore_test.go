@@ -20,6 +20,7 @@ type memStore struct {
 	invites  map[string]fieldlog.Invite
 	acts     map[fieldlog.ActivityID]fieldlog.Activity
 	convs    map[int64]fieldlog.Conversation
+	notes    map[string]fieldlog.Notes
 	attempts []struct {
 		kind string
 		user int64
@@ -33,6 +34,7 @@ func newMemStore() *memStore {
 		invites: map[string]fieldlog.Invite{},
 		acts:    map[fieldlog.ActivityID]fieldlog.Activity{},
 		convs:   map[int64]fieldlog.Conversation{},
+		notes:   map[string]fieldlog.Notes{},
 	}
 }
 
@@ -216,4 +218,37 @@ func (m *memStore) CountAttempts(_ context.Context, kind string, user int64, sin
 		}
 	}
 	return n, nil
+}
+
+func (m *memStore) EachActivity(_ context.Context, f fieldlog.ActivityFilter, fn func(fieldlog.Activity) error) error {
+	m.mu.Lock()
+	all := m.matching(f)
+	m.mu.Unlock()
+	slices.Reverse(all) // oldest first
+	for _, a := range all {
+		a.Photos = nil
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *memStore) Notes(_ context.Context, unit fieldlog.UnitID, p fieldlog.Period) (fieldlog.Notes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, ok := m.notes[string(unit)+p.String()]
+	if !ok {
+		return n, fieldlog.ErrNotFound
+	}
+	n.Problems, n.Plans = slices.Clone(n.Problems), slices.Clone(n.Plans)
+	return n, nil
+}
+
+func (m *memStore) SaveNotes(_ context.Context, n fieldlog.Notes) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n.Problems, n.Plans = slices.Clone(n.Problems), slices.Clone(n.Plans)
+	m.notes[string(n.UnitID)+n.Period.String()] = n
+	return nil
 }

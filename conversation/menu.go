@@ -20,6 +20,9 @@ var (
 	actInvite  = action{"invite", "menu_invite", "help_invite"}
 	actHelp    = action{"help", "menu_help", "help_help"}
 	actLang    = action{"lang", "menu_lang", "help_lang"}
+	actReport  = action{"report", "menu_report", "help_report"}
+	actStatus  = action{"status", "menu_status", "help_status"}
+	actNote    = action{"note", "", "help_note"}
 	actCancel  = action{"cancel", "", "help_cancel"}
 )
 
@@ -30,9 +33,22 @@ func actions(u fieldlog.User) [][]action {
 		rows = append(rows, []action{actLog, actMy})
 	}
 	if u.CanCoordinate() {
-		rows = append(rows, []action{actRecords, actInvite})
+		rows = append(rows, []action{actRecords, actInvite}, []action{actReport, actStatus})
 	}
 	return append(rows, []action{actHelp, actLang})
+}
+
+// commandsOf lists every command of the user's role, for /help and the
+// command list: the menu's actions, then those without a button.
+func commandsOf(u fieldlog.User) []action {
+	var out []action
+	for _, r := range actions(u) {
+		out = append(out, r...)
+	}
+	if u.CanCoordinate() {
+		out = append(out, actNote)
+	}
+	return append(out, actCancel)
 }
 
 // menu is the persistent keyboard of the user's actions.
@@ -54,7 +70,7 @@ func (t *turn) menuCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	for _, a := range []action{actLog, actMy, actRecords, actInvite, actHelp, actLang} {
+	for _, a := range []action{actLog, actMy, actRecords, actInvite, actReport, actStatus, actHelp, actLang} {
 		for _, l := range fieldlog.Langs {
 			if t.e.msgs.Text(l, a.label, nil) == text {
 				return a.command
@@ -77,10 +93,8 @@ func (t *turn) sayMenu(text string) {
 func (t *turn) help() string {
 	var b strings.Builder
 	b.WriteString(t.tr("help_intro"))
-	for _, r := range append(actions(t.user), []action{actCancel}) {
-		for _, a := range r {
-			b.WriteString("\n/" + a.command + " — " + t.tr(a.help))
-		}
+	for _, a := range commandsOf(t.user) {
+		b.WriteString("\n/" + a.command + " — " + t.tr(a.help))
 	}
 	return b.String()
 }
@@ -89,10 +103,8 @@ func (t *turn) help() string {
 // register (Telegram's setMyCommands) before anyone writes.
 func (e *Engine) Commands(u fieldlog.User, lang fieldlog.Lang) []Command {
 	var out []Command
-	for _, r := range append(actions(u), []action{actCancel}) {
-		for _, a := range r {
-			out = append(out, Command{Name: a.command, Description: e.msgs.Text(lang, a.help, nil)})
-		}
+	for _, a := range commandsOf(u) {
+		out = append(out, Command{Name: a.command, Description: e.msgs.Text(lang, a.help, nil)})
 	}
 	return out
 }

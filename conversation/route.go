@@ -13,6 +13,8 @@ import (
 //	list|<scope>|<page>                a page of records (scope o = own, u = unit)
 //	rec|<id>|<scope>|<page>            one record, remembering the list page
 //	edit|<id>, del|<id>|<scope>|<page>, delok|<id>|<scope>|<page>
+//	rpt|<unit>|<period>|<lang>         the report again, in another language
+//	note|<unit>|<period>               write the report's notes
 //
 // Every payload is checked against the store before it changes anything.
 const sep = "|"
@@ -71,6 +73,12 @@ func (t *turn) route() error {
 		return t.showList(scopeUnit, 0, false)
 	case "invite":
 		return t.startInvite()
+	case "report":
+		return t.startScoped(flowReport)
+	case "note":
+		return t.startScoped(flowNote)
+	case "status":
+		return t.showStatus()
 	}
 	t.sayMenu(t.tr("unknown_command"))
 	return nil
@@ -130,6 +138,10 @@ func (t *turn) pressed() error {
 		return t.confirmDelete(fieldlog.ActivityID(f[1]), f[2], atoi(f[3]))
 	case f[0] == "delok" && len(f) == 4:
 		return t.delete(fieldlog.ActivityID(f[1]), f[2], atoi(f[3]))
+	case f[0] == "rpt" && len(f) == 4:
+		return t.reportAgain(fieldlog.UnitID(f[1]), f[2], fieldlog.Lang(f[3]))
+	case f[0] == "note" && len(f) == 3:
+		return t.noteFromReport(fieldlog.UnitID(f[1]), f[2])
 	case f[0] == "photos" && len(f) == 2:
 		return t.showPhotos(fieldlog.ActivityID(f[1]))
 	case f[0] == "noop":
@@ -152,6 +164,10 @@ func (t *turn) flowButton(action, arg string) error {
 		return t.logButton(action, arg)
 	case flowInvite:
 		return t.inviteButton(action, arg)
+	case flowReport:
+		return t.scopeAnswer(action, arg)
+	case flowNote:
+		return t.noteButton(action, arg)
 	}
 	t.notice(t.tr("stale_button"))
 	return nil
@@ -165,6 +181,10 @@ func (t *turn) answer() error {
 	case flowInvite:
 		t.say(t.tr("use_buttons"))
 		return t.prompt()
+	case flowReport:
+		return t.scopeAnswer("text", t.in.Text)
+	case flowNote:
+		return t.noteAnswer()
 	}
 	t.endFlow()
 	t.sayMenu(t.tr("hint_use_menu"))
@@ -178,6 +198,10 @@ func (t *turn) prompt() error {
 		return t.logPrompt()
 	case flowInvite:
 		return t.invitePrompt()
+	case flowReport:
+		return t.scopePrompt()
+	case flowNote:
+		return t.notePrompt()
 	}
 	return nil
 }

@@ -52,6 +52,7 @@ const (
 	colConversations = "conversations"
 	colAttempts      = "attempts"
 	colInbox         = "inbox"
+	colNotes         = "notes"
 )
 
 // Config says which server to use.
@@ -81,7 +82,7 @@ type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox *mongo.Collection
+	users, units, invites, activities, conversations, attempts, inbox, notes *mongo.Collection
 
 	embedded *embedded // nil when connected to an external server
 
@@ -156,6 +157,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.conversations = s.db.Collection(colConversations)
 	s.attempts = s.db.Collection(colAttempts)
 	s.inbox = s.db.Collection(colInbox)
+	s.notes = s.db.Collection(colNotes)
 
 	if err := s.createIndexes(ctx); err != nil {
 		return fail(err)

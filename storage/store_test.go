@@ -756,3 +756,37 @@ func TestInboxReceiveConcurrently(t *testing.T) {
 		t.Errorf("stored updates: %d, %v; want 1", len(got), err)
 	}
 }
+
+func TestNotesRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := storagetest.New(t)
+	p := fieldlog.Period{Year: 2024, Half: 1}
+	if _, err := s.Notes(ctx, "galutu", p); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("notes before saving: err = %v, want ErrNotFound", err)
+	}
+	n := fieldlog.Notes{UnitID: "galutu", Period: p, Problems: []string{"宣传覆盖面不够广", "ᠬᠦᠮᠦᠨ\u202Fᠦ ᠲᠣᠭ᠎ᠠ"}, Plans: []string{"加强培训"}, UpdatedBy: 7, UpdatedAt: time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)}
+	if err := s.SaveNotes(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	// Another period and another unit are separate.
+	if err := s.SaveNotes(ctx, fieldlog.Notes{UnitID: "galutu", Period: p.Previous(), Plans: []string{"旧"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Notes(ctx, "galutu", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, n) {
+		t.Fatalf("notes = %+v\nwant    %+v", got, n)
+	}
+	n.Problems = n.Problems[:1]
+	if err := s.SaveNotes(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Notes(ctx, "galutu", p); len(got.Problems) != 1 || len(got.Plans) != 1 {
+		t.Fatalf("after replacing: %+v", got)
+	}
+	if _, err := s.Notes(ctx, "sulde", p); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("another unit's notes: err = %v", err)
+	}
+}

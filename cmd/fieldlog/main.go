@@ -27,6 +27,7 @@ import (
 	"fieldlog/catalog"
 	"fieldlog/conversation"
 	"fieldlog/locales"
+	"fieldlog/statuschart"
 	"fieldlog/storage"
 	"fieldlog/units"
 )
@@ -172,6 +173,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	charts, err := statuschart.NewRenderer()
+	if err != nil {
+		return fmt.Errorf("load chart fonts: %w", err)
+	}
 	engine := conversation.New(conversation.Config{
 		Store:    store,
 		Catalog:  cat,
@@ -179,6 +184,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		Location: cfg.location,
 		Admins:   cfg.admins,
 		BotName:  channel.Username(),
+		Charts:   charts,
 		Logger:   logger,
 	})
 	// Telegram shows these before a user has chosen a language; each chat

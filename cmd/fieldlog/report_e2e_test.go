@@ -1,0 +1,220 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"fieldlog"
+	"fieldlog/bot/bottest"
+)
+
+// logToday logs one activity of a type dated today, with participants and
+// (for types that count things) a quantity.
+func logToday(a *app, u bottest.User, l fieldlog.Lang, sectionID, typeID, people, qty, title string) {
+	a.t.Helper()
+	section, typ := labels(a.t, l, sectionID, typeID)
+	a.say(u, "/log", a.tr(l, "ask_section"))
+	a.tap(u, section)
+	a.tap(u, typ)
+	a.tap(u, a.tr(l, "btn_today"))
+	if qty != "" {
+		a.say(u, people, a.tr(l, "ask_quantity")[:9])
+		a.say(u, qty, a.tr(l, "ask_title")[:9])
+	} else {
+		a.say(u, people, a.tr(l, "ask_title")[:9])
+	}
+	a.say(u, title, a.tr(l, "btn_skip_photos"))
+	a.tapThen(u, a.tr(l, "btn_skip_photos"), a.tr(l, "check_summary"))
+	a.tapThen(u, a.tr(l, "btn_save"), a.tr(l, "saved"))
+}
+
+// documents waits until the chat has n documents and returns them.
+func documents(t *testing.T, a *app, chat int64, n int) []bottest.Message {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if docs := a.srv.Documents(chat); len(docs) >= n {
+			return docs
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("chat %d has %d documents, want %d", chat, len(a.srv.Documents(chat)), n)
+	return nil
+}
+
+// docxText is the text of word/document.xml, tags removed.
+func docxText(t *testing.T, data []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("docx is not a zip: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			var out strings.Builder
+			in := false
+			for _, r := range string(b) {
+				switch {
+				case r == '<':
+					in = true
+				case r == '>':
+					in = false
+				case !in:
+					out.WriteRune(r)
+				}
+			}
+			return out.String()
+		}
+	}
+	t.Fatal("docx has no word/document.xml")
+	return ""
+}
+
+func TestReportNoteAndStatusInChinese(t *testing.T) {
+	a, admin, coord, officer := setUp(t, fieldlog.Chinese)
+	zh := fieldlog.Chinese
+	logToday(a, officer, zh, "publicity", "leaflets", "80余", "1200", "政策赶大集")
+	logToday(a, officer, zh, "publicity", "leaflets", "20", "300", "入户宣传")
+	logToday(a, officer, zh, "publicity", "lecture", "45", "", "夏季宣讲")
+	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
+	periodName := a.msgs.Text(zh, "period_h1", map[string]any{"Year": period.Year})
+	if period.Half == 2 {
+		periodName = a.msgs.Text(zh, "period_h2", map[string]any{"Year": period.Year})
+	}
+
+	// Officers do not compile reports.
+	a.say(officer, "/report", a.tr(zh, "not_allowed"))
+	a.say(officer, "/status", a.tr(zh, "not_allowed"))
+
+	// The coordinator writes a problem for the report.
+	a.say(coord, "/note", a.tr(zh, "ask_report_period")[:9])
+	a.tapThen(coord, periodName, "要填写哪一部分")
+	a.tapThen(coord, a.tr(zh, "btn_problems"), a.tr(zh, "note_empty"))
+	a.say(coord, "部分嘎查宣传覆盖面不够广", "1. 部分嘎查宣传覆盖面不够广")
+	a.say(coord, "临时段落", "2. 临时段落")
+	a.tapThen(coord, "🗑 2", a.tr(zh, "note_empty")[:0]+"1. 部分嘎查")
+	a.tapThen(coord, a.tr(zh, "btn_done"), a.tr(zh, "note_done"))
+
+	// The report: messages, a Word file and a ledger.
+	a.say(coord, a.tr(zh, "menu_report"), a.tr(zh, "ask_report_period")[:9])
+	a.tap(coord, periodName)
+	title := a.waitText(coord, "嘎鲁图镇"+periodName+"统战工作开展情况")
+	for _, want := range []string{"发放宣传资料1500份，惠及群众100余人次", "开展宣讲活动1场", "部分嘎查宣传覆盖面不够广", "暂未填写下一步计划"} {
+		if !strings.Contains(title.Text, want) {
+			t.Errorf("report message lacks %q:\n%s", want, title.Text)
+		}
+	}
+	if strings.Contains(title.Text, "临时段落") {
+		t.Error("a deleted note paragraph is in the report")
+	}
+	docs := documents(t, a, coord.ID, 2)
+	word, ledgerFile := docs[0].Document, docs[1].Document
+	if !strings.HasSuffix(word.Name, ".docx") || !strings.HasSuffix(ledgerFile.Name, ".xlsx") {
+		t.Fatalf("files: %q, %q", word.Name, ledgerFile.Name)
+	}
+	body := docxText(t, word.Data)
+	for _, want := range []string{"嘎鲁图镇" + periodName + "统战工作开展情况", "一、工作开展完成情况", "发放宣传资料1500份", "二、存在的问题"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("docx lacks %q", want)
+		}
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(ledgerFile.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows(x.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 {
+		t.Errorf("ledger has %d rows, want a header and 3 records", len(rows))
+	}
+
+	// Another township's report is not the coordinator's to compile.
+	msg := withButton(t, a, coord.ID, "📄 中文")
+	forged := strings.Replace(mustButton(t, msg, "📄 中文").Data, "galutu", "sulde", 1)
+	if ans := a.srv.WaitAnswer(t, a.srv.TapData(coord, msg.ID, forged)); ans.Text != a.tr(zh, "not_allowed") {
+		t.Errorf("forged report button: answer %q", ans.Text)
+	}
+
+	// Status: silent villages first, as text and as a chart.
+	a.say(coord, a.tr(zh, "menu_status"), "记录情况")
+	st := a.srv.Last(coord.ID)
+	lines := strings.Split(st.Text, "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[1], "⚠️") || !strings.Contains(st.Text, "独贵龙社区：3 条") {
+		t.Errorf("status text:\n%s", st.Text)
+	}
+	var chart *bottest.File
+	for _, m := range a.srv.Messages(coord.ID) {
+		if m.Photo != nil {
+			chart = m.Photo
+		}
+	}
+	if chart == nil || !bytes.HasPrefix(chart.Data, []byte("\x89PNG")) {
+		t.Error("no status chart picture")
+	}
+
+	// The admin chooses the unit: the whole banner.
+	a.say(admin, "/report", a.tr(zh, "ask_report_period")[:9])
+	a.tapThen(admin, periodName, "哪个单位")
+	a.tap(admin, "乌审旗 ›")
+	a.tap(admin, "✓ 乌审旗")
+	a.waitText(admin, "乌审旗"+periodName+"统战工作开展情况")
+}
+
+func TestReportForAMongolianCoordinator(t *testing.T) {
+	a, _, coord, officer := setUp(t, fieldlog.Mongolian)
+	mn, zh := fieldlog.Mongolian, fieldlog.Chinese
+	logToday(a, officer, mn, "publicity", "leaflets", "80 ᠭᠠᠷᠤᠢ", "1200", "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ")
+	a.say(coord, "/lang", a.tr(zh, "choose_language"))
+	a.tap(coord, "ᠮᠣᠩᠭᠣᠯ")
+	a.waitText(coord, a.tr(mn, "language_set"))
+
+	a.say(coord, "/report", a.tr(mn, "ask_report_period")[:12])
+	a.say(coord, "ᠪᠤᠷᠤᠭᠤ", a.tr(mn, "period_not_understood")[:12])
+	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
+	a.say(coord, period.String(), "ᠭᠠᠯᠠᠭᠤᠲᠤ")
+	msgs := a.srv.Messages(coord.ID)
+	var text string
+	for _, m := range msgs {
+		text += m.Text + "\n"
+	}
+	if !strings.Contains(text, "1200 ᠭᠠᠷᠤᠢ") && !strings.Contains(text, "1200") {
+		t.Errorf("Mongolian report lacks the figure:\n%s", text)
+	}
+	docs := documents(t, a, coord.ID, 2)
+	if body := docxText(t, docs[0].Document.Data); !strings.Contains(body, "统战工作开展情况") {
+		t.Errorf("the official Word file of a Mongolian coordinator is not Chinese: %.200s", body)
+	}
+	// One tap gives the Chinese report.
+	a.tapThen(coord, "📄 中文", "嘎鲁图镇")
+	documents(t, a, coord.ID, 4)
+	// And one more the Mongolian Word file.
+	a.tap(coord, "📄 ᠮᠣᠩᠭᠣᠯ")
+	docs = documents(t, a, coord.ID, 6)
+	if body := docxText(t, docs[4].Document.Data); !strings.Contains(body, "ᠭᠠᠯᠠᠭᠤᠲᠤ") || strings.Contains(body, "统战工作开展情况") {
+		t.Errorf("the Mongolian Word file: %.300s", body)
+	}
+}
+
+// withButton is the newest message of chat with a button labelled label.
+func withButton(t *testing.T, a *app, chat int64, label string) bottest.Message {
+	t.Helper()
+	msgs := a.srv.Messages(chat)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if _, ok := msgs[i].Button(label); ok {
+			return msgs[i]
+		}
+	}
+	t.Fatalf("no message with button %q in chat %d", label, chat)
+	return bottest.Message{}
+}
