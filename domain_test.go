@@ -503,6 +503,14 @@ func TestTextIn(t *testing.T) {
 			t.Errorf("%s: In(%q) = %q, want %q", tc.name, tc.lang, got, tc.want)
 		}
 	}
+	// Chinese comes before "any text" every time, not by the luck of map
+	// iteration order.
+	many := Text{Chinese: "乌审旗", Lang("en"): "Uxin", Lang("ru"): "Ушин", Lang("ja"): "ウーシン"}
+	for range 100 {
+		if got := many.In(Mongolian); got != "乌审旗" {
+			t.Fatalf("In(mn) of a text without Mongolian = %q, want the Chinese %q", got, "乌审旗")
+		}
+	}
 }
 
 func TestLangFromTelegram(t *testing.T) {

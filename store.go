@@ -61,8 +61,9 @@ type Activities interface {
 	ListActivities(ctx context.Context, f ActivityFilter, skip, limit int) ([]Activity, error)
 	// CountActivities counts matching records.
 	CountActivities(ctx context.Context, f ActivityFilter) (int, error)
-	// EachActivity calls fn for every matching record, oldest first, in
-	// memory that does not grow with their number; photos are left out.
+	// EachActivity calls fn for every matching record, in no particular
+	// order and in memory that does not grow with their number; photos
+	// are left out.
 	// An error from fn stops the iteration and is returned.
 	EachActivity(ctx context.Context, f ActivityFilter, fn func(Activity) error) error
 }

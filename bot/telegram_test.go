@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -575,6 +578,73 @@ func TestTelegramMenuPhotosAndCommands(t *testing.T) {
 	}
 	if got := engine.seen(userA.ID); got[len(got)-1].PhotoID != fileID {
 		t.Errorf("engine got PhotoID %q, want %q", got[len(got)-1].PhotoID, fileID)
+	}
+}
+
+// testPNG is a small picture, like the status chart the bot draws.
+func testPNG(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 40, 20))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A drawn picture comes before the text and files after it, each uploaded
+// whole, also when the first try hits the flood limit; a reply of files
+// alone sends no empty text.
+func TestTelegramImageTextAndFiles(t *testing.T) {
+	srv := bottest.New(t)
+	inbox := newMemInbox()
+	chart := testPNG(t)
+	docx := []byte("PK\x03\x04 report body")
+	xlsx := []byte("PK\x03\x04 ledger body")
+	engine := &stubEngine{respond: func(in conversation.Input) (conversation.Response, error) {
+		switch in.Text {
+		case "/report":
+			return conversation.Response{Replies: []conversation.Reply{{
+				Image: chart,
+				Text:  "2024年上半年工作总结",
+				Files: []conversation.File{{Name: "工作总结.docx", Data: docx}, {Name: "台账.xlsx", Data: xlsx}},
+			}}}, nil
+		case "/files":
+			return conversation.Response{Replies: []conversation.Reply{{Files: []conversation.File{{Name: "台账.xlsx", Data: xlsx}}}}}, nil
+		}
+		return echo(in), nil
+	}}
+	run(t, srv, inbox, engine)
+
+	// The first try of each upload is refused: the retry must send the
+	// whole file again, not a reader the first try already consumed.
+	srv.FailNext("sendPhoto", 1, 429, 1)
+	srv.FailNext("sendDocument", 1, 429, 1)
+	srv.SendText(userA, "/report")
+	waitUntil(t, "picture, text and two files arrived", 15*time.Second, func() bool { return len(srv.Messages(userA.ID)) == 4 })
+	msgs := srv.Messages(userA.ID)
+	if p := msgs[0].Photo; p == nil || !bytes.Equal(p.Data, chart) {
+		t.Errorf("first message %+v: want the picture, uploaded whole", msgs[0])
+	}
+	if msgs[1].Text != "2024年上半年工作总结" {
+		t.Errorf("second message %q, want the text", msgs[1].Text)
+	}
+	for i, want := range []conversation.File{{Name: "工作总结.docx", Data: docx}, {Name: "台账.xlsx", Data: xlsx}} {
+		d := msgs[2+i].Document
+		if d == nil || d.Name != want.Name || !bytes.Equal(d.Data, want.Data) {
+			t.Errorf("message %d: document %+v, want %s uploaded whole", 3+i, d, want.Name)
+		}
+	}
+	if got := srv.Calls("sendDocument"); got != 3 {
+		t.Errorf("sendDocument called %d times, want 3 (one refused, two sent)", got)
+	}
+
+	sends := srv.Calls("sendMessage")
+	srv.SendText(userA, "/files")
+	srv.WaitFor(t, userA.ID, func(m bottest.Message) bool { return m.Document != nil }, bottest.DefaultWait)
+	srv.SendText(userA, "after")
+	srv.WaitText(t, userA.ID, "echo: after")
+	if got := srv.Calls("sendMessage") - sends; got != 1 {
+		t.Errorf("sendMessage called %d times for a files-only reply and an echo, want 1", got)
 	}
 }
 

@@ -224,7 +224,6 @@ func (m *memStore) EachActivity(_ context.Context, f fieldlog.ActivityFilter, fn
 	m.mu.Lock()
 	all := m.matching(f)
 	m.mu.Unlock()
-	slices.Reverse(all) // oldest first
 	for _, a := range all {
 		a.Photos = nil
 		if err := fn(a); err != nil {
