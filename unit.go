@@ -106,8 +106,13 @@ func (t *Tree) Subtree(id UnitID) []UnitID {
 		return nil
 	}
 	var out []UnitID
+	seen := map[UnitID]bool{} // guards against a cycle in bad data
 	var walk func(UnitID)
 	walk = func(u UnitID) {
+		if seen[u] {
+			return
+		}
+		seen[u] = true
 		out = append(out, u)
 		for _, c := range t.children[u] {
 			walk(c)

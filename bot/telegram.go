@@ -77,6 +77,12 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		// goroutine, out of order.
 		tg.WithNotAsyncHandlers(),
 		tg.WithWorkers(1),
+		// The library confirms a batch of updates when it asks for the
+		// next one. Without a buffer that happens only after the worker
+		// has taken (and recorded) the last update of the batch, so no
+		// update is confirmed while it waits, unrecorded, in a queue that
+		// a stop would drop.
+		tg.WithUpdatesChannelCap(0),
 		// Long polls wait up to poll; the client allows a little more.
 		tg.WithHTTPClient(poll, &http.Client{Timeout: poll + 10*time.Second}),
 		tg.WithErrorsHandler(func(err error) { t.log.Warn("telegram", "err", err) }),
@@ -124,7 +130,8 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	for _, u := range pending {
 		var upd models.Update
 		if err := json.Unmarshal(u.Payload, &upd); err != nil {
-			t.log.Error("unreadable stored update", "key", u.Key, "err", err)
+			t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
+			t.markHandled(ctx, u.Key)
 			continue
 		}
 		t.log.Info("handling update left from an earlier run", "key", u.Key)
