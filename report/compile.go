@@ -200,11 +200,8 @@ func (c *Compiler) Document() Document {
 	for i, s := range figs {
 		add(Heading2, w.numbered("report.numbered_h2", i+1, s.Section.Name.In(w.lang)))
 		add(Body, w.figures(s))
-		// Highlights were chosen by participation; a report tells them
-		// in the order they happened.
-		best := append([]fieldlog.Activity(nil), s.Highlights...)
-		sort.SliceStable(best, func(x, y int) bool { return dayKey(best[x].Date) < dayKey(best[y].Date) })
-		for _, a := range best {
+		// The most notable first: the largest participation leads.
+		for _, a := range s.Highlights {
 			add(Body, w.highlight(a, s.Section, c.cfg.Tree))
 		}
 	}

@@ -348,12 +348,12 @@ func TestCompileDocumentAnatomyChinese(t *testing.T) {
 		{Heading1, "一、工作开展完成情况"},
 		{Heading2, "（一）组织领导"},
 		{Body, "年初以来，召开党委会议研究统战工作1次，参与12人次；开展宣讲活动1场，参与80余人次。"},
-		{Body, "2月3日，在第1苏木召开党委会议研究统战工作，参加12人。"},
 		{Body, "6月7日，在巴音集市开展政策赶大集志愿服务活动，参加80余人。"},
+		{Body, "2月3日，在第1苏木召开党委会议研究统战工作，参加12人。"},
 		{Heading2, "（二）宣传教育"},
 		{Body, "年初以来，发放宣传资料1200余份，发布线上宣传信息25条。"},
-		{Body, "3月1日，在第1苏木发布“石榴籽”公众号推文。"},
 		{Body, "6月7日，在第1-2嘎查发放民族政策宣传册。"},
+		{Body, "3月1日，在第1苏木发布“石榴籽”公众号推文。"},
 		{Heading1, "二、存在的问题"},
 		{Body, "一是基层统战力量相对薄弱。"},
 		{Heading1, "三、下一步计划"},
@@ -423,8 +423,8 @@ func TestCompileHighlightsTopNByParticipantsThenLaterDate(t *testing.T) {
 			dated = append(dated, p.Text[:strings.Index(p.Text, "，")])
 		}
 	}
-	if got := strings.Join(dated, " "); got != "2月5日 4月5日 6月5日" {
-		t.Errorf("highlights in the document = %s, want them in date order", got)
+	if got := strings.Join(dated, " "); got != "2月5日 6月5日 4月5日" {
+		t.Errorf("highlights in the document = %s, want the largest participation first", got)
 	}
 
 	none := NewCompiler(Config{Catalog: cat, Tree: tree, Scope: "b", Period: h1(2024), Lang: fieldlog.Chinese, Messages: msgs, Highlights: -1})
