@@ -419,3 +419,17 @@ func TestEditAndDeleteOwnRecord(t *testing.T) {
 	r = h.send(officerID, "/my")
 	mustContain(t, r, h.tr("list_empty"))
 }
+
+func TestStartKeepsAnUnfinishedLog(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.send(officerID, "/log")
+	h.press(officerID, "宣传教育")
+	h.press(officerID, "宣讲活动")
+	r := h.send(officerID, "/start")
+	mustContain(t, r, h.tr("ask_date")[:12])
+	c, err := h.store.Conversation(context.Background(), officerID)
+	if err != nil || c.Step != stepDate || c.Draft.TypeID != "lecture" {
+		t.Fatalf("after /start the flow is %+v, %v", c, err)
+	}
+}

@@ -44,8 +44,12 @@ func (t *turn) route() error {
 		if arg != "" {
 			return t.redeem(arg)
 		}
-		t.endFlow()
+		// /start is often tapped by habit: an unfinished flow stays, and
+		// its question is asked again below the greeting.
 		t.welcome()
+		if t.hasConv {
+			return t.prompt()
+		}
 		return nil
 	case "lang":
 		t.askLanguage()

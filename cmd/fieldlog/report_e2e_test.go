@@ -179,17 +179,30 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 	a.tap(coord, "ᠮᠣᠩᠭᠣᠯ")
 	a.waitText(coord, a.tr(mn, "language_set"))
 
+	// Notes and status in Mongolian.
+	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
+	a.say(coord, "/note", a.tr(mn, "ask_report_period")[:12])
+	a.say(coord, period.String(), a.tr(mn, "btn_problems")[:0]+"ᠭᠠᠯᠠᠭᠤᠲᠤ")
+	a.tapThen(coord, a.tr(mn, "btn_plans"), a.tr(mn, "note_empty"))
+	a.say(coord, "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ", "1. ᠰᠤᠷᠭᠠᠯᠲᠠ")
+	a.tapThen(coord, a.tr(mn, "btn_done"), a.tr(mn, "note_done"))
+	a.say(coord, "/status", a.tr(mn, "status_summary")[:12])
+	if st := a.srv.Last(coord.ID).Text; !strings.Contains(st, "⚠️ ᠰᠠᠷᠠᠭᠤᠯ") || strings.ContainsFunc(st, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
+		t.Errorf("Mongolian status:\n%s", st)
+	}
+
 	a.say(coord, "/report", a.tr(mn, "ask_report_period")[:12])
 	a.say(coord, "ᠪᠤᠷᠤᠭᠤ", a.tr(mn, "period_not_understood")[:12])
-	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
 	a.say(coord, period.String(), "ᠭᠠᠯᠠᠭᠤᠲᠤ")
 	msgs := a.srv.Messages(coord.ID)
 	var text string
 	for _, m := range msgs {
 		text += m.Text + "\n"
 	}
-	if !strings.Contains(text, "1200 ᠭᠠᠷᠤᠢ") && !strings.Contains(text, "1200") {
-		t.Errorf("Mongolian report lacks the figure:\n%s", text)
+	for _, want := range []string{"1200", "80 ᠭᠠᠷᠤᠢ", "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Mongolian report lacks %q:\n%s", want, text)
+		}
 	}
 	docs := documents(t, a, coord.ID, 2)
 	if body := docxText(t, docs[0].Document.Data); !strings.Contains(body, "统战工作开展情况") {
