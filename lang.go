@@ -1,6 +1,11 @@
 package fieldlog
 
-import "strings"
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+)
 
 // Lang is a user-interface language, as a BCP 47 tag.
 type Lang string
@@ -45,4 +50,30 @@ func (t Text) In(l Lang) string {
 		}
 	}
 	return ""
+}
+
+// HasMongolian reports whether s contains a character of the Mongolian
+// block (U+1800–U+18AF).
+func HasMongolian(s string) bool {
+	for _, r := range s {
+		if 0x1800 <= r && r <= 0x18AF {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckMongolian checks that a label meant to be Mongolian is written in
+// the traditional script: it has Mongolian letters and no Chinese
+// characters (a swapped column in a file is the usual cause).
+func CheckMongolian(s string) error {
+	if !HasMongolian(s) {
+		return errors.New("not in Mongolian script (U+1800–U+18AF)")
+	}
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return fmt.Errorf("contains the Chinese character %q", r)
+		}
+	}
+	return nil
 }

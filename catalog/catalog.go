@@ -31,7 +31,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -175,11 +174,11 @@ func checkText(where string, t fieldlog.Text) []error {
 		}
 		switch l {
 		case fieldlog.Mongolian:
-			if err := checkMongolian(s); err != nil {
+			if err := fieldlog.CheckMongolian(s); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s text %q: %w", where, l, s, err))
 			}
 		case fieldlog.Chinese:
-			if hasMongolian(s) {
+			if fieldlog.HasMongolian(s) {
 				errs = append(errs, fmt.Errorf("%s: %s text %q is in Mongolian script; are the languages swapped?", where, l, s))
 			}
 		}
@@ -190,30 +189,6 @@ func checkText(where string, t fieldlog.Text) []error {
 		}
 	}
 	return errs
-}
-
-// checkMongolian checks that s is written in the traditional Mongolian
-// script: it contains Mongolian letters and no Chinese characters.
-func checkMongolian(s string) error {
-	if !hasMongolian(s) {
-		return errors.New("not in Mongolian script (U+1800–U+18AF)")
-	}
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return fmt.Errorf("contains the Chinese character %q", r)
-		}
-	}
-	return nil
-}
-
-// hasMongolian reports whether s contains a character of the Mongolian block.
-func hasMongolian(s string) bool {
-	for _, r := range s {
-		if 0x1800 <= r && r <= 0x18AF {
-			return true
-		}
-	}
-	return false
 }
 
 // file is the YAML form of a catalogue.

@@ -23,20 +23,9 @@ const (
 
 // startInvite begins an invitation.
 func (t *turn) startInvite() error {
-	if !t.user.CanCoordinate() {
-		t.sayMenu(t.tr("not_allowed"))
-		return nil
-	}
-	tree, err := t.units()
-	if err != nil {
+	if ok, err := t.startCoordinatorFlow(flowInvite, stepRole); !ok {
 		return err
 	}
-	if tree.Len() == 0 {
-		t.sayMenu(t.tr("no_units"))
-		return nil
-	}
-	t.startFlow(flowInvite, stepRole)
-	t.pickerStart()
 	return t.invitePrompt()
 }
 

@@ -11,6 +11,27 @@ import (
 
 const varAt = "at" // the unit whose children the picker shows; "" = the roots
 
+// startCoordinatorFlow starts a flow that needs a coordinator and the unit
+// tree, with the picker at the top of the user's scope. When it cannot
+// start, the user has been told why and ok is false.
+func (t *turn) startCoordinatorFlow(flow, step string) (ok bool, err error) {
+	if !t.user.CanCoordinate() {
+		t.sayMenu(t.tr("not_allowed"))
+		return false, nil
+	}
+	tree, err := t.units()
+	if err != nil {
+		return false, err
+	}
+	if tree.Len() == 0 {
+		t.sayMenu(t.tr("no_units"))
+		return false, nil
+	}
+	t.startFlow(flow, step)
+	t.pickerStart()
+	return true, nil
+}
+
 // pickerStart puts the picker at the top of the user's scope.
 func (t *turn) pickerStart() { t.setVar(varAt, string(t.user.UnitID)) }
 

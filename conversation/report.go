@@ -29,20 +29,9 @@ const (
 
 // startScoped begins a flow that works on one unit's half-year.
 func (t *turn) startScoped(flow string) error {
-	if !t.user.CanCoordinate() {
-		t.sayMenu(t.tr("not_allowed"))
-		return nil
-	}
-	tree, err := t.units()
-	if err != nil {
+	if ok, err := t.startCoordinatorFlow(flow, stepPeriod); !ok {
 		return err
 	}
-	if tree.Len() == 0 {
-		t.sayMenu(t.tr("no_units"))
-		return nil
-	}
-	t.startFlow(flow, stepPeriod)
-	t.pickerStart()
 	return t.scopePrompt()
 }
 

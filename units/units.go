@@ -37,7 +37,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -294,12 +293,12 @@ func validate(rows []row) error {
 		}
 		if r.zh == "" {
 			fail(r, "unit %q: Chinese name (zh-Hans) is missing", r.id)
-		} else if hasMongolian(r.zh) {
+		} else if fieldlog.HasMongolian(r.zh) {
 			fail(r, "unit %q: Chinese name %q is in Mongolian script; are the names swapped?", r.id, r.zh)
 		}
 		if r.mn == "" {
 			fail(r, "unit %q: Mongolian name (mn-Mong) is missing", r.id)
-		} else if err := checkMongolian(r.mn); err != nil {
+		} else if err := fieldlog.CheckMongolian(r.mn); err != nil {
 			fail(r, "unit %q: Mongolian name %q: %v", r.id, r.mn, err)
 		}
 	}
@@ -377,26 +376,3 @@ func checkID(id string) error {
 	return nil
 }
 
-// checkMongolian checks that s is written in the traditional Mongolian
-// script: it contains Mongolian letters and no Chinese characters.
-func checkMongolian(s string) error {
-	if !hasMongolian(s) {
-		return errors.New("not in Mongolian script (U+1800–U+18AF)")
-	}
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return fmt.Errorf("contains the Chinese character %q", r)
-		}
-	}
-	return nil
-}
-
-// hasMongolian reports whether s contains a character of the Mongolian block.
-func hasMongolian(s string) bool {
-	for _, r := range s {
-		if 0x1800 <= r && r <= 0x18AF {
-			return true
-		}
-	}
-	return false
-}
