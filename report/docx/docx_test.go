@@ -197,9 +197,9 @@ func TestPageGeometry(t *testing.T) {
 	// A4 210 × 297 mm; margins 37 / 26 / 35 / 28 mm at 56.6929 twips a mm.
 	check("pgSz", map[string]string{"w": "11906", "h": "16838"})
 	check("pgMar", map[string]string{"top": "2098", "right": "1474", "bottom": "1984", "left": "1587", "footer": "1307"})
-	// 12756 twips of type area / 22 lines, rounded down; 8845 twips / 28
-	// characters is 15.7946 pt, 0.2054 pt under 16 pt, in 1/4096 pt.
-	check("docGrid", map[string]string{"type": "linesAndChars", "linePitch": "579", "charSpace": "-842"})
+	// 12756 twips of type area / 22 lines, rounded down. No character
+	// grid: LibreOffice spreads 16 pt characters over two cells of one.
+	check("docGrid", map[string]string{"type": "lines", "linePitch": "579"})
 }
 
 func TestLinesAndCharsFit(t *testing.T) {
@@ -219,9 +219,20 @@ func TestLinesAndCharsFit(t *testing.T) {
 	if n := int(textH / pitch); n != 22 {
 		t.Errorf("%v lines fit, want 22", n)
 	}
-	charPt := 16 + num("docGrid", "charSpace")/4096
+	// 8845 twips / 28 characters is 15.7946 pt: characters are condensed
+	// by 0.25 pt (-5 twentieths) so that 28, and not 29, fit.
+	condense := 0.0
+	for _, e := range p.part("word/styles.xml").all("rPrDefault") {
+		rpr, _ := e.child("rPr")
+		sp, ok := rpr.child("spacing")
+		if !ok {
+			t.Fatal("no character spacing in the default run properties")
+		}
+		condense, _ = strconv.ParseFloat(sp.attr("val"), 64)
+	}
+	charPt := 16 + condense/20
 	if n := int(textW / 20 / charPt); n != 28 {
-		t.Errorf("%v characters fit, want 28", n)
+		t.Errorf("%v characters of %.2f pt fit, want 28", n, charPt)
 	}
 	for _, id := range []string{"Normal", "Body", "Heading1"} {
 		sp, ok := style(t, p, id).child("pPr")

@@ -33,7 +33,7 @@ type layout struct {
 	top, right, bottom, left int
 	header, footer           int
 	linePitch                int // twips; also the exact line spacing
-	charSpace                int // w:docGrid w:charSpace, see gbLayout
+	condense                 int // character spacing of every run, in 1/20 pt (negative), see gbLayout
 }
 
 // mmToTwips rounds to the nearest twip: 1 mm = 1440/25.4 ≈ 56.6929 twips.
@@ -57,11 +57,16 @@ func gbLayout() layout {
 	// Round the pitch down: 580 twips would make 22 lines 4 twips taller
 	// than the type area and Word would fit only 21.
 	l.linePitch = textH / linesPerPage
-	// For linesAndChars, charSpace is the character pitch minus the default
-	// font size (docDefaults, 16 pt) in 1/4096 pt. Rounding down keeps the
-	// pitch just under textW/28, so 28 characters still fit on a line.
+	// 28 characters of 16 pt are 448 pt, wider than the 442.25 pt of the
+	// type area, so characters are condensed by a fraction of a point:
+	// rounding down keeps the pitch just under textW/28, so 28 fit. This
+	// is run-level character spacing rather than a character grid
+	// (docGrid linesAndChars with a negative charSpace): LibreOffice lays a
+	// 16 pt character over two cells of such a grid and spreads the text
+	// to 14 characters a line, while both Word and LibreOffice honour
+	// character spacing.
 	pitchPt := float64(textW) / charsPerLine / 20
-	l.charSpace = int(math.Floor((pitchPt - sizeBody/2.0) * 4096))
+	l.condense = int(math.Floor((pitchPt - sizeBody/2.0) * 20))
 	// The footer distance is measured to the bottom of the footer. Leaving
 	// one 4号 size above it puts the page number line's top about 7 mm under
 	// the type area, as §7.5.1 asks; the exact spot depends on the font's

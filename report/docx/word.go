@@ -91,10 +91,10 @@ func stylesXML(l layout, li langInfo) string {
 	b.WriteString(xmlHeader)
 	b.WriteString(`<w:styles xmlns:w="` + nsW + `">`)
 
-	// The grid's charSpace is relative to the default font size, so the
-	// defaults must be 3号.
+	// The defaults are the body's: 3号, condensed so that 28 characters
+	// fit a line (see gbLayout).
 	b.WriteString(`<w:docDefaults><w:rPrDefault><w:rPr>`)
-	b.WriteString(rFontsXML(fontFangSong, li) + sizeXML(sizeBody) + li.langXML())
+	b.WriteString(rFontsXML(fontFangSong, li) + fmt.Sprintf(`<w:spacing w:val="%d"/>`, l.condense) + sizeXML(sizeBody) + li.langXML())
 	b.WriteString(`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>`)
 	b.WriteString(lineXML(l) + `<w:jc w:val="both"/>`)
 	b.WriteString(`</w:pPr></w:pPrDefault></w:docDefaults>`)
@@ -236,7 +236,7 @@ func documentXML(d report.Document, l layout, li langInfo) (string, error) {
 	fmt.Fprintf(&b, `<w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="%d" w:footer="%d" w:gutter="0"/>`,
 		l.top, l.right, l.bottom, l.left, l.header, l.footer)
 	b.WriteString(`<w:cols w:space="425"/>`)
-	fmt.Fprintf(&b, `<w:docGrid w:type="linesAndChars" w:linePitch="%d" w:charSpace="%d"/>`, l.linePitch, l.charSpace)
+	fmt.Fprintf(&b, `<w:docGrid w:type="lines" w:linePitch="%d"/>`, l.linePitch)
 	b.WriteString(`</w:sectPr></w:body></w:document>`)
 	return b.String(), nil
 }
