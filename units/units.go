@@ -375,4 +375,3 @@ func checkID(id string) error {
 	}
 	return nil
 }
-

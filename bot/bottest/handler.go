@@ -433,17 +433,27 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *apiError) {
 	return result, nil
 }
 
-func (s *Server) sendMessage(p params) (any, *apiError) {
-	text, mode := p.str("text"), p.str("parse_mode")
-	visible, aerr := render(text, mode)
+// messageText checks and renders the text of sendMessage or
+// editMessageText as Telegram would; tooLong is Telegram's error for each.
+func messageText(p params, tooLong string) (visible, text, mode string, aerr *apiError) {
+	text, mode = p.str("text"), p.str("parse_mode")
+	visible, aerr = render(text, mode)
 	if aerr != nil {
-		return nil, aerr
+		return "", "", "", aerr
 	}
 	if strings.TrimSpace(visible) == "" {
-		return nil, badRequest("message text is empty")
+		return "", "", "", badRequest("message text is empty")
 	}
 	if utf16Len(visible) > maxText {
-		return nil, badRequest("message is too long")
+		return "", "", "", badRequest("%s", tooLong)
+	}
+	return visible, text, mode, nil
+}
+
+func (s *Server) sendMessage(p params) (any, *apiError) {
+	visible, text, mode, aerr := messageText(p, "message is too long")
+	if aerr != nil {
+		return nil, aerr
 	}
 	mk, aerr := parseMarkup(p.str("reply_markup"))
 	if aerr != nil {
@@ -487,16 +497,9 @@ func (s *Server) newSent(c *chatState, mk markup) *sentMessage {
 // reply_markup removes the keyboard, and an edit that changes nothing fails
 // with "message is not modified".
 func (s *Server) editMessageText(p params) (any, *apiError) {
-	text, mode := p.str("text"), p.str("parse_mode")
-	visible, aerr := render(text, mode)
+	visible, text, mode, aerr := messageText(p, "MESSAGE_TOO_LONG")
 	if aerr != nil {
 		return nil, aerr
-	}
-	if strings.TrimSpace(visible) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if utf16Len(visible) > maxText {
-		return nil, badRequest("MESSAGE_TOO_LONG")
 	}
 	mk, aerr := parseMarkup(p.str("reply_markup"))
 	if aerr != nil {
