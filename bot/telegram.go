@@ -262,8 +262,15 @@ func (t *Telegram) send(ctx context.Context, in conversation.Input, callbackID s
 
 func (t *Telegram) reply(ctx context.Context, in conversation.Input, r conversation.Reply) error {
 	for _, photo := range r.Photos {
-		p := &tg.SendPhotoParams{ChatID: in.ChatID, Photo: &models.InputFileString{Data: photo}}
-		if err := t.call(ctx, func() error { _, err := t.api.SendPhoto(ctx, p); return err }); err != nil {
+		send := func() error {
+			if id, ok := strings.CutPrefix(photo, documentPrefix); ok {
+				_, err := t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: in.ChatID, Document: &models.InputFileString{Data: id}})
+				return err
+			}
+			_, err := t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: in.ChatID, Photo: &models.InputFileString{Data: photo}})
+			return err
+		}
+		if err := t.call(ctx, send); err != nil {
 			return fmt.Errorf("send photo: %w", err)
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"fieldlog/conversation"
 )
 
+// documentPrefix marks a photo id that is a Telegram document.
+const documentPrefix = "doc:"
+
 // chatOf is the private chat an update comes from, or 0.
 func chatOf(upd *models.Update) int64 {
 	switch {
@@ -36,8 +39,13 @@ func input(upd *models.Update) (conversation.Input, string) {
 			in.UserID, in.Name, in.LanguageCode = m.From.ID, displayName(*m.From), m.From.LanguageCode
 		}
 		in.Text = m.Text
-		if len(m.Photo) > 0 {
+		switch {
+		case len(m.Photo) > 0:
 			in.PhotoID = m.Photo[len(m.Photo)-1].FileID // the largest size
+		case m.Document != nil && strings.HasPrefix(m.Document.MimeType, "image/"):
+			// A photo sent "as a file", uncompressed: Telegram can only
+			// show it again as a document, so its id says so.
+			in.PhotoID = documentPrefix + m.Document.FileID
 		}
 		return in, ""
 	case upd.CallbackQuery != nil:

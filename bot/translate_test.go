@@ -79,6 +79,19 @@ func TestInputPhotoTakesLargestSize(t *testing.T) {
 	}
 }
 
+func TestInputPhotoSentAsFile(t *testing.T) {
+	image := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
+		Document: &models.Document{FileID: "f1", MimeType: "image/jpeg", FileName: "IMG_0001.jpg"}}}
+	if in, _ := input(image); in.PhotoID != documentPrefix+"f1" {
+		t.Errorf("PhotoID = %q for an image sent as a file, want %q", in.PhotoID, documentPrefix+"f1")
+	}
+	other := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
+		Document: &models.Document{FileID: "f2", MimeType: "application/pdf"}}}
+	if in, _ := input(other); in.PhotoID != "" {
+		t.Errorf("PhotoID = %q for a PDF", in.PhotoID)
+	}
+}
+
 func callbackUpdate(msg models.MaybeInaccessibleMessage) *models.Update {
 	return &models.Update{ID: 3, CallbackQuery: &models.CallbackQuery{
 		ID: "4000000000000000001", From: batu, Message: msg, ChatInstance: "-1", Data: "log:s1",

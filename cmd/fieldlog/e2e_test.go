@@ -525,20 +525,26 @@ func TestPhotosAndCalendar(t *testing.T) {
 	a.waitText(officer, "1 张")
 	a.srv.SendPhoto(officer, "")
 	a.waitText(officer, "2 张")
+	// A photo sent "as a file" counts too.
+	_, asFile := a.srv.SendDocument(officer, "IMG_0001.jpg", []byte("\xff\xd8\xff\xe0 not really a jpeg"), "")
+	a.waitText(officer, "3 张")
 	a.tapThen(officer, a.tr(zh, "btn_photos_done"), a.tr(zh, "check_summary"))
 	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
 
 	list := a.say(officer, "/my", "共 1 条")
 	a.tap(officer, list.InlineKeyboard[0][0].Text)
 	rec := a.waitText(officer, a.tr(zh, "label_reporter"))
-	label := strings.Replace(a.tr(zh, "btn_show_photos"), "<no value>", "2", 1)
-	if _, ok := rec.Button("🖼 照片（2）"); !ok {
-		t.Fatalf("no photos button %q on %v", label, rec.ButtonTexts())
+	if _, ok := rec.Button("🖼 照片（3）"); !ok {
+		t.Fatalf("no photos button on %v", rec.ButtonTexts())
 	}
-	a.tap(officer, "🖼 照片（2）")
+	a.tap(officer, "🖼 照片（3）")
 	m := a.srv.WaitFor(t, officer.ID, func(m bottest.Message) bool { return m.Photo != nil }, 15*time.Second)
 	if m.Photo.ID != first {
 		t.Errorf("first photo shown is %q, want %q", m.Photo.ID, first)
+	}
+	m = a.srv.WaitFor(t, officer.ID, func(m bottest.Message) bool { return m.Document != nil }, 15*time.Second)
+	if m.Document.ID != asFile {
+		t.Errorf("the photo sent as a file came back as %q, want %q", m.Document.ID, asFile)
 	}
 }
 
