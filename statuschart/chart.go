@@ -251,9 +251,10 @@ func (r *Renderer) layout(c Chart) (*layout, []shapedRow, []headLine) {
 	var head []headLine
 	y := pad
 	addHead := func(s string, size, lineH int, col color.RGBA) {
-		ln := r.shapeFit(s, size, textW)
-		head = append(head, headLine{line: ln, baseline: r.baselineFor(size, float64(y)+float64(lineH)/2), colour: col})
-		y += lineH
+		for _, ln := range r.wrap(s, size, textW, headLines) {
+			head = append(head, headLine{line: ln, baseline: r.baselineFor(size, float64(y)+float64(lineH)/2), colour: col})
+			y += lineH
+		}
 	}
 	if c.Title != "" {
 		addHead(c.Title, titleSize, titleLine, textColour)

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-text/typesetting/font"
@@ -438,5 +439,31 @@ func TestConcurrentRender(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+func TestLongTitleWrapsAtSpaces(t *testing.T) {
+	r := newRenderer(t)
+	c := sampleChart()
+	short, err := r.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Title = "ᠭᠠᠯᠠᠭᠤᠲᠤ ᠪᠠᠯᠭᠠᠰᠤ᠂ 2026 ᠣᠨ\u202Fᠤ ᠰᠡᠭᠦᠯ ᠬᠠᠭᠠᠰ ᠵᠢᠯ᠄ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠪᠠᠶᠢᠳᠠᠯ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠪᠠᠶᠢᠳᠠᠯ"
+	long, err := r.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := decode(t, long).Bounds().Dy() - decode(t, short).Bounds().Dy(); d != titleLine {
+		t.Errorf("a title too long for one line added %d px, want one more title line (%d)", d, titleLine)
+	}
+	lines := r.wrap(c.Title, titleSize, float64(Width-2*pad), headLines)
+	if len(lines) != 2 {
+		t.Fatalf("wrapped into %d lines, want 2", len(lines))
+	}
+	// U+202F joins a suffix to its word: no line breaks there.
+	glued := strings.ReplaceAll(c.Title, " ", "\u202F")
+	if n := len(r.wrap(glued, titleSize, float64(Width-2*pad), headLines)); n != 1 {
+		t.Errorf("a title without plain spaces wrapped into %d lines, want 1", n)
 	}
 }

@@ -203,6 +203,34 @@ func (r *Renderer) shapeFit(s string, size int, maxW float64) line {
 	return best
 }
 
+// headLines is how many lines a title or subtitle may take; Mongolian
+// titles are long.
+const headLines = 2
+
+// wrap breaks s into at most n lines of at most maxW pixels, at plain
+// spaces only (U+202F joins a Mongolian suffix to its word and never
+// breaks); the last line is cut with an ellipsis if the rest does not fit.
+func (r *Renderer) wrap(s string, size int, maxW float64, n int) []line {
+	var out []line
+	for len(out) < n-1 {
+		if r.shape(s, size).widthPx() <= maxW {
+			break
+		}
+		cut := -1
+		for i, c := range s {
+			if c == ' ' && i > 0 && r.shape(s[:i], size).widthPx() <= maxW {
+				cut = i
+			}
+		}
+		if cut < 0 {
+			break
+		}
+		out = append(out, r.shape(s[:cut], size))
+		s = s[cut+1:]
+	}
+	return append(out, r.shapeFit(s, size, maxW))
+}
+
 func trimRightSpace(rs []rune) []rune {
 	for len(rs) > 0 && unicode.IsSpace(rs[len(rs)-1]) {
 		rs = rs[:len(rs)-1]
