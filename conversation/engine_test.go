@@ -433,3 +433,20 @@ func TestStartKeepsAnUnfinishedLog(t *testing.T) {
 		t.Fatalf("after /start the flow is %+v, %v", c, err)
 	}
 }
+
+func TestLanguageChangeMidFlowAsksAgainBelow(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.send(officerID, "/log")
+	h.press(officerID, "宣传教育")
+	h.send(officerID, "/lang")
+	r := h.press(officerID, "ᠮᠣᠩᠭᠣᠯ")
+	last := r.Replies[len(r.Replies)-1]
+	want := h.msgs.Text(fieldlog.Mongolian, "ask_type", map[string]any{"Section": "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ"})
+	if last.Edit || last.Text != want {
+		t.Fatalf("last reply = %+v, want the type question in Mongolian as a new message", last)
+	}
+	if !r.Replies[0].Edit {
+		t.Error("the language buttons were not replaced by the confirmation")
+	}
+}

@@ -70,6 +70,7 @@ func (t *turn) chooseLanguage(l fieldlog.Lang) error {
 		t.refreshCommands()
 		if t.hasConv {
 			t.sayMenu(t.tr("language_set_continue"))
+			t.in.MessageID = 0 // ask again below, not over the language buttons
 			return t.prompt()
 		}
 		t.welcome()
