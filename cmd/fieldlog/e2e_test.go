@@ -344,7 +344,9 @@ func TestRestartContinuesTheSameStep(t *testing.T) {
 	a.say(officer, "/log", a.tr(zh, "ask_section"))
 	a.tap(officer, "宣传教育")
 	a.tap(officer, "宣讲活动")
-	a.say(officer, "6.1", a.tr(zh, "ask_participants"))
+	// Typed as month.day; today is always a valid activity date.
+	today := time.Now().In(mustLoc(t))
+	a.say(officer, fmt.Sprintf("%d.%d", today.Month(), today.Day()), a.tr(zh, "ask_participants"))
 	a.say(officer, "约120", a.tr(zh, "ask_title")[:12])
 
 	a.stop() // the bot goes down in the middle of logging
@@ -353,7 +355,7 @@ func TestRestartContinuesTheSameStep(t *testing.T) {
 	a.say(officer, "夏季宣讲", a.tr(zh, "ask_photos")[:12])
 	a.tapThen(officer, a.tr(zh, "btn_skip_photos"), a.tr(zh, "check_summary"))
 	sum := a.srv.Last(officer.ID)
-	for _, want := range []string{"宣讲活动", "120余人", "6月1日", "夏季宣讲"} {
+	for _, want := range []string{"宣讲活动", "120余人", fmt.Sprintf("%d月%d日", today.Month(), today.Day()), "夏季宣讲"} {
 		if !strings.Contains(sum.Text, want) {
 			t.Errorf("after restart the summary lacks %q:\n%s", want, sum.Text)
 		}
