@@ -285,7 +285,11 @@ func (t *turn) units() (*fieldlog.Tree, error) {
 func (t *turn) today() fieldlog.Date { return fieldlog.DateOf(t.now, t.e.loc) }
 
 // tr translates message id into the user's language.
-func (t *turn) tr(id string, kv ...any) string {
+func (t *turn) tr(id string, kv ...any) string { return t.trIn(t.lang, id, kv...) }
+
+// trIn translates message id into l; kv are name, value pairs of its
+// template data.
+func (t *turn) trIn(l fieldlog.Lang, id string, kv ...any) string {
 	var data map[string]any
 	if len(kv) > 0 {
 		data = make(map[string]any, len(kv)/2)
@@ -293,7 +297,7 @@ func (t *turn) tr(id string, kv ...any) string {
 			data[kv[i].(string)] = kv[i+1]
 		}
 	}
-	return t.e.msgs.Text(t.lang, id, data)
+	return t.e.msgs.Text(l, id, data)
 }
 
 // say adds a message.

@@ -169,17 +169,11 @@ func (t *turn) logButton(action, arg string) error {
 	case step == stepDate && action == "day":
 		date, err := fieldlog.ParseISODate(arg)
 		if err == nil {
+			// A day button from a calendar shown yesterday may now be
+			// out of range.
 			err = t.checkDate(date)
 		}
-		if err != nil {
-			// A day button from a calendar shown yesterday may now be
-			// out of range; say why rather than store it.
-			t.say(t.dateError(err))
-			return t.logPrompt()
-		}
-		d.Date = date
-		t.setVar(varCalendar, "")
-		return t.advance()
+		return t.takeDate(date, err)
 	case step == stepPhotos && action == "done":
 		return t.advance()
 	case step == stepSummary && action == "save":
@@ -245,14 +239,7 @@ func (t *turn) logAnswer() error {
 			}
 		}
 	case stepDate:
-		date, err := parse.Date(text, t.today(), t.earliest())
-		if err != nil {
-			t.say(t.dateError(err))
-			return t.logPrompt()
-		}
-		d.Date = date
-		t.setVar(varCalendar, "")
-		return t.advance()
+		return t.takeDate(parse.Date(text, t.today(), t.earliest()))
 	case stepParticipants, stepQuantity:
 		n, err := parse.Count(text)
 		if err != nil {
@@ -381,6 +368,18 @@ func (t *turn) save() error {
 	t.show(t.tr("saved") + "\n\n" + t.describe(a))
 	t.sayMenu(t.tr("saved_next"))
 	return nil
+}
+
+// takeDate stores the activity's date and moves on, or, when err says the
+// date cannot be taken, says why and asks again.
+func (t *turn) takeDate(date fieldlog.Date, err error) error {
+	if err != nil {
+		t.say(t.dateError(err))
+		return t.logPrompt()
+	}
+	t.conv.Draft.Date = date
+	t.setVar(varCalendar, "")
+	return t.advance()
 }
 
 // checkDate applies the rules of parse.Date to a date from a button.

@@ -60,7 +60,7 @@ func (t *turn) notePrompt() error {
 	case stepPeriod, stepUnit:
 		return t.scopePrompt()
 	case stepNoteKind:
-		t.show(t.tr("ask_note_kind", "Unit", t.unitName(fieldlog.UnitID(t.conv.Vars[varNoteUnit])), "Period", t.noteperiodName()),
+		t.show(t.tr("ask_note_kind", "Unit", t.unitName(fieldlog.UnitID(t.conv.Vars[varNoteUnit])), "Period", t.notePeriodName()),
 			[]Button{{Text: t.tr("btn_problems"), Data: t.flowData("kind", kindProblems)}, {Text: t.tr("btn_plans"), Data: t.flowData("kind", kindPlans)}},
 			[]Button{t.btnCancel()})
 	case stepNoteEdit:
@@ -165,7 +165,7 @@ func (t *turn) noteAnswer() error {
 	return t.notePrompt()
 }
 
-func (t *turn) noteperiodName() string {
+func (t *turn) notePeriodName() string {
 	p, _ := t.chosenPeriod()
 	return t.periodName(p)
 }

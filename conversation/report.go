@@ -217,14 +217,6 @@ func (t *turn) periodNameIn(l fieldlog.Lang, p fieldlog.Period) string {
 	return t.trIn(l, "period_h1", "Year", p.Year)
 }
 
-// trIn translates into a language other than the user's.
-func (t *turn) trIn(l fieldlog.Lang, id string, kv ...any) string {
-	saved := t.lang
-	t.lang = l
-	defer func() { t.lang = saved }()
-	return t.tr(id, kv...)
-}
-
 // fileName makes a file name safe on phones and Windows.
 func fileName(name, ext string) string {
 	name = strings.Map(func(r rune) rune {

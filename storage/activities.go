@@ -133,21 +133,9 @@ func (s *Store) ListActivities(ctx context.Context, f fieldlog.ActivityFilter, s
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	cur, err := s.activities.Find(ctx, activityFilter(f), opts)
+	out, err := findAll(ctx, s.activities, activityFilter(f), opts, activityDoc.activity)
 	if err != nil {
 		return nil, fmt.Errorf("list activities: %w", err)
-	}
-	var docs []activityDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read activities: %w", err)
-	}
-	out := make([]fieldlog.Activity, 0, len(docs))
-	for _, d := range docs {
-		a, err := d.activity()
-		if err != nil {
-			return nil, fmt.Errorf("list activities: %w", err)
-		}
-		out = append(out, a)
 	}
 	return out, nil
 }

@@ -47,20 +47,13 @@ func (s *Store) MarkHandled(ctx context.Context, key string, at time.Time) error
 // receiving time, then key). It is read at start-up to handle what a crash
 // interrupted, so it returns them all.
 func (s *Store) Unhandled(ctx context.Context) ([]fieldlog.IncomingUpdate, error) {
-	cur, err := s.inbox.Find(ctx, bson.D{{Key: "handled", Value: false}},
-		options.Find().SetSort(bson.D{{Key: "received_at", Value: 1}, {Key: "_id", Value: 1}}))
+	ups, err := findAll(ctx, s.inbox, bson.D{{Key: "handled", Value: false}},
+		options.Find().SetSort(bson.D{{Key: "received_at", Value: 1}, {Key: "_id", Value: 1}}),
+		infallible(updateDoc.update))
 	if err != nil {
-		return nil, fmt.Errorf("find unhandled updates: %w", err)
+		return nil, fmt.Errorf("unhandled updates: %w", err)
 	}
-	var docs []updateDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read unhandled updates: %w", err)
-	}
-	out := make([]fieldlog.IncomingUpdate, len(docs))
-	for i, d := range docs {
-		out[i] = d.update()
-	}
-	return out, nil
+	return ups, nil
 }
 
 // PruneHandled deletes updates handled before before and returns how many.

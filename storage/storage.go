@@ -226,6 +226,32 @@ func msTime(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Millisecond)
 }
 
+// findAll reads every document of coll matching filter and converts each
+// with conv. For small results only (units, unhandled updates, a page of
+// records): large ones stream, as EachActivity does.
+func findAll[D, T any](ctx context.Context, coll *mongo.Collection, filter any, opts *options.FindOptionsBuilder, conv func(D) (T, error)) ([]T, error) {
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, fmt.Errorf("find in %s: %w", coll.Name(), err)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read %s: %w", coll.Name(), err)
+	}
+	out := make([]T, len(docs))
+	for i, d := range docs {
+		if out[i], err = conv(d); err != nil {
+			return nil, fmt.Errorf("read %s: %w", coll.Name(), err)
+		}
+	}
+	return out, nil
+}
+
+// infallible adapts a conversion that cannot fail for findAll.
+func infallible[D, T any](conv func(D) T) func(D) (T, error) {
+	return func(d D) (T, error) { return conv(d), nil }
+}
+
 // notFound turns the driver's "no documents" into fieldlog.ErrNotFound.
 func notFound(err error) error {
 	if errors.Is(err, mongo.ErrNoDocuments) {

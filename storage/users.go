@@ -33,19 +33,11 @@ func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
 
 // AllUnits returns every unit, ordered by parent, then order, then id.
 func (s *Store) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
-	cur, err := s.units.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{
+	units, err := findAll(ctx, s.units, bson.D{}, options.Find().SetSort(bson.D{
 		{Key: "parent_id", Value: 1}, {Key: "order", Value: 1}, {Key: "_id", Value: 1},
-	}))
+	}), infallible(unitDoc.unit))
 	if err != nil {
-		return nil, fmt.Errorf("find units: %w", err)
-	}
-	var docs []unitDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read units: %w", err)
-	}
-	units := make([]fieldlog.Unit, len(docs))
-	for i, d := range docs {
-		units[i] = d.unit()
+		return nil, fmt.Errorf("load units: %w", err)
 	}
 	return units, nil
 }
