@@ -501,16 +501,9 @@ func (s *Server) editMessageText(p params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	mk, aerr := parseMarkup(p.str("reply_markup"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	if mk.present && mk.inline == nil {
-		return nil, badRequest("inline keyboard expected")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, m, aerr := s.botMessage(p, "message to edit not found")
+	c, m, mk, aerr := s.editTarget(p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -525,17 +518,24 @@ func (s *Server) editMessageText(p params) (any, *apiError) {
 	return cloneModel(m.raw), nil
 }
 
-func (s *Server) editMessageReplyMarkup(p params) (any, *apiError) {
+// editTarget reads the new inline keyboard of an edit and finds the bot's
+// message it applies to. Callers hold s.mu.
+func (s *Server) editTarget(p params) (*chatState, *sentMessage, markup, *apiError) {
 	mk, aerr := parseMarkup(p.str("reply_markup"))
 	if aerr != nil {
-		return nil, aerr
+		return nil, nil, mk, aerr
 	}
 	if mk.present && mk.inline == nil {
-		return nil, badRequest("inline keyboard expected")
+		return nil, nil, mk, badRequest("inline keyboard expected")
 	}
+	c, m, aerr := s.botMessage(p, "message to edit not found")
+	return c, m, mk, aerr
+}
+
+func (s *Server) editMessageReplyMarkup(p params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, m, aerr := s.botMessage(p, "message to edit not found")
+	c, m, mk, aerr := s.editTarget(p)
 	if aerr != nil {
 		return nil, aerr
 	}
