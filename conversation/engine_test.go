@@ -186,7 +186,7 @@ func TestInviteLinkJoinsOnceAndBeforeLanguage(t *testing.T) {
 	if h.store.users[otherID].Joined() {
 		t.Fatal("a used code let a second user in")
 	}
-	mustContain(t, r, "4")
+	mustContain(t, r, h.msgs.Text(fieldlog.Chinese, "code_invalid", map[string]any{"Left": maxCodeTries - 1}))
 }
 
 func TestWrongCodesAreSlowedDown(t *testing.T) {

@@ -101,7 +101,13 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	a.tapThen(coord, a.tr(zh, "btn_problems"), a.tr(zh, "note_empty"))
 	a.say(coord, "部分嘎查宣传覆盖面不够广", "1. 部分嘎查宣传覆盖面不够广")
 	a.say(coord, "临时段落", "2. 临时段落")
-	a.tapThen(coord, "🗑 2", a.tr(zh, "note_empty")[:0]+"1. 部分嘎查")
+	deleted := a.msgs.Text(zh, "note_deleted", map[string]any{"N": 2})
+	if ans := a.tap(coord, "🗑 2"); ans.Text != deleted {
+		t.Errorf("deleting paragraph 2 answered %q, want %q", ans.Text, deleted)
+	}
+	if list := a.srv.Last(coord.ID).Text; strings.Contains(list, "临时段落") || !strings.Contains(list, "1. 部分嘎查") {
+		t.Errorf("after deleting paragraph 2 the list is:\n%s", list)
+	}
 	a.tapThen(coord, a.tr(zh, "btn_done"), a.tr(zh, "note_done"))
 
 	// The report: messages, a Word file and a ledger.
@@ -182,7 +188,7 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 	// Notes and status in Mongolian.
 	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
 	a.say(coord, "/note", a.tr(mn, "ask_report_period")[:12])
-	a.say(coord, period.String(), a.tr(mn, "btn_problems")[:0]+"ᠭᠠᠯᠠᠭᠤᠲᠤ")
+	a.say(coord, period.String(), "ᠭᠠᠯᠠᠭᠤᠲᠤ")
 	a.tapThen(coord, a.tr(mn, "btn_plans"), a.tr(mn, "note_empty"))
 	a.say(coord, "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ", "1. ᠰᠤᠷᠭᠠᠯᠲᠠ")
 	a.tapThen(coord, a.tr(mn, "btn_done"), a.tr(mn, "note_done"))
