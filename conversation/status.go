@@ -70,7 +70,7 @@ func (t *turn) showStatus() error {
 
 	title := t.tr("status_title", "Unit", t.scopeName(tree, scope), "Period", t.periodName(p))
 	lines := []string{title}
-	chart := statuschart.Chart{Title: title, Lang: t.lang}
+	chart := statuschart.Chart{Title: title, More: func(n int) string { return t.tr("status_more", "N", n) }}
 	silent := 0
 	for _, r := range rows {
 		name := t.scopeName(tree, r.unit)

@@ -23,8 +23,6 @@ import (
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/shaping"
 	"golang.org/x/image/vector"
-
-	"fieldlog"
 )
 
 // MaxBars is the most bars one chart shows. The rest are counted in a
@@ -40,8 +38,9 @@ type Chart struct {
 	// (keeping their order within each group) so that the cap at MaxBars
 	// never hides a silent unit.
 	Bars []Bar
-	// Lang is the language of the chart's own words (the "+N more" line).
-	Lang fieldlog.Lang
+	// More words the line shown when more than MaxBars bars were given,
+	// in the caller's language; nil shows "… +N".
+	More func(hidden int) string
 }
 
 // Bar is one unit's row.
@@ -263,7 +262,11 @@ func (r *Renderer) layout(c Chart) (*layout, []shapedRow, []headLine) {
 		addHead(c.Subtitle, subtitleSize, subtitleLine, mutedColour)
 	}
 	if l.hidden > 0 {
-		addHead(moreText(c.Lang, l.hidden), moreSize, moreLine, mutedColour)
+		more := "… +" + strconv.Itoa(l.hidden)
+		if c.More != nil {
+			more = c.More(l.hidden)
+		}
+		addHead(more, moreSize, moreLine, mutedColour)
 	}
 	if len(head) > 0 {
 		y += headerGap
@@ -327,14 +330,4 @@ func orderAndCap(in []Bar) ([]Bar, int) {
 		return out[:MaxBars], len(out) - MaxBars
 	}
 	return out, 0
-}
-
-// moreText says how many bars were left out. The Mongolian version is
-// language-neutral ("… +N") because no reviewed Mongolian wording exists yet
-// (see the glossary's rule on unverified terms).
-func moreText(lang fieldlog.Lang, n int) string {
-	if lang == fieldlog.Mongolian {
-		return "… +" + strconv.Itoa(n)
-	}
-	return "另有 " + strconv.Itoa(n) + " 个单位未列出"
 }

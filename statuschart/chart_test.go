@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	"github.com/go-text/typesetting/font"
-
-	"fieldlog"
 )
 
 var (
@@ -34,7 +32,6 @@ func sampleChart() Chart {
 	return Chart{
 		Title:    "新城街道 2025年上半年记录 · ᠭᠠᠴᠠᠭᠠ",
 		Subtitle: "截至 2025-06-30，共 6 个单位",
-		Lang:     fieldlog.Chinese,
 		Bars: []Bar{
 			{Label: "新城街道", Value: 12, Note: "2025-06-28"},
 			{Label: "河畔花园社区", Value: 0, Note: "2024-11-02", Silent: true},
@@ -333,8 +330,10 @@ func TestCapAtMaxBars(t *testing.T) {
 	for i := range MaxBars + 15 {
 		bars = append(bars, Bar{Label: "单位" + strconv.Itoa(i), Value: i, Silent: i >= MaxBars+10})
 	}
-	for _, lang := range []fieldlog.Lang{fieldlog.Chinese, fieldlog.Mongolian} {
-		c := Chart{Title: "上限", Bars: bars, Lang: lang}
+	told := -1
+	words := func(n int) string { told = n; return "另有 " + strconv.Itoa(n) + " 个单位未列出" }
+	for lang, more := range map[string]func(int) string{"caller's words": words, "default": nil} {
+		c := Chart{Title: "上限", Bars: bars, More: more}
 		img := decode(t, mustRender(t, r, c))
 		wantH := pad + titleLine + moreLine + headerGap + MaxBars*RowHeight + pad
 		if got := img.Bounds().Dy(); got != wantH {
@@ -353,6 +352,9 @@ func TestCapAtMaxBars(t *testing.T) {
 		if len(head) != 2 {
 			t.Errorf("%s: %d header lines, want title and +N", lang, len(head))
 		}
+	}
+	if told != 15 {
+		t.Errorf("the caller's words were asked for %d hidden bars, want 15", told)
 	}
 }
 
