@@ -183,6 +183,9 @@ var (
 	// A Mongolian letter (or the selector after one), a plain space, a
 	// suffix, and the end of that word.
 	spacedSuffix = regexp.MustCompile(`[\x{1820}-\x{18AA}\x{180B}-\x{180F}] (` + suffixAlt + `)(?:[\s\p{P}]|$)`)
+	// A word, U+202F, and an accusative or genitive suffix whose
+	// form depends on the sound of that word.
+	joinedSuffix = regexp.MustCompile(`([\x{1820}-\x{18AA}\x{180B}-\x{180F}]+)\x{202F}(ᠶᠢᠨ|ᠤᠨ|ᠦᠨ|ᠤ|ᠦ|ᠶᠢ|ᠢ)(?:[^\x{1820}-\x{18AA}\x{180B}-\x{180F}]|$)`)
 	// A suffix after a placeholder, joined or not: its form would depend on
 	// the sound of the value.
 	placeholderSuffix = regexp.MustCompile(`\}\}[ \x{202F}]?(` + suffixAlt + `)(?:[\s\p{P}]|$)`)
@@ -193,7 +196,41 @@ var (
 )
 
 func isMongolianLetter(r rune) bool { return r >= 0x1820 && r <= 0x18AA }
-func isSelector(r rune) bool        { return r >= 0x180B && r <= 0x180D || r == 0x180F }
+
+func isSelector(r rune) bool { return r >= 0x180B && r <= 0x180D || r == 0x180F }
+
+// suffixForm returns the form of the accusative (ᠢ/ᠶᠢ) or genitive
+// (ᠶᠢᠨ/ᠤᠨ/ᠦᠨ/ᠤ/ᠦ) that suf stands for, as the
+// word before it requires: after a vowel ᠶᠢ and ᠶᠢᠨ, after ᠨ the genitive ᠤ/ᠦ,
+// after other consonants ᠢ and ᠤᠨ/ᠦᠨ; ᠤ for a word with a back vowel
+// (ᠠ ᠣ ᠤ), ᠦ otherwise.
+func suffixForm(word, suf string) string {
+	last := rune(0)
+	for _, r := range word {
+		if isMongolianLetter(r) {
+			last = r
+		}
+	}
+	vowel := strings.ContainsRune("ᠠᠡᠢᠣᠤᠥᠦᠧ", last)
+	u := "ᠦ"
+	if strings.ContainsAny(word, "ᠠᠣᠤ") {
+		u = "ᠤ"
+	}
+	switch suf {
+	case "ᠢ", "ᠶᠢ":
+		if vowel {
+			return "ᠶᠢ"
+		}
+		return "ᠢ"
+	}
+	switch {
+	case vowel:
+		return "ᠶᠢᠨ"
+	case last == 'ᠨ':
+		return u
+	}
+	return u + "ᠨ"
+}
 
 // isHanOrFullWidth reports CJK ideographs, CJK punctuation and full-width
 // forms, none of which belong in Mongolian text.
@@ -229,6 +266,11 @@ func mongolianProblems(id, s string) []string {
 	}
 	for _, m := range spacedSuffix.FindAllStringSubmatch(s, -1) {
 		out = append(out, fmt.Sprintf("suffix %s after a plain space in %q: join it with U+202F", m[1], m[0]))
+	}
+	for _, m := range joinedSuffix.FindAllStringSubmatch(s, -1) {
+		if want := suffixForm(m[1], m[2]); want != m[2] {
+			out = append(out, fmt.Sprintf("%s after %s: the word's last letter and vowels want %s", m[2], m[1], want))
+		}
 	}
 	for _, m := range placeholderSuffix.FindAllStringSubmatch(s, -1) {
 		out = append(out, fmt.Sprintf("suffix %s after a placeholder in %q: write \"label: value\" instead", m[1], m[0]))
@@ -283,18 +325,24 @@ func TestMongolianWriting(t *testing.T) {
 // The checker must catch what it is meant to catch.
 func TestMongolianWritingChecker(t *testing.T) {
 	bad := map[string]string{
-		"Han":                   "ᠬᠦᠮᠦᠨ 人",
-		"CJK punctuation":       "ᠬᠦᠮᠦᠨ。",
-		"full-width colon":      "ᠬᠦᠮᠦᠨ：",
-		"Cyrillic":              "ᠬᠦᠮᠦᠨ хүн",
-		"English only":          "Save",
-		"spaced suffix":         "ᠬᠦᠮᠦᠨ ᠦ ᠲᠣᠭ᠎ᠠ",
-		"spaced suffix at end":  "ᠪᠦᠷᠢᠳᠬᠡᠯ ᠢ",
-		"suffix on placeholder": "{{.Unit}}\u202Fᠶᠢᠨ ᠨᠡᠷ᠎ᠡ",
-		"ASCII full stop":       "ᠬᠠᠳᠠᠭᠠᠯᠠᠪᠠ.",
-		"ASCII comma":           "ᠬᠠᠳᠠᠭᠠᠯᠠᠪᠠ, ᠪᠣᠯᠣᠨ᠎ᠠ",
-		"MVS as suffix joiner":  "ᠬᠦᠮᠦᠨ\u180Eᠦ",
-		"stray NNBSP":           "45\u202Fᠬᠦᠮᠦᠨ",
+		"Han":                             "ᠬᠦᠮᠦᠨ 人",
+		"CJK punctuation":                 "ᠬᠦᠮᠦᠨ。",
+		"full-width colon":                "ᠬᠦᠮᠦᠨ：",
+		"Cyrillic":                        "ᠬᠦᠮᠦᠨ хүн",
+		"English only":                    "Save",
+		"spaced suffix":                   "ᠬᠦᠮᠦᠨ ᠦ ᠲᠣᠭ᠎ᠠ",
+		"spaced suffix at end":            "ᠪᠦᠷᠢᠳᠬᠡᠯ ᠢ",
+		"suffix on placeholder":           "{{.Unit}}\u202Fᠶᠢᠨ ᠨᠡᠷ᠎ᠡ",
+		"ASCII full stop":                 "ᠬᠠᠳᠠᠭᠠᠯᠠᠪᠠ.",
+		"ASCII comma":                     "ᠬᠠᠳᠠᠭᠠᠯᠠᠪᠠ, ᠪᠣᠯᠣᠨ᠎ᠠ",
+		"MVS as suffix joiner":            "ᠬᠦᠮᠦᠨ\u180Eᠦ",
+		"stray NNBSP":                     "45\u202Fᠬᠦᠮᠦᠨ",
+		"accusative ᠢ after a vowel":      "ᠲᠥᠯᠥᠪᠯᠡᠭᠡ\u202Fᠢ ᠪᠢᠴᠢᠬᠦ",
+		"accusative ᠶᠢ after a consonant": "ᠠᠵᠢᠯ\u202Fᠶᠢ",
+		"genitive ᠤᠨ after a vowel":       "ᠰᠠᠷ᠎ᠠ\u202Fᠤᠨ ᠡᠳᠦᠷ",
+		"genitive ᠦᠨ after n":             "ᠬᠦᠮᠦᠨ\u202Fᠦᠨ ᠲᠣᠭ᠎ᠠ",
+		"genitive ᠤ after l":              "ᠠᠵᠢᠯ\u202Fᠤ ᠢᠯᠡᠳᠬᠡᠯ",
+		"back genitive on a front word":   "ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠤᠨ ᠲᠣᠭ᠎ᠠ",
 	}
 	for name, s := range bad {
 		if len(mongolianProblems("x", s)) == 0 {
@@ -306,6 +354,8 @@ func TestMongolianWritingChecker(t *testing.T) {
 		"{{.Y}}.{{.M}}.{{.D}}",
 		"1 2 3 4 5 6 7",
 		"ᠡᠰᠡᠪᠡᠯ ᠢᠯᠡᠭᠡᠨ᠎ᠡ ᠦᠦ᠄ /start ᠤᠷᠢᠯᠭ᠎ᠠ\u202Fᠶᠢᠨ ᠺᠣᠳ᠋",
+		"ᠶᠠᠮᠠᠷ ᠦᠦᠷᠡᠭ\u202Fᠲᠡᠢ ᠬᠦᠮᠦᠨ\u202Fᠢ",
+		"ᠲᠥᠯᠥᠪᠯᠡᠭᠡ\u202Fᠶᠢ ᠪᠢᠴᠢᠬᠦ᠂ ᠺᠣᠳ᠋\u202Fᠢ᠂ ᠹᠷᠣᠨᠲ\u202Fᠤᠨ ᠠᠵᠢᠯ᠂ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠲᠣᠭ᠎ᠠ᠂ ᠣᠨ\u202Fᠤ ᠡᠬᠢᠨ᠂ ᠤᠷᠢᠯᠭ᠎ᠠ\u202Fᠶᠢᠨ ᠺᠣᠳ᠋",
 	}
 	for _, s := range good {
 		if p := mongolianProblems("x", s); len(p) > 0 {
