@@ -2,10 +2,12 @@ package parse
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"fieldlog"
+	"fieldlog/locales"
 )
 
 func TestPeriod(t *testing.T) {
@@ -56,10 +58,30 @@ func TestPeriod(t *testing.T) {
 		{"2023  ᠰᠡᠭᠦᠯ  ᠬᠠᠭᠠᠰ", h(2023, 2), nil},
 		{"ᠡᠬᠢᠨ ᠬᠠᠭᠠᠰ", h(2024, 1), nil},
 		{"ᠰᠡᠭᠦᠯ ᠬᠠᠭᠠᠰ", h(2024, 2), nil},
+		// The bot's own wording (active.mn-Mong.toml period_h1, period_h2),
+		// typed back: U+202F joins the genitive, U+180E in ᠳᠣᠣᠷ᠎ᠠ.
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
+		{"2023 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2023, 1), nil},
+		{"2023 ᠣᠨ\u202Fᠤ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2023, 2), nil},
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 2), nil}, // in progress
+		{"᠒᠐᠒᠔ ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
+		{"᠒᠐᠒᠓ ᠣᠨ\u202Fᠤ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2023, 2), nil},
+		// … as keyboards type it: plain spaces, no U+180E, spaces doubled or left out.
+		{"2024 ᠣᠨ ᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
+		{"2023 ᠣᠨ ᠤ ᠳᠣᠣᠷᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2023, 2), nil},
+		{" 2023  ᠣᠨ\u202Fᠤ  ᠳᠣᠣᠷ\u180Eᠠ  ᠬᠠᠭᠠᠰ  ᠵᠢᠯ\n", h(2023, 2), nil},
+		{"2024ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
+		// … and shorter.
+		{"2024 ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
+		{"2023 ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ", h(2023, 2), nil},
+		{"ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
+		{"ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 2), nil},
+		{"2023 ᠰᠡᠭᠦᠯ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2023, 2), nil},
 
 		{"2025上半年", fieldlog.Period{}, ErrFuturePeriod},
 		{"2025-1", fieldlog.Period{}, ErrFuturePeriod},
 		{"2025 ᠡᠬᠢᠨ ᠬᠠᠭᠠᠰ", fieldlog.Period{}, ErrFuturePeriod},
+		{"2025 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", fieldlog.Period{}, ErrFuturePeriod},
 
 		{"", fieldlog.Period{}, ErrNotPeriod},
 		{"2024", fieldlog.Period{}, ErrNotPeriod},
@@ -76,6 +98,11 @@ func TestPeriod(t *testing.T) {
 		{"0999上半年", fieldlog.Period{}, ErrNotPeriod},
 		{"2024 ᠬᠠᠭᠠᠰ", fieldlog.Period{}, ErrNotPeriod},
 		{"2024上半年下半年", fieldlog.Period{}, ErrNotPeriod},
+		{"ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", fieldlog.Period{}, ErrNotPeriod}, // "of the year" without one
+		{"2024 ᠣᠨ\u202Fᠤ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", fieldlog.Period{}, ErrNotPeriod},
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠵᠢᠯ", fieldlog.Period{}, ErrNotPeriod},
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ ᠵᠢᠯ", fieldlog.Period{}, ErrNotPeriod},
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", fieldlog.Period{}, ErrNotPeriod},
 	})
 	// In the first half the second half of this year has not started.
 	run(day(2024, time.June, 30), []periodCase{
@@ -83,12 +110,41 @@ func TestPeriod(t *testing.T) {
 		{"下半年", fieldlog.Period{}, ErrFuturePeriod},
 		{"2024-2", fieldlog.Period{}, ErrFuturePeriod},
 		{"2023-2", h(2023, 2), nil},
+		{"ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", fieldlog.Period{}, ErrFuturePeriod},
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", fieldlog.Period{}, ErrFuturePeriod},
+		{"2024 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", h(2024, 1), nil},
 	})
 	// It starts on 1 July.
 	run(day(2024, time.July, 1), []periodCase{
 		{"下半年", h(2024, 2), nil},
 		{"2024-2", h(2024, 2), nil},
 	})
+}
+
+// A half-year as the bot writes it (period_h1, period_h2, in every
+// language) reads back as that half-year, with ASCII or Mongolian digits, so
+// a user can type back what the bot wrote.
+func TestPeriodReadsTheBotsWording(t *testing.T) {
+	msgs, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	toMongolianDigits := strings.NewReplacer("0", "᠐", "1", "᠑", "2", "᠒", "3", "᠓", "4", "᠔", "5", "᠕", "6", "᠖", "7", "᠗", "8", "᠘", "9", "᠙")
+	today := day(2024, time.September, 15)
+	for _, l := range fieldlog.Langs {
+		for _, p := range []fieldlog.Period{{Year: 2023, Half: 1}, {Year: 2023, Half: 2}, {Year: 2024, Half: 1}, {Year: 2024, Half: 2}} {
+			id := map[int]string{1: "period_h1", 2: "period_h2"}[p.Half]
+			s := msgs.Text(l, id, map[string]any{"Year": p.Year})
+			if s == id {
+				t.Fatalf("%s %s is missing", l, id)
+			}
+			for _, in := range []string{s, toMongolianDigits.Replace(s)} {
+				if got, err := Period(in, today); err != nil || got != p {
+					t.Errorf("%s %s: Period(%q) = %v, %v; want %v", l, id, in, got, err, p)
+				}
+			}
+		}
+	}
 }
 
 // FuzzPeriod checks that Period never panics, refuses only with its own
@@ -98,6 +154,8 @@ func FuzzPeriod(f *testing.F) {
 	for _, s := range []string{
 		"2024上半年", "2024年上半年", "2024下半年", "2024 H1", "2024h2", "2024-1", "2024-2", "2024/1", "上半年", "下半年",
 		"᠒᠐᠒᠔ ᠡᠬᠢᠨ ᠬᠠᠭᠠᠰ", "2023 ᠰᠡᠭᠦᠯ ᠬᠠᠭᠠᠰ", "２０２４上半年", "2025-1", "2024-3", "", "\xff",
+		"2024 ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", "2023 ᠣᠨ\u202Fᠤ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ", "᠒᠐᠒᠔ ᠣᠨ\u202Fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ",
+		"ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ",
 	} {
 		f.Add(s, uint16(9000))
 	}
