@@ -173,6 +173,13 @@ var suffixes = []string{
 	"ᠳᠠᠭᠠᠨ", "ᠳᠡᠭᠡᠨ", "ᠲᠠᠭᠠᠨ", "ᠲᠡᠭᠡᠨ", // dative-reflexive
 }
 
+// particles are joined to their word with U+202F like the suffixes
+// (GLOSSARY.md; suragch/mongol_code encodes them as Suffix.UU, Suffix.CHU).
+var particles = []string{
+	"ᠤᠤ", "ᠦᠦ", // question particle
+	"ᠴᠤ", "ᠴᠦ", // "even", "also"
+}
+
 const (
 	nnbsp = '\u202F' // joins a suffix to its word
 	mvs   = '\u180E' // before a separated word-final a/e
@@ -183,9 +190,12 @@ var (
 	// A Mongolian letter (or the selector after one), a plain space, a
 	// suffix, and the end of that word.
 	spacedSuffix = regexp.MustCompile(`[\x{1820}-\x{18AA}\x{180B}-\x{180F}] (` + suffixAlt + `)(?:[\s\p{P}]|$)`)
-	// A word, U+202F, and an accusative or genitive suffix whose
+	// The same for a particle: ᠤᠤ after a word, not a word that starts
+	// with ᠦᠦ (ᠦᠦᠷᠡᠭ).
+	spacedParticle = regexp.MustCompile(`[\x{1820}-\x{18AA}\x{180B}-\x{180F}] (` + strings.Join(particles, "|") + `)(?:[^\x{1820}-\x{18AA}\x{180B}-\x{180F}]|$)`)
+	// A word, U+202F, and an accusative, genitive or question suffix whose
 	// form depends on the sound of that word.
-	joinedSuffix = regexp.MustCompile(`([\x{1820}-\x{18AA}\x{180B}-\x{180F}]+)\x{202F}(ᠶᠢᠨ|ᠤᠨ|ᠦᠨ|ᠤ|ᠦ|ᠶᠢ|ᠢ)(?:[^\x{1820}-\x{18AA}\x{180B}-\x{180F}]|$)`)
+	joinedSuffix = regexp.MustCompile(`([\x{1820}-\x{18AA}\x{180B}-\x{180F}]+)\x{202F}(ᠶᠢᠨ|ᠤᠨ|ᠦᠨ|ᠤᠤ|ᠦᠦ|ᠤ|ᠦ|ᠶᠢ|ᠢ)(?:[^\x{1820}-\x{18AA}\x{180B}-\x{180F}]|$)`)
 	// A suffix after a placeholder, joined or not: its form would depend on
 	// the sound of the value.
 	placeholderSuffix = regexp.MustCompile(`\}\}[ \x{202F}]?(` + suffixAlt + `)(?:[\s\p{P}]|$)`)
@@ -199,8 +209,8 @@ func isMongolianLetter(r rune) bool { return r >= 0x1820 && r <= 0x18AA }
 
 func isSelector(r rune) bool { return r >= 0x180B && r <= 0x180D || r == 0x180F }
 
-// suffixForm returns the form of the accusative (ᠢ/ᠶᠢ) or genitive
-// (ᠶᠢᠨ/ᠤᠨ/ᠦᠨ/ᠤ/ᠦ) that suf stands for, as the
+// suffixForm returns the form of the accusative (ᠢ/ᠶᠢ), genitive
+// (ᠶᠢᠨ/ᠤᠨ/ᠦᠨ/ᠤ/ᠦ) or question particle (ᠤᠤ/ᠦᠦ) that suf stands for, as the
 // word before it requires: after a vowel ᠶᠢ and ᠶᠢᠨ, after ᠨ the genitive ᠤ/ᠦ,
 // after other consonants ᠢ and ᠤᠨ/ᠦᠨ; ᠤ for a word with a back vowel
 // (ᠠ ᠣ ᠤ), ᠦ otherwise.
@@ -222,6 +232,8 @@ func suffixForm(word, suf string) string {
 			return "ᠶᠢ"
 		}
 		return "ᠢ"
+	case "ᠤᠤ", "ᠦᠦ":
+		return u + u
 	}
 	switch {
 	case vowel:
@@ -266,6 +278,9 @@ func mongolianProblems(id, s string) []string {
 	}
 	for _, m := range spacedSuffix.FindAllStringSubmatch(s, -1) {
 		out = append(out, fmt.Sprintf("suffix %s after a plain space in %q: join it with U+202F", m[1], m[0]))
+	}
+	for _, m := range spacedParticle.FindAllStringSubmatch(s, -1) {
+		out = append(out, fmt.Sprintf("particle %s after a plain space in %q: join it with U+202F", m[1], m[0]))
 	}
 	for _, m := range joinedSuffix.FindAllStringSubmatch(s, -1) {
 		if want := suffixForm(m[1], m[2]); want != m[2] {
@@ -337,12 +352,18 @@ func TestMongolianWritingChecker(t *testing.T) {
 		"ASCII comma":                     "ᠬᠠᠳᠠᠭᠠᠯᠠᠪᠠ, ᠪᠣᠯᠣᠨ᠎ᠠ",
 		"MVS as suffix joiner":            "ᠬᠦᠮᠦᠨ\u180Eᠦ",
 		"stray NNBSP":                     "45\u202Fᠬᠦᠮᠦᠨ",
+		"spaced question particle":        "ᠰᠣᠩᠭᠣᠨ᠎ᠠ ᠤᠤ᠃",
+		"spaced front question particle":  "ᠬᠡᠷᠡᠭᠯᠡᠨ᠎ᠡ ᠦᠦ᠂ ᠡᠰᠡᠪᠡᠯ",
+		"spaced question particle at end": "ᠬᠠᠰᠤᠬᠤ ᠤᠤ",
+		"spaced question particle and ?":  "ᠬᠠᠰᠤᠬᠤ ᠤᠤ?",
+		"spaced particle ᠴᠤ":              "ᠶᠠᠮᠠᠷ ᠴᠤ ᠠᠭᠤᠯᠭ᠎ᠠ",
 		"accusative ᠢ after a vowel":      "ᠲᠥᠯᠥᠪᠯᠡᠭᠡ\u202Fᠢ ᠪᠢᠴᠢᠬᠦ",
 		"accusative ᠶᠢ after a consonant": "ᠠᠵᠢᠯ\u202Fᠶᠢ",
 		"genitive ᠤᠨ after a vowel":       "ᠰᠠᠷ᠎ᠠ\u202Fᠤᠨ ᠡᠳᠦᠷ",
 		"genitive ᠦᠨ after n":             "ᠬᠦᠮᠦᠨ\u202Fᠦᠨ ᠲᠣᠭ᠎ᠠ",
 		"genitive ᠤ after l":              "ᠠᠵᠢᠯ\u202Fᠤ ᠢᠯᠡᠳᠬᠡᠯ",
 		"back genitive on a front word":   "ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠤᠨ ᠲᠣᠭ᠎ᠠ",
+		"front particle on a back word":   "ᠰᠣᠩᠭᠣᠨ᠎ᠠ\u202Fᠦᠦ᠃",
 	}
 	for name, s := range bad {
 		if len(mongolianProblems("x", s)) == 0 {
@@ -353,7 +374,8 @@ func TestMongolianWritingChecker(t *testing.T) {
 		"ᠬᠦᠮᠦᠨ\u202Fᠦ ᠲᠣᠭ᠎ᠠ᠄ {{.Count}}᠃",
 		"{{.Y}}.{{.M}}.{{.D}}",
 		"1 2 3 4 5 6 7",
-		"ᠡᠰᠡᠪᠡᠯ ᠢᠯᠡᠭᠡᠨ᠎ᠡ ᠦᠦ᠄ /start ᠤᠷᠢᠯᠭ᠎ᠠ\u202Fᠶᠢᠨ ᠺᠣᠳ᠋",
+		"ᠡᠰᠡᠪᠡᠯ ᠢᠯᠡᠭᠡᠨ᠎ᠡ\u202Fᠦᠦ᠄ /start ᠤᠷᠢᠯᠭ᠎ᠠ\u202Fᠶᠢᠨ ᠺᠣᠳ᠋",
+		"ᠰᠣᠩᠭᠣᠨ᠎ᠠ\u202Fᠤᠤ᠃ ᠬᠠᠰᠤᠬᠤ\u202Fᠤᠤ? ᠶᠠᠮᠠᠷ\u202Fᠴᠤ",
 		"ᠶᠠᠮᠠᠷ ᠦᠦᠷᠡᠭ\u202Fᠲᠡᠢ ᠬᠦᠮᠦᠨ\u202Fᠢ",
 		"ᠲᠥᠯᠥᠪᠯᠡᠭᠡ\u202Fᠶᠢ ᠪᠢᠴᠢᠬᠦ᠂ ᠺᠣᠳ᠋\u202Fᠢ᠂ ᠹᠷᠣᠨᠲ\u202Fᠤᠨ ᠠᠵᠢᠯ᠂ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠲᠣᠭ᠎ᠠ᠂ ᠣᠨ\u202Fᠤ ᠡᠬᠢᠨ᠂ ᠤᠷᠢᠯᠭ᠎ᠠ\u202Fᠶᠢᠨ ᠺᠣᠳ᠋",
 	}
