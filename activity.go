@@ -1,6 +1,9 @@
 package fieldlog
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // ActivityID identifies an activity record. It is chosen when the officer
 // starts logging, so that saving the same draft twice stores one record.
@@ -42,12 +45,42 @@ type Activity struct {
 	DeletedAt    time.Time
 }
 
-// ActivityFilter selects activity records. Zero fields do not filter.
-// Deleted records are never returned.
+// ActivityFilter selects activity records. Deleted records are never
+// returned.
+//
+// Units fail closed: a filter matches records of the listed units only, and
+// an empty list matches nothing, so that a scope that came out empty (an
+// unknown unit, a coordinator whose unit left the tree) shows nothing rather
+// than everything. Every unit is asked for with AllUnits, which only an
+// admin's views and an officer's own list (narrowed by ReporterID) use; see
+// User.RecordScope. The other zero fields do not filter.
 type ActivityFilter struct {
 	ReporterID int64
 	Units      []UnitID // records of any of these units
+	AllUnits   bool     // records of every unit; Units is then ignored
 	From, To   Date     // inclusive
+}
+
+// MatchesNothing reports whether f can match no record at all, so that a
+// store need not ask the server.
+func (f ActivityFilter) MatchesNothing() bool { return !f.AllUnits && len(f.Units) == 0 }
+
+// Matches reports whether a is selected by f; stores that filter in Go use
+// it, so that every store applies the same rule.
+func (f ActivityFilter) Matches(a Activity) bool {
+	switch {
+	case a.Deleted:
+		return false
+	case f.ReporterID != 0 && a.ReporterID != f.ReporterID:
+		return false
+	case !f.AllUnits && !slices.Contains(f.Units, a.UnitID):
+		return false
+	case !f.From.IsZero() && a.Date.Before(f.From):
+		return false
+	case !f.To.IsZero() && f.To.Before(a.Date):
+		return false
+	}
+	return true
 }
 
 // Invite is a one-time code that lets a new user join with a role and unit.

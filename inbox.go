@@ -6,27 +6,31 @@ import (
 )
 
 // IncomingUpdate is one update received from a messaging channel, recorded
-// before it is handled so that a redelivered update is recognised and one
-// interrupted by a crash can be handled again.
+// before it is handled so that one interrupted by a stop or a crash is
+// handled at the next start. Once handled it is forgotten: the user's
+// conversation remembers which updates it has applied (Conversation.Applied),
+// so the inbox holds only what is still to do and stays small.
 type IncomingUpdate struct {
-	Key        string // channel-specific and unique, e.g. "tg:812345"
+	Key string // channel-specific and unique, e.g. "tg:812345"
+	// Seq orders the updates of a channel as the channel sent them
+	// (Telegram's update_id); the inbox returns them in this order.
+	Seq        int64
 	ChatID     int64
 	Payload    []byte // the channel's own encoding of the update
 	ReceivedAt time.Time
-	Handled    bool
-	HandledAt  time.Time
 }
 
-// Inbox records incoming updates.
+// Inbox records incoming updates until they are handled.
 type Inbox interface {
 	// Receive records the update. It returns false, and records nothing,
-	// when an update with the same key was received before.
+	// when an update with the same key is already waiting.
 	Receive(ctx context.Context, u IncomingUpdate) (bool, error)
-	// MarkHandled notes that the update with key has been handled.
-	MarkHandled(ctx context.Context, key string, at time.Time) error
-	// Unhandled returns received updates not yet handled, oldest first.
+	// Done forgets the update with key, which has been handled; no error if
+	// it is not there.
+	Done(ctx context.Context, key string) error
+	// Unhandled returns every update still waiting, in Seq order.
 	Unhandled(ctx context.Context) ([]IncomingUpdate, error)
-	// PruneHandled deletes updates handled before before; it keeps the
-	// collection small while still catching redeliveries of recent ones.
-	PruneHandled(ctx context.Context, before time.Time) (int, error)
+	// UnhandledIn returns the updates of one chat still waiting, in Seq
+	// order.
+	UnhandledIn(ctx context.Context, chatID int64) ([]IncomingUpdate, error)
 }

@@ -40,7 +40,8 @@ type Invites interface {
 	CreateInvite(ctx context.Context, inv Invite) error
 	// RedeemInvite marks the unused, unexpired invitation code as used by
 	// userID and returns it. It returns ErrNotFound when there is no such
-	// usable code. At most one caller succeeds for a code.
+	// usable code. At most one user succeeds for a code; the same user
+	// redeeming it again (a retried update) gets it again.
 	RedeemInvite(ctx context.Context, code string, userID int64, now time.Time) (Invite, error)
 }
 
@@ -70,17 +71,21 @@ type Activities interface {
 
 // Conversations stores each user's current flow.
 type Conversations interface {
-	// Conversation returns the user's current flow, or ErrNotFound.
+	// Conversation returns the user's conversation, or ErrNotFound.
 	Conversation(ctx context.Context, userID int64) (Conversation, error)
-	// SaveConversation creates or replaces the user's flow.
+	// SaveConversation creates or replaces the user's conversation in one
+	// write: the step, the draft and the applied update keys together.
 	SaveConversation(ctx context.Context, c Conversation) error
-	// EndConversation removes the user's flow; no error if there is none.
-	EndConversation(ctx context.Context, userID int64) error
 }
+
+// AttemptRetention is how long failed attempts are kept: RecordAttempt
+// forgets older ones, so CountAttempts windows must not be longer.
+const AttemptRetention = 24 * time.Hour
 
 // Attempts counts failed tries of something rate-limited, per user.
 type Attempts interface {
-	// RecordAttempt notes a failed try of kind by userID at time at.
+	// RecordAttempt notes a failed try of kind by userID at time at, and
+	// forgets tries older than AttemptRetention before at.
 	RecordAttempt(ctx context.Context, kind string, userID int64, at time.Time) error
 	// CountAttempts counts tries of kind by userID since since.
 	CountAttempts(ctx context.Context, kind string, userID int64, since time.Time) (int, error)

@@ -32,16 +32,3 @@ func (u User) Joined() bool { return u.Role.Valid() }
 
 // CanCoordinate reports whether the user may invite and see a subtree.
 func (u User) CanCoordinate() bool { return u.Role == Coordinator || u.Role == Admin }
-
-// Sees reports whether the user may read records of unit. Admins see every
-// unit; a coordinator sees their subtree; an officer only their own unit's
-// records they reported (checked by the caller on the record).
-func (u User) Sees(t *Tree, unit UnitID) bool {
-	switch u.Role {
-	case Admin:
-		return true
-	case Coordinator:
-		return t.Contains(u.UnitID, unit)
-	}
-	return false
-}

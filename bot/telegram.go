@@ -6,6 +6,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,7 +16,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -40,30 +40,55 @@ type Config struct {
 	// Apology is sent when handling an update failed (the store was
 	// unreachable, say): the user's earlier answers are kept.
 	Apology string
+	// Busy is sent, once, to a user whose updates arrive faster than they
+	// can be handled; what they sent is kept and handled in turn.
+	Busy string
 	// PollTimeout is the long-polling wait; zero means 30 s.
 	PollTimeout time.Duration
-	Logger      *slog.Logger
+	// MaxQueued is how many updates of one chat wait in memory; more wait
+	// in the inbox. Zero means DefaultMaxQueued.
+	MaxQueued int
+	// StopGrace is how long a stop waits for updates in hand; what is not
+	// done by then stays in the inbox for the next start. Zero means
+	// DefaultStopGrace.
+	StopGrace time.Duration
+	Logger    *slog.Logger
 }
+
+// Defaults of Config.
+const (
+	DefaultMaxQueued = 20
+	// DefaultStopGrace leaves time, within systemd's 20 s before it kills
+	// the process, for the store to close.
+	DefaultStopGrace = 10 * time.Second
+)
 
 // Telegram is the Telegram channel of the bot.
 type Telegram struct {
 	api      *tg.Bot
 	inbox    fieldlog.Inbox
 	apology  string
+	busy     string
+	grace    time.Duration
 	log      *slog.Logger
 	username string
 
-	engine   Engine
-	handling context.Context // outlives polling so queued updates finish
-	lanes    lanes
+	engine Engine
+	// handling outlives polling, so that updates in hand finish after a
+	// stop; cancelled when the stop's grace period is over.
+	handling     context.Context
+	stopHandling context.CancelFunc
+	lanes        *lanes
 }
 
 // New connects to the Bot API and asks who the bot is.
 func New(ctx context.Context, cfg Config) (*Telegram, error) {
-	t := &Telegram{inbox: cfg.Inbox, apology: cfg.Apology, log: cfg.Logger}
+	t := &Telegram{inbox: cfg.Inbox, apology: cfg.Apology, busy: cfg.Busy, log: cfg.Logger,
+		grace: cmp.Or(cfg.StopGrace, DefaultStopGrace)}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}
+	t.lanes = newLanes(cmp.Or(cfg.MaxQueued, DefaultMaxQueued), t.refill)
 	poll := cfg.PollTimeout
 	if poll == 0 {
 		poll = 30 * time.Second
@@ -119,51 +144,45 @@ func (t *Telegram) SetCommands(ctx context.Context, byLang map[string][]conversa
 }
 
 // Run handles updates left unhandled by an earlier run, then polls for
-// new ones until ctx is cancelled, and waits for those in hand to finish.
+// new ones until ctx is cancelled. Then it gives the updates in hand
+// Config.StopGrace to finish; those still waiting or cut short stay in the
+// inbox and are handled at the next start.
 func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	t.engine = engine
-	t.handling = context.WithoutCancel(ctx)
+	t.handling, t.stopHandling = context.WithCancel(context.WithoutCancel(ctx))
+	defer t.stopHandling()
 	pending, err := t.inbox.Unhandled(ctx)
 	if err != nil {
 		return fmt.Errorf("read unhandled updates: %w", err)
 	}
-	for _, u := range pending {
-		var upd models.Update
-		if err := json.Unmarshal(u.Payload, &upd); err != nil {
-			t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
-			t.markHandled(ctx, u.Key)
-			continue
-		}
-		t.log.Info("handling update left from an earlier run", "key", u.Key)
-		t.lanes.push(u.ChatID, func() { t.handle(u.Key, &upd) })
+	if len(pending) > 0 {
+		t.log.Info("handling updates left from an earlier run", "count", len(pending))
 	}
-	go t.pruneInbox(ctx)
+	for _, u := range pending {
+		t.queue(u)
+	}
 	t.api.Start(ctx)
-	t.lanes.wait()
+	t.stop()
 	return nil
 }
 
-// keepHandled is how long handled updates stay in the inbox to catch a
-// redelivery; Telegram keeps undelivered updates for 24 hours.
-const keepHandled = 48 * time.Hour
-
-// pruneInbox deletes old handled updates now and then, keeping the inbox
-// small (the embedded store scans whole collections).
-func (t *Telegram) pruneInbox(ctx context.Context) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		n, err := t.inbox.PruneHandled(ctx, time.Now().Add(-keepHandled))
-		if err != nil && ctx.Err() == nil {
-			t.log.Warn("prune inbox", "err", err)
-		} else if n > 0 {
-			t.log.Info("pruned handled updates", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+// stop waits for the updates in hand, at most the grace period, and then
+// cancels them.
+func (t *Telegram) stop() {
+	done := make(chan struct{})
+	go func() { t.lanes.wait(); close(done) }()
+	select {
+	case <-done:
+		return
+	case <-time.After(t.grace):
+	}
+	t.log.Warn("updates still in hand at stop; left in the inbox for the next start", "grace", t.grace)
+	t.lanes.stop()
+	t.stopHandling()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.log.Error("updates did not stop in time; leaving them")
 	}
 }
 
@@ -175,53 +194,113 @@ func (t *Telegram) receive(ctx context.Context, _ *tg.Bot, upd *models.Update) {
 		t.log.Debug("update ignored: not from a private chat", "update", upd.ID)
 		return
 	}
-	key := "tg:" + strconv.FormatInt(upd.ID, 10)
+	key := updateKey(upd.ID)
 	payload, err := json.Marshal(upd)
 	if err != nil {
 		t.log.Error("encode update", "key", key, "err", err)
 		return
 	}
-	fresh, err := t.inbox.Receive(t.handling, fieldlog.IncomingUpdate{Key: key, ChatID: chat, Payload: payload, ReceivedAt: time.Now()})
+	u := fieldlog.IncomingUpdate{Key: key, Seq: upd.ID, ChatID: chat, Payload: payload, ReceivedAt: time.Now()}
+	fresh, err := t.inbox.Receive(t.handling, u)
 	if err != nil {
 		// The store is down: handle it anyway, so the user hears that
 		// something is wrong rather than nothing at all.
 		t.log.Error("record update", "key", key, "err", err)
 	} else if !fresh {
-		t.log.Info("update delivered again; ignored", "key", key)
+		t.log.Info("update delivered again while waiting; ignored", "key", key)
 		return
 	}
-	t.lanes.push(chat, func() { t.handle(key, upd) })
+	t.lanes.push(chat, key, func() { t.handle(key, upd) }, func() { t.sayBusy(chat) })
 }
 
-// handle runs one update through the engine and sends the response.
+func updateKey(id int64) string { return "tg:" + strconv.FormatInt(id, 10) }
+
+// queue puts a stored update on its chat's lane.
+func (t *Telegram) queue(u fieldlog.IncomingUpdate) {
+	var upd models.Update
+	if err := json.Unmarshal(u.Payload, &upd); err != nil {
+		t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
+		t.done(t.handling, u.Key)
+		return
+	}
+	t.lanes.push(u.ChatID, u.Key, func() { t.handle(u.Key, &upd) }, nil)
+}
+
+// refill gives a lane the updates of its chat that waited in the inbox
+// while the lane was full.
+func (t *Telegram) refill(chat int64) []job {
+	if t.handling.Err() != nil {
+		return nil
+	}
+	us, err := t.inbox.UnhandledIn(t.handling, chat)
+	if err != nil {
+		t.log.Error("read waiting updates of a chat", "chat", chat, "err", err)
+		return nil
+	}
+	var jobs []job
+	for _, u := range us {
+		var upd models.Update
+		if err := json.Unmarshal(u.Payload, &upd); err != nil {
+			t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
+			t.done(t.handling, u.Key)
+			continue
+		}
+		jobs = append(jobs, job{key: u.Key, run: func() { t.handle(u.Key, &upd) }})
+	}
+	return jobs
+}
+
+// sayBusy tells a user who floods the bot to wait; it runs once per flood.
+func (t *Telegram) sayBusy(chat int64) {
+	if t.busy == "" {
+		return
+	}
+	go func() {
+		p := &tg.SendMessageParams{ChatID: chat, Text: t.busy}
+		if err := t.call(t.handling, func() error { _, err := t.api.SendMessage(t.handling, p); return err }); err != nil {
+			t.log.Warn("say busy", "chat", chat, "err", err)
+		}
+	}()
+}
+
+// handle runs one update through the engine and sends the response. The
+// update leaves the inbox once handled, and also when handling failed for
+// good (the user was told); it stays when a stop cut it short.
 func (t *Telegram) handle(key string, upd *models.Update) {
 	ctx := t.handling
 	in, callbackID := input(upd)
+	in.Key = key
 	defer func() {
 		if r := recover(); r != nil {
 			t.log.Error("panic while handling update", "key", key, "panic", r, "stack", string(debug.Stack()))
 			t.apologise(ctx, in.ChatID, callbackID)
-			t.markHandled(ctx, key)
+			t.done(ctx, key)
 		}
 	}()
 	start := time.Now()
 	resp, err := t.engine.Handle(ctx, in)
 	if err != nil {
+		if ctx.Err() != nil {
+			t.log.Warn("update cut short by the stop; handled at the next start", "key", key)
+			return
+		}
 		t.log.Error("handle update", "key", key, "user", in.UserID, "err", err)
 		t.apologise(ctx, in.ChatID, callbackID)
-		t.markHandled(ctx, key)
+		t.done(ctx, key)
 		return
 	}
 	if err := t.send(ctx, in, callbackID, resp); err != nil {
 		t.log.Error("send response", "key", key, "user", in.UserID, "err", err)
 	}
-	t.markHandled(ctx, key)
+	t.done(ctx, key)
 	t.log.Debug("update handled", "key", key, "user", in.UserID, "took", time.Since(start))
 }
 
-func (t *Telegram) markHandled(ctx context.Context, key string) {
-	if err := t.inbox.MarkHandled(ctx, key, time.Now()); err != nil {
-		t.log.Error("mark update handled", "key", key, "err", err)
+// done forgets a handled update. If that fails it is handled again at the
+// next start, and the engine recognises it as applied.
+func (t *Telegram) done(ctx context.Context, key string) {
+	if err := t.inbox.Done(ctx, key); err != nil {
+		t.log.Error("forget handled update", "key", key, "err", err)
 	}
 }
 
@@ -232,6 +311,13 @@ func (t *Telegram) apologise(ctx context.Context, chat int64, callbackID string)
 	if chat != 0 && t.apology != "" {
 		_, _ = t.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: t.apology})
 	}
+}
+
+// Notify sends r to a chat outside of a response: the engine tells a user
+// whose report must wait, and will send reminders.
+func (t *Telegram) Notify(ctx context.Context, chatID int64, r conversation.Reply) error {
+	r.Edit = false
+	return t.reply(ctx, chatID, 0, r)
 }
 
 // send delivers the engine's response.
@@ -247,7 +333,7 @@ func (t *Telegram) send(ctx context.Context, in conversation.Input, callbackID s
 		}()
 	}
 	for _, r := range resp.Replies {
-		if err := t.reply(ctx, in, r); err != nil {
+		if err := t.reply(ctx, in.ChatID, in.MessageID, r); err != nil {
 			return err
 		}
 	}
@@ -260,22 +346,37 @@ func (t *Telegram) send(ctx context.Context, in conversation.Input, callbackID s
 	return nil
 }
 
-func (t *Telegram) reply(ctx context.Context, in conversation.Input, r conversation.Reply) error {
-	for _, photo := range r.Photos {
+// reply sends one reply to chat; messageID is the message whose button
+// was pressed, which an Edit reply replaces (0: none).
+func (t *Telegram) reply(ctx context.Context, chat int64, messageID int, r conversation.Reply) error {
+	caption, overflow := fitCaption(r.Caption)
+	for i, photo := range r.Photos {
+		c := ""
+		if i == 0 {
+			c = caption
+		}
 		send := func() error {
 			if id, ok := strings.CutPrefix(photo, documentPrefix); ok {
-				_, err := t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: in.ChatID, Document: &models.InputFileString{Data: id}})
+				_, err := t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Document: &models.InputFileString{Data: id}, Caption: c})
 				return err
 			}
-			_, err := t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: in.ChatID, Photo: &models.InputFileString{Data: photo}})
+			_, err := t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileString{Data: photo}, Caption: c})
 			return err
 		}
 		if err := t.call(ctx, send); err != nil {
 			return fmt.Errorf("send photo: %w", err)
 		}
 	}
+	if len(r.Photos) == 0 && caption != "" {
+		overflow = caption // nothing to put it under
+	}
+	if overflow != "" {
+		if err := t.sendText(ctx, chat, 0, conversation.Reply{Text: overflow}); err != nil {
+			return err
+		}
+	}
 	if r.Image != nil {
-		p := &tg.SendPhotoParams{ChatID: in.ChatID}
+		p := &tg.SendPhotoParams{ChatID: chat}
 		send := func() error {
 			p.Photo = &models.InputFileUpload{Filename: "chart.png", Data: bytes.NewReader(r.Image)}
 			_, err := t.api.SendPhoto(ctx, p)
@@ -285,11 +386,11 @@ func (t *Telegram) reply(ctx context.Context, in conversation.Input, r conversat
 			return fmt.Errorf("send picture: %w", err)
 		}
 	}
-	if err := t.sendText(ctx, in, r); err != nil {
+	if err := t.sendText(ctx, chat, messageID, r); err != nil {
 		return err
 	}
 	for _, f := range r.Files {
-		p := &tg.SendDocumentParams{ChatID: in.ChatID}
+		p := &tg.SendDocumentParams{ChatID: chat}
 		send := func() error {
 			// A retry needs a fresh reader: the first try consumed it.
 			p.Document = &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}
@@ -303,29 +404,43 @@ func (t *Telegram) reply(ctx context.Context, in conversation.Input, r conversat
 	return nil
 }
 
-// sendText sends or edits the text of a reply, if it has one.
-func (t *Telegram) sendText(ctx context.Context, in conversation.Input, r conversation.Reply) error {
+// sendText sends or edits the text of a reply, if it has one. A text over
+// Telegram's limit goes as several messages, cut at line breaks; an edit
+// then replaces the pressed message with the first part, and the buttons
+// or the menu come with the last.
+func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r conversation.Reply) error {
 	if r.Text == "" {
 		return nil
 	}
-	if r.Edit && in.MessageID != 0 {
-		p := &tg.EditMessageTextParams{ChatID: in.ChatID, MessageID: in.MessageID, Text: r.Text, ReplyMarkup: inlineKeyboard(r.Buttons)}
-		err := t.call(ctx, func() error { _, err := t.api.EditMessageText(ctx, p); return err })
-		if err == nil || strings.Contains(err.Error(), "message is not modified") {
-			return nil
+	parts := splitText(r.Text, maxText)
+	if len(parts) > 1 {
+		t.log.Debug("long reply sent in parts", "parts", len(parts), "units", utf16Len(r.Text))
+	}
+	for i, part := range parts {
+		last := i == len(parts)-1
+		var buttons [][]conversation.Button
+		if last {
+			buttons = r.Buttons
 		}
-		// Old messages cannot be edited; a new message does as well.
-		t.log.Info("edit failed; sending instead", "err", err)
-	}
-	p := &tg.SendMessageParams{ChatID: in.ChatID, Text: r.Text}
-	switch {
-	case len(r.Buttons) > 0:
-		p.ReplyMarkup = inlineKeyboard(r.Buttons)
-	case r.Menu != nil:
-		p.ReplyMarkup = menuKeyboard(r.Menu)
-	}
-	if err := t.call(ctx, func() error { _, err := t.api.SendMessage(ctx, p); return err }); err != nil {
-		return fmt.Errorf("send message: %w", err)
+		if i == 0 && r.Edit && messageID != 0 {
+			p := &tg.EditMessageTextParams{ChatID: chat, MessageID: messageID, Text: part, ReplyMarkup: t.inlineKeyboard(buttons)}
+			err := t.call(ctx, func() error { _, err := t.api.EditMessageText(ctx, p); return err })
+			if err == nil || strings.Contains(err.Error(), "message is not modified") {
+				continue
+			}
+			// Old messages cannot be edited; a new message does as well.
+			t.log.Info("edit failed; sending instead", "err", err)
+		}
+		p := &tg.SendMessageParams{ChatID: chat, Text: part}
+		switch {
+		case len(buttons) > 0:
+			p.ReplyMarkup = t.inlineKeyboard(buttons)
+		case last && r.Menu != nil:
+			p.ReplyMarkup = menuKeyboard(r.Menu)
+		}
+		if err := t.call(ctx, func() error { _, err := t.api.SendMessage(ctx, p); return err }); err != nil {
+			return fmt.Errorf("send message: %w", err)
+		}
 	}
 	return nil
 }
@@ -349,43 +464,3 @@ func (t *Telegram) call(ctx context.Context, req func() error) error {
 	}
 }
 
-// lanes run each chat's updates one at a time, in order, while different
-// chats proceed in parallel.
-type lanes struct {
-	mu     sync.Mutex
-	queues map[int64][]func()
-	wg     sync.WaitGroup
-}
-
-func (l *lanes) push(chat int64, job func()) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.queues == nil {
-		l.queues = map[int64][]func(){}
-	}
-	q, busy := l.queues[chat]
-	l.queues[chat] = append(q, job)
-	if !busy {
-		l.wg.Add(1)
-		go l.drain(chat)
-	}
-}
-
-func (l *lanes) drain(chat int64) {
-	defer l.wg.Done()
-	for {
-		l.mu.Lock()
-		q := l.queues[chat]
-		if len(q) == 0 {
-			delete(l.queues, chat)
-			l.mu.Unlock()
-			return
-		}
-		job := q[0]
-		l.queues[chat] = q[1:]
-		l.mu.Unlock()
-		job()
-	}
-}
-
-func (l *lanes) wait() { l.wg.Wait() }

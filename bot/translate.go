@@ -71,19 +71,26 @@ func displayName(u models.User) string {
 }
 
 // inlineKeyboard is the engine's buttons as Telegram's inline keyboard. An
-// empty keyboard removes the buttons of an edited message.
-func inlineKeyboard(rows [][]conversation.Button) *models.InlineKeyboardMarkup {
+// empty keyboard removes the buttons of an edited message. A button whose
+// data is longer than Telegram allows would make Telegram refuse the whole
+// message, so it is left out, and the bug logged.
+func (t *Telegram) inlineKeyboard(rows [][]conversation.Button) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	for _, r := range rows {
 		var row []models.InlineKeyboardButton
 		for _, b := range r {
-			if b.URL != "" {
+			switch {
+			case b.URL != "":
 				row = append(row, models.InlineKeyboardButton{Text: b.Text, URL: b.URL})
-			} else {
+			case len(b.Data) > maxButtonData:
+				t.log.Error("button data over Telegram's limit; button left out", "bytes", len(b.Data), "data", b.Data)
+			default:
 				row = append(row, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
 			}
 		}
-		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+		if len(row) > 0 {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+		}
 	}
 	return kb
 }

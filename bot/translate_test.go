@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -195,8 +196,11 @@ func TestChatOfIgnoresNonPrivateChats(t *testing.T) {
 	}
 }
 
+// testTelegram is an adapter good enough for the translating functions.
+func testTelegram() *Telegram { return &Telegram{log: slog.New(slog.DiscardHandler)} }
+
 func TestInlineKeyboard(t *testing.T) {
-	kb := inlineKeyboard([][]conversation.Button{
+	kb := testTelegram().inlineKeyboard([][]conversation.Button{
 		{{Text: "宣传教育", Data: "log:sec:edu"}, {Text: "民族团结", Data: "log:sec:unity"}},
 		{{Text: "打开链接", URL: "https://t.me/fieldlog_bot?start=K7QM2XPA"}},
 		{{Text: "both", Data: "ignored", URL: "https://example.org"}}, // URL wins
@@ -241,7 +245,7 @@ func TestInlineKeyboardEmptyRemovesButtons(t *testing.T) {
 	// Editing a message with reply_markup {"inline_keyboard":[]} removes its
 	// buttons; null or a missing field would not be accepted as a keyboard.
 	for name, rows := range map[string][][]conversation.Button{"nil": nil, "empty": {}} {
-		kb := inlineKeyboard(rows)
+		kb := testTelegram().inlineKeyboard(rows)
 		if kb == nil {
 			t.Fatalf("%s: inlineKeyboard returned nil", name)
 		}
@@ -252,6 +256,18 @@ func TestInlineKeyboardEmptyRemovesButtons(t *testing.T) {
 		if string(data) != `{"inline_keyboard":[]}` {
 			t.Errorf("%s: serialised as %s, want {\"inline_keyboard\":[]}", name, data)
 		}
+	}
+}
+
+// A button whose data Telegram would refuse (over 64 bytes) is left out,
+// so that the rest of the message is still sent.
+func TestInlineKeyboardLeavesOutOverlongData(t *testing.T) {
+	kb := testTelegram().inlineKeyboard([][]conversation.Button{
+		{{Text: "ok", Data: strings.Repeat("x", 64)}, {Text: "too long", Data: strings.Repeat("x", 65)}},
+		{{Text: "alone too long", Data: strings.Repeat("ᠮ", 22)}}, // 66 bytes
+	})
+	if len(kb.InlineKeyboard) != 1 || len(kb.InlineKeyboard[0]) != 1 || kb.InlineKeyboard[0][0].Text != "ok" {
+		t.Errorf("keyboard = %+v, want only the button with 64 bytes of data", kb.InlineKeyboard)
 	}
 }
 

@@ -12,11 +12,13 @@
 package conversation
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"fieldlog"
@@ -26,6 +28,11 @@ import (
 
 // Input is one thing a user did: sent text, pressed a button or sent a photo.
 type Input struct {
+	// Key identifies the update that carried the input, unique within the
+	// channel ("tg:812345"). An input whose key the user's conversation has
+	// applied already is skipped: after a crash, or a channel's second
+	// delivery, nothing happens twice. Empty means no such protection.
+	Key          string
 	UserID       int64
 	ChatID       int64
 	Name         string // display name as the channel knows it
@@ -63,6 +70,8 @@ type Reply struct {
 	Edit bool
 	// Photos are channel file ids to show before the text.
 	Photos []string
+	// Caption is shown under the first photo.
+	Caption string
 	// Image is a picture (PNG) made by the bot, shown before the text.
 	Image []byte
 	// Files are documents sent after the text.
@@ -101,23 +110,57 @@ type Config struct {
 	// Charts draws the /status bar chart.
 	Charts *statuschart.Renderer
 	// Now returns the current time; tests set it.
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now func() time.Time
+	// Notifier sends a message outside of a response (a report that waits
+	// for its turn says so at once); nil sends nothing.
+	Notifier Notifier
+	// TurnTimeout bounds the handling of one input; zero means
+	// DefaultTurnTimeout. A report gets ReportTimeout instead.
+	TurnTimeout time.Duration
+	// ReportTimeout bounds waiting for and compiling one report; zero means
+	// DefaultReportTimeout.
+	ReportTimeout time.Duration
+	// MaxReports is how many reports compile at once, for all users; zero
+	// means DefaultMaxReports. Each reads every record of a half-year and
+	// builds two files in memory.
+	MaxReports int
+	Logger     *slog.Logger
 }
+
+// Notifier delivers a message to a chat outside of the response to an
+// input. The channel adapter implements it.
+type Notifier interface {
+	Notify(ctx context.Context, chatID int64, r Reply) error
+}
+
+// Defaults of the engine's limits.
+const (
+	DefaultTurnTimeout   = 30 * time.Second
+	DefaultReportTimeout = 3 * time.Minute
+	DefaultMaxReports    = 2
+)
+
+// ErrTurnTimeout is the cause of a turn's context ending when its handling
+// took longer than allowed.
+var ErrTurnTimeout = errors.New("handling the input took too long")
 
 // Engine runs the conversations. It keeps no state between calls: all of
 // it is in the store, so several engines may serve one database, provided
 // each user's inputs reach the engine one at a time and in order.
 type Engine struct {
-	store   fieldlog.Store
-	catalog *fieldlog.Catalog
-	msgs    *locales.Messages
-	loc     *time.Location
-	admins  map[int64]bool
-	botName string
-	charts  *statuschart.Renderer
-	now     func() time.Time
-	log     *slog.Logger
+	store         fieldlog.Store
+	catalog       *fieldlog.Catalog
+	msgs          *locales.Messages
+	loc           *time.Location
+	admins        map[int64]bool
+	botName       string
+	charts        *statuschart.Renderer
+	now           func() time.Time
+	notifier      Notifier
+	turnTimeout   time.Duration
+	reportTimeout time.Duration
+	reports       chan struct{} // one token per report compiling
+	log           *slog.Logger
 }
 
 // New returns an engine.
@@ -132,6 +175,11 @@ func New(cfg Config) *Engine {
 		charts:  cfg.Charts,
 		now:     cfg.Now,
 		log:     cfg.Logger,
+
+		notifier:      cfg.Notifier,
+		turnTimeout:   cmp.Or(cfg.TurnTimeout, DefaultTurnTimeout),
+		reportTimeout: cmp.Or(cfg.ReportTimeout, DefaultReportTimeout),
+		reports:       make(chan struct{}, cmp.Or(cfg.MaxReports, DefaultMaxReports)),
 	}
 	for _, id := range cfg.Admins {
 		e.admins[id] = true
@@ -151,10 +199,22 @@ func New(cfg Config) *Engine {
 // Handle answers one input. An error means the store failed; what the user
 // had entered before is still stored, and the caller should tell them to
 // try again.
+//
+// The handling has a deadline (Config.TurnTimeout, longer for a report);
+// when it passes, the turn's store operations fail and so does Handle.
 func (e *Engine) Handle(ctx context.Context, in Input) (Response, error) {
+	ctx, dl := withDeadline(ctx, e.turnTimeout)
+	defer dl.stop()
 	t, err := e.begin(ctx, in)
 	if err != nil {
 		return Response{}, err
+	}
+	t.deadline = dl
+	if t.conv.HasApplied(in.Key) {
+		// Handled before a crash, or delivered twice: its effect and its
+		// answer are already there.
+		e.log.Info("input already applied; skipped", "key", in.Key, "user", in.UserID)
+		return Response{}, nil
 	}
 	if err := t.route(); err != nil {
 		return Response{}, err
@@ -177,11 +237,13 @@ type turn struct {
 	// storedRole is the role in the store; user.Role may be Admin on top.
 	storedRole fieldlog.Role
 
+	// conv is the user's conversation; hasConv says whether they are in a
+	// flow. Its Applied keys survive the start and end of flows.
 	conv        fieldlog.Conversation
 	hasConv     bool
 	convChanged bool
-	convEnded   bool
 	tree        *fieldlog.Tree
+	deadline    *deadline
 
 	resp Response
 }
@@ -217,26 +279,28 @@ func (e *Engine) begin(ctx context.Context, in Input) (*turn, error) {
 	c, err := e.store.Conversation(ctx, in.UserID)
 	switch {
 	case err == nil:
-		t.conv, t.hasConv = c, true
+		t.conv, t.hasConv = c, c.Active()
 	case !errors.Is(err, fieldlog.ErrNotFound):
 		return nil, fmt.Errorf("load conversation of %d: %w", in.UserID, err)
 	}
 	return t, nil
 }
 
-// finish stores the conversation as the turn left it.
+// finish stores the conversation as the turn left it, with the input's
+// key among those applied, in one write: a crash before it leaves neither
+// the step nor the key, a crash after it leaves both.
 func (t *turn) finish() error {
-	switch {
-	case t.convEnded && !t.convChanged:
-		if err := t.e.store.EndConversation(t.ctx, t.user.ID); err != nil {
-			return fmt.Errorf("end conversation of %d: %w", t.user.ID, err)
-		}
-	case t.convChanged:
-		t.conv.UserID = t.user.ID
-		t.conv.UpdatedAt = t.now
-		if err := t.e.store.SaveConversation(t.ctx, t.conv); err != nil {
-			return fmt.Errorf("save conversation of %d: %w", t.user.ID, err)
-		}
+	if t.in.Key != "" {
+		t.conv.MarkApplied(t.in.Key)
+		t.convChanged = true
+	}
+	if !t.convChanged {
+		return nil
+	}
+	t.conv.UserID = t.user.ID
+	t.conv.UpdatedAt = t.now
+	if err := t.e.store.SaveConversation(t.ctx, t.conv); err != nil {
+		return fmt.Errorf("save conversation of %d: %w", t.user.ID, err)
 	}
 	return nil
 }
@@ -244,8 +308,8 @@ func (t *turn) finish() error {
 // startFlow begins a new flow, replacing any unfinished one; the new ID
 // makes the old flow's buttons stale.
 func (t *turn) startFlow(flow, step string) {
-	t.conv = fieldlog.Conversation{UserID: t.user.ID, ID: newID(6), Flow: flow, Step: step, Vars: map[string]string{}}
-	t.hasConv, t.convChanged, t.convEnded = true, true, false
+	t.conv = fieldlog.Conversation{UserID: t.user.ID, ID: newID(6), Flow: flow, Step: step, Vars: map[string]string{}, Applied: t.conv.Applied}
+	t.hasConv, t.convChanged = true, true
 }
 
 // goTo moves the current flow to step.
@@ -263,10 +327,56 @@ func (t *turn) setVar(k, v string) {
 	t.convChanged = true
 }
 
-// endFlow finishes the current flow.
+// endFlow finishes the current flow; the conversation stays, between
+// flows, with the keys of the updates applied.
 func (t *turn) endFlow() {
-	t.hasConv, t.convChanged, t.convEnded = false, false, true
-	t.conv = fieldlog.Conversation{}
+	t.hasConv, t.convChanged = false, true
+	t.conv = fieldlog.Conversation{UserID: t.user.ID, Applied: t.conv.Applied}
+}
+
+// extendDeadline gives the rest of the turn d from now, for work known to
+// take long (a report).
+func (t *turn) extendDeadline(d time.Duration) {
+	if t.deadline != nil {
+		t.deadline.extend(d)
+	}
+}
+
+// deadline ends a turn's context when its time is up. Unlike
+// context.WithTimeout it can be pushed further once the turn knows it is
+// compiling a report.
+type deadline struct {
+	mu     sync.Mutex
+	timer  *time.Timer
+	cancel context.CancelCauseFunc
+	done   bool
+}
+
+// withDeadline returns a context that ends d from now, or when the
+// deadline is stopped (at the end of the turn).
+func withDeadline(parent context.Context, d time.Duration) (context.Context, *deadline) {
+	ctx, cancel := context.WithCancelCause(parent)
+	dl := &deadline{cancel: cancel}
+	dl.timer = time.AfterFunc(d, func() { cancel(ErrTurnTimeout) })
+	return ctx, dl
+}
+
+// extend moves the deadline to d from now, unless it has passed.
+func (dl *deadline) extend(d time.Duration) {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	if !dl.done && dl.timer.Stop() {
+		dl.timer.Reset(d)
+	}
+}
+
+// stop ends the turn's context and its timer.
+func (dl *deadline) stop() {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	dl.done = true
+	dl.timer.Stop()
+	dl.cancel(nil)
 }
 
 // units returns the organisation tree, loaded once per turn.

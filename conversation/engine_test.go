@@ -2,19 +2,21 @@ package conversation
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/storage/memory"
 )
 
 // harness runs the engine over an in-memory store with a fixed clock.
 type harness struct {
 	t     *testing.T
 	e     *Engine
-	store *memStore
+	store *memory.Store
 	msgs  *locales.Messages
 	now   time.Time
 	last  map[int64]Response
@@ -58,9 +60,11 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	h := &harness{t: t, store: newMemStore(), msgs: msgs, last: map[int64]Response{},
+	h := &harness{t: t, store: memory.New(), msgs: msgs, last: map[int64]Response{},
 		now: time.Date(2024, 6, 20, 10, 0, 0, 0, loc)}
-	h.store.units = testUnits()
+	if err := h.store.SaveUnits(context.Background(), testUnits()); err != nil {
+		t.Fatal(err)
+	}
 	h.e = New(Config{Store: h.store, Catalog: testCatalog(), Messages: msgs, Location: loc,
 		Admins: []int64{adminID}, BotName: "fieldlog_bot", Now: func() time.Time { return h.now }})
 	return h
@@ -68,7 +72,39 @@ func newHarness(t *testing.T) *harness {
 
 // join gives user a language and a role directly in the store.
 func (h *harness) join(user int64, role fieldlog.Role, unit fieldlog.UnitID) {
-	h.store.users[user] = fieldlog.User{ID: user, ChatID: user, Name: "user", Lang: fieldlog.Chinese, Role: role, UnitID: unit}
+	if err := h.store.SaveUser(context.Background(), fieldlog.User{ID: user, ChatID: user, Name: "user", Lang: fieldlog.Chinese, Role: role, UnitID: unit}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// user reads a user from the store (the zero user if there is none).
+func (h *harness) user(id int64) fieldlog.User {
+	u, _ := h.store.User(context.Background(), id)
+	return u
+}
+
+// records lists every record in the store, newest first.
+func (h *harness) records() []fieldlog.Activity {
+	h.t.Helper()
+	as, err := h.store.ListActivities(context.Background(), fieldlog.ActivityFilter{AllUnits: true}, 0, 0)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return as
+}
+
+// invite stores an invitation code directly.
+func (h *harness) invite(inv fieldlog.Invite) {
+	h.t.Helper()
+	if err := h.store.CreateInvite(context.Background(), inv); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// inFlow reports whether user is in the middle of a flow.
+func (h *harness) inFlow(user int64) bool {
+	c, err := h.store.Conversation(context.Background(), user)
+	return err == nil && c.Active()
 }
 
 func (h *harness) do(in Input) Response {
@@ -143,13 +179,13 @@ func TestFirstContactAsksLanguageThenExplainsJoining(t *testing.T) {
 		t.Fatalf("want one message with two language buttons:\n%s", dump(r))
 	}
 	r = h.press(officerID, "ᠮᠣᠩᠭᠣᠯ")
-	if u := h.store.users[officerID]; u.Lang != fieldlog.Mongolian || u.Joined() {
+	if u := h.user(officerID); u.Lang != fieldlog.Mongolian || u.Joined() {
 		t.Fatalf("stored user = %+v, want Mongolian and not joined", u)
 	}
 	mustContain(t, r, h.msgs.Text(fieldlog.Mongolian, "not_joined", nil))
 	r = h.send(officerID, "/log")
 	mustContain(t, r, h.msgs.Text(fieldlog.Mongolian, "not_joined", nil))
-	if _, err := h.store.Conversation(context.Background(), officerID); err == nil {
+	if h.inFlow(officerID) {
 		t.Fatal("someone who has not joined started a flow")
 	}
 }
@@ -160,19 +196,18 @@ func TestInviteLinkJoinsOnceAndBeforeLanguage(t *testing.T) {
 	h.send(coordID, "/invite")
 	h.press(coordID, h.tr("role_officer"))
 	r := h.press(coordID, "一村")
-	var code string
-	for c := range h.store.invites {
-		code = c
+	m := regexp.MustCompile(`https://t\.me/fieldlog_bot\?start=([A-Z0-9]{8})`).FindStringSubmatch(text(r))
+	if m == nil {
+		t.Fatalf("no invitation link:\n%s", dump(r))
 	}
-	mustContain(t, r, "https://t.me/fieldlog_bot?start="+code)
-	if inv := h.store.invites[code]; inv.UnitID != "v1" || inv.Role != fieldlog.Officer {
-		t.Fatalf("invite = %+v", inv)
-	}
+	code := m[1]
+	mustContain(t, r, h.tr("role_officer"))
+	mustContain(t, r, "一村")
 
 	// The invitee opens the link before having a language: the code waits.
 	h.send(officerID, "/start "+code)
 	r = h.press(officerID, "中文")
-	if u := h.store.users[officerID]; u.Role != fieldlog.Officer || u.UnitID != "v1" {
+	if u := h.user(officerID); u.Role != fieldlog.Officer || u.UnitID != "v1" {
 		t.Fatalf("after joining user = %+v", u)
 	}
 	if r.Commands == nil || r.Replies[len(r.Replies)-1].Menu == nil {
@@ -183,7 +218,7 @@ func TestInviteLinkJoinsOnceAndBeforeLanguage(t *testing.T) {
 	h.send(otherID, "hi")
 	h.press(otherID, "中文")
 	r = h.send(otherID, "/start "+code)
-	if h.store.users[otherID].Joined() {
+	if h.user(otherID).Joined() {
 		t.Fatal("a used code let a second user in")
 	}
 	mustContain(t, r, h.msgs.Text(fieldlog.Chinese, "code_invalid", map[string]any{"Left": maxCodeTries - 1}))
@@ -191,31 +226,31 @@ func TestInviteLinkJoinsOnceAndBeforeLanguage(t *testing.T) {
 
 func TestWrongCodesAreSlowedDown(t *testing.T) {
 	h := newHarness(t)
-	h.store.invites["GOODCODE"] = fieldlog.Invite{Code: "GOODCODE", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(24 * time.Hour)}
+	h.invite(fieldlog.Invite{Code: "GOODCODE", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(24 * time.Hour)})
 	h.send(officerID, "hi")
 	h.press(officerID, "中文")
 	for i := 0; i < maxCodeTries; i++ {
 		h.send(officerID, "/start WRONG")
 	}
 	r := h.send(officerID, "/start GOODCODE")
-	if h.store.users[officerID].Joined() {
+	if h.user(officerID).Joined() {
 		t.Fatal("a sixth try within the hour was let through")
 	}
 	mustContain(t, r, h.tr("code_too_many_tries"))
 	h.now = h.now.Add(61 * time.Minute)
 	h.send(officerID, "/start goodcode") // codes are case-insensitive
-	if !h.store.users[officerID].Joined() {
+	if !h.user(officerID).Joined() {
 		t.Fatal("a good code an hour later was refused")
 	}
 }
 
 func TestExpiredCodeIsRefused(t *testing.T) {
 	h := newHarness(t)
-	h.store.invites["OLDCODE2"] = fieldlog.Invite{Code: "OLDCODE2", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(-time.Second)}
+	h.invite(fieldlog.Invite{Code: "OLDCODE2", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(-time.Second)})
 	h.send(officerID, "hi")
 	h.press(officerID, "中文")
 	h.send(officerID, "/start OLDCODE2")
-	if h.store.users[officerID].Joined() {
+	if h.user(officerID).Joined() {
 		t.Fatal("an expired code let the user in")
 	}
 }
@@ -248,10 +283,10 @@ func TestLogActivityEndToEndInTheEngine(t *testing.T) {
 	mustContain(t, r, "1200份")
 	mustContain(t, r, "2024年6月19日")
 	h.press(officerID, h.tr("btn_save"))
-	if len(h.store.acts) != 1 {
-		t.Fatalf("stored %d records, want 1", len(h.store.acts))
+	if len(h.records()) != 1 {
+		t.Fatalf("stored %d records, want 1", len(h.records()))
 	}
-	for _, a := range h.store.acts {
+	for _, a := range h.records() {
 		want := fieldlog.Activity{SectionID: "publicity", TypeID: "leaflets", Date: fieldlog.Date{Year: 2024, Month: 6, Day: 19},
 			Participants: fieldlog.Count{Value: 80, Approx: true}, Quantity: fieldlog.Count{Value: 1200},
 			Title: "政策赶大集志愿服务活动 🎉", UnitID: "v1", ReporterID: officerID}
@@ -262,7 +297,7 @@ func TestLogActivityEndToEndInTheEngine(t *testing.T) {
 			t.Fatalf("stored %+v\nwant   %+v", got, want)
 		}
 	}
-	if _, err := h.store.Conversation(context.Background(), officerID); err == nil {
+	if h.inFlow(officerID) {
 		t.Fatal("the flow is still open after saving")
 	}
 }
@@ -275,8 +310,8 @@ func TestDoubleSaveStoresOneRecord(t *testing.T) {
 	h.press(officerID, h.tr("btn_save"))
 	h.last[officerID] = saveResp // the second tap lands on the same summary
 	r := h.press(officerID, h.tr("btn_save"))
-	if len(h.store.acts) != 1 {
-		t.Fatalf("double Save stored %d records", len(h.store.acts))
+	if len(h.records()) != 1 {
+		t.Fatalf("double Save stored %d records", len(h.records()))
 	}
 	if r.Notice != h.tr("stale_button") {
 		t.Fatalf("second Save got notice %q", r.Notice)
@@ -352,10 +387,7 @@ func TestStaleAndForeignButtonsChangeNothing(t *testing.T) {
 	h.join(otherID, fieldlog.Officer, "v1")
 	h.logTo(officerID, "宣讲活动")
 	h.press(officerID, h.tr("btn_save"))
-	var id fieldlog.ActivityID
-	for k := range h.store.acts {
-		id = k
-	}
+	id := h.records()[0].ID
 	for _, forged := range []string{"edit|" + string(id), "del|" + string(id) + "|o|0", "delok|" + string(id) + "|o|0", "rec|" + string(id) + "|o|0", "f|zzzzzz|sec|pick|unity", "lang|xx", "list|u|0", "garbage"} {
 		r := h.do(Input{UserID: otherID, Button: forged, MessageID: 1})
 		if r.Notice == "" {
@@ -404,10 +436,10 @@ func TestEditAndDeleteOwnRecord(t *testing.T) {
 	r = h.send(officerID, "95")
 	mustContain(t, r, "95人")
 	h.press(officerID, h.tr("btn_save"))
-	if len(h.store.acts) != 1 {
-		t.Fatalf("editing created a record: %d", len(h.store.acts))
+	if len(h.records()) != 1 {
+		t.Fatalf("editing created a record: %d", len(h.records()))
 	}
-	for _, a := range h.store.acts {
+	for _, a := range h.records() {
 		if a.Participants != (fieldlog.Count{Value: 95}) || a.ReporterID != officerID {
 			t.Fatalf("edited record = %+v", a)
 		}

@@ -69,7 +69,7 @@ func (t *turn) inviteButton(action, arg string) error {
 	case t.conv.Step == stepUnit && t.pickerButton(tree, action, arg):
 	case t.conv.Step == stepUnit && action == "back":
 		t.goTo(stepRole)
-	case t.conv.Step == stepUnit && action == "pick" && t.inScope(tree, fieldlog.UnitID(arg)):
+	case t.conv.Step == stepUnit && action == "pick" && t.user.MayAct(tree, fieldlog.UnitID(arg)):
 		return t.createInvite(fieldlog.Role(t.conv.Vars[varRole]), fieldlog.UnitID(arg), tree)
 	default:
 		t.notice(t.tr("not_allowed"))

@@ -333,19 +333,17 @@ func (t *turn) previous(step string) string {
 	return step
 }
 
-// save stores the draft: a new record, or the edited one.
+// save stores the draft: a new record, or the edited one. The whole draft
+// is checked again first, by the rules of each step: it may have waited a
+// long time (a draft begun in June and saved in July has a different
+// earliest day), or a step's rules may have changed since.
 func (t *turn) save() error {
 	a := t.conv.Draft
-	if _, ok := t.e.catalog.Type(a.SectionID, a.TypeID); !ok || a.Date.IsZero() || a.Title == "" {
-		// Only a catalogue changed under a running flow gets here.
-		t.say(t.tr("draft_incomplete"))
-		t.goTo(stepChange)
-		return t.logPrompt()
-	}
-	a.UpdatedAt = t.now
+	var orig fieldlog.Activity
 	if t.conv.Flow == flowEdit {
-		orig, err := t.e.store.Activity(t.ctx, a.ID)
-		if errors.Is(err, fieldlog.ErrNotFound) || (err == nil && orig.ReporterID != t.user.ID) {
+		var err error
+		orig, err = t.e.store.Activity(t.ctx, a.ID)
+		if errors.Is(err, fieldlog.ErrNotFound) || (err == nil && !t.user.MayChange(orig)) {
 			t.endFlow()
 			t.show(t.tr("record_gone"))
 			return nil
@@ -353,6 +351,15 @@ func (t *turn) save() error {
 		if err != nil {
 			return fmt.Errorf("load record %s to edit: %w", a.ID, err)
 		}
+	}
+	if step, why := t.checkDraft(a, orig); step != "" {
+		t.say(why)
+		t.setVar(varReturn, "1") // once fixed, back to the summary
+		t.goTo(step)
+		return t.logPrompt()
+	}
+	a.UpdatedAt = t.now
+	if t.conv.Flow == flowEdit {
 		if err := t.e.store.UpdateActivity(t.ctx, a); err != nil {
 			return fmt.Errorf("update record %s: %w", a.ID, err)
 		}
@@ -367,6 +374,56 @@ func (t *turn) save() error {
 	t.endFlow()
 	t.show(t.tr("saved") + "\n\n" + t.describe(a))
 	t.sayMenu(t.tr("saved_next"))
+	return nil
+}
+
+// checkDraft applies every step's rules to the draft. When one fails it
+// returns the step to ask again and the message that says why; an empty
+// step means the draft may be saved. For an edit, orig is the stored
+// record: a date it already had is kept even if it is now before the
+// earliest day, so that fixing the title of an old record stays possible.
+func (t *turn) checkDraft(a, orig fieldlog.Activity) (step, why string) {
+	ty, ok := t.e.catalog.Type(a.SectionID, a.TypeID)
+	if !ok {
+		// A catalogue changed under a running flow.
+		return stepSection, t.tr("draft_incomplete")
+	}
+	if a.Date.IsZero() {
+		return stepDate, t.tr("draft_incomplete")
+	}
+	if err := t.checkDate(a.Date); err != nil && (t.conv.Flow != flowEdit || a.Date != orig.Date) {
+		return stepDate, t.dateError(err)
+	}
+	if err := checkCount(a.Participants); err != nil {
+		return stepParticipants, t.countError(err)
+	}
+	if ty.Quantity {
+		if err := checkCount(a.Quantity); err != nil {
+			return stepQuantity, t.countError(err)
+		}
+	}
+	if _, err := parse.Title(a.Title, parse.MaxTitle); err != nil {
+		return stepTitle, t.textError(err)
+	}
+	if a.Place != "" {
+		if _, err := parse.Title(a.Place, maxPlace); err != nil {
+			return stepPlace, t.textError(err)
+		}
+	}
+	if len(a.Photos) > fieldlog.MaxPhotos {
+		return stepPhotos, t.tr("photos_full", "Max", fieldlog.MaxPhotos)
+	}
+	return "", ""
+}
+
+// checkCount applies the rules of parse.Count to a stored figure.
+func checkCount(c fieldlog.Count) error {
+	switch {
+	case c.Value < 0:
+		return parse.ErrNegative
+	case c.Value > fieldlog.MaxCount:
+		return parse.ErrTooLarge
+	}
 	return nil
 }
 

@@ -1,8 +1,11 @@
 package conversation
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,7 +15,9 @@ import (
 
 // Notes for the report: /note lets a coordinator write the paragraphs of
 // 存在的问题 and 下一步计划 for a unit's half-year. Each paragraph is sent as
-// a message and saved at once; a button deletes one.
+// a message and saved at once; a button deletes one. Several coordinators
+// may write one unit's notes at once: paragraphs are added and deleted one
+// by one, by id, so nobody's work is overwritten.
 
 const (
 	flowNote     = "note"
@@ -22,11 +27,10 @@ const (
 	varNoteUnit = "nunit"
 	varNoteKind = "nkind"
 
-	kindProblems = "problems"
-	kindPlans    = "plans"
-
-	maxParagraph  = 1000
-	maxParagraphs = 20
+	maxParagraph = 1000
+	// listParagraph is how much of each paragraph the list shows, so that
+	// twenty of them fit in one message.
+	listParagraph = 100
 )
 
 // startNotes shows which part of the notes to write.
@@ -45,7 +49,7 @@ func (t *turn) noteFromReport(unit fieldlog.UnitID, period string) error {
 		return err
 	}
 	p, perr := parse.Period(period, t.today())
-	if !t.user.CanCoordinate() || !t.inScope(tree, unit) || perr != nil {
+	if !t.user.MayAct(tree, unit) || perr != nil {
 		t.notice(t.tr("not_allowed"))
 		return nil
 	}
@@ -61,29 +65,31 @@ func (t *turn) notePrompt() error {
 		return t.scopePrompt()
 	case stepNoteKind:
 		t.show(t.tr("ask_note_kind", "Unit", t.unitName(fieldlog.UnitID(t.conv.Vars[varNoteUnit])), "Period", t.notePeriodName()),
-			[]Button{{Text: t.tr("btn_problems"), Data: t.flowData("kind", kindProblems)}, {Text: t.tr("btn_plans"), Data: t.flowData("kind", kindPlans)}},
+			[]Button{{Text: t.tr("btn_problems"), Data: t.flowData("kind", string(fieldlog.Problems))}, {Text: t.tr("btn_plans"), Data: t.flowData("kind", string(fieldlog.Plans))}},
 			[]Button{t.btnCancel()})
 	case stepNoteEdit:
-		notes, err := t.loadNotes()
+		paras, err := t.paragraphs()
 		if err != nil {
 			return err
 		}
-		paras := *t.paragraphs(&notes)
+		// Each paragraph is shortened: the list of twenty full ones would
+		// not fit in a message. The coordinator sees each in full when
+		// sending it, and in the report.
 		list := t.tr("note_empty")
 		if len(paras) > 0 {
 			lines := make([]string, len(paras))
 			for i, p := range paras {
-				lines[i] = strconv.Itoa(i+1) + ". " + p
+				lines[i] = strconv.Itoa(i+1) + ". " + shorten(p.Text, listParagraph)
 			}
 			list = strings.Join(lines, "\n")
 		}
 		var dels []Button
-		for i := range paras {
-			dels = append(dels, Button{Text: "🗑 " + strconv.Itoa(i+1), Data: t.flowData("del", strconv.Itoa(i))})
+		for i, p := range paras {
+			dels = append(dels, Button{Text: "🗑 " + strconv.Itoa(i+1), Data: t.flowData("del", p.ID)})
 		}
 		buttons := append(rows(dels, 5), []Button{t.btnBack(), {Text: t.tr("btn_done"), Data: t.flowData("done")}})
 		part := t.tr("btn_problems")
-		if t.conv.Vars[varNoteKind] == kindPlans {
+		if t.notePart() == fieldlog.Plans {
 			part = t.tr("btn_plans")
 		}
 		t.show(t.tr("note_list", "Part", part, "List", list), buttons...)
@@ -97,7 +103,7 @@ func (t *turn) noteButton(action, arg string) error {
 	case stepPeriod, stepUnit:
 		return t.scopeAnswer(action, arg)
 	case stepNoteKind:
-		if action == "kind" && (arg == kindProblems || arg == kindPlans) {
+		if part := fieldlog.NotePart(arg); action == "kind" && part.Valid() {
 			t.setVar(varNoteKind, arg)
 			t.goTo(stepNoteEdit)
 			return t.notePrompt()
@@ -112,25 +118,36 @@ func (t *turn) noteButton(action, arg string) error {
 			t.show(t.tr("note_done"))
 			return nil
 		case "del":
-			notes, err := t.loadNotes()
-			if err != nil {
-				return err
-			}
-			paras := t.paragraphs(&notes)
-			i := atoi(arg)
-			if arg == "" || i >= len(*paras) {
-				t.notice(t.tr("stale_button"))
-				return t.notePrompt()
-			}
-			*paras = append((*paras)[:i:i], (*paras)[i+1:]...)
-			if err := t.saveNotes(notes); err != nil {
-				return err
-			}
-			t.notice(t.tr("note_deleted", "N", i+1))
-			return t.notePrompt()
+			return t.deleteParagraph(arg)
 		}
 	}
 	t.notice(t.tr("stale_button"))
+	return t.notePrompt()
+}
+
+// deleteParagraph deletes the paragraph whose id the button carries, where
+// ever it now stands in the list.
+func (t *turn) deleteParagraph(id string) error {
+	paras, err := t.paragraphs()
+	if err != nil {
+		return err
+	}
+	n := slices.IndexFunc(paras, func(p fieldlog.Paragraph) bool { return p.ID == id }) + 1
+	if n == 0 {
+		// Deleted already, perhaps by another coordinator.
+		t.notice(t.tr("stale_button"))
+		return t.notePrompt()
+	}
+	unit, p := t.noteScope()
+	err = t.e.store.DeleteParagraph(t.ctx, unit, p, t.notePart(), id)
+	switch {
+	case errors.Is(err, fieldlog.ErrNotFound):
+		t.notice(t.tr("stale_button"))
+	case err != nil:
+		return fmt.Errorf("delete a paragraph of the notes: %w", err)
+	default:
+		t.notice(t.tr("note_deleted", "N", n))
+	}
 	return t.notePrompt()
 }
 
@@ -145,24 +162,36 @@ func (t *turn) noteAnswer() error {
 			t.say(t.textError(err))
 			return t.notePrompt()
 		}
-		notes, err := t.loadNotes()
+		paras, err := t.paragraphs()
 		if err != nil {
 			return err
 		}
-		paras := t.paragraphs(&notes)
-		if len(*paras) >= maxParagraphs {
-			t.say(t.tr("note_full", "Max", maxParagraphs))
+		// Not atomic with the add: two coordinators adding the twentieth
+		// paragraph at once may make it twenty-one, which is harmless.
+		if len(paras) >= fieldlog.MaxParagraphs {
+			t.say(t.tr("note_full", "Max", fieldlog.MaxParagraphs))
 			return t.notePrompt()
 		}
-		*paras = append(*paras, text)
-		if err := t.saveNotes(notes); err != nil {
-			return err
+		unit, p := t.noteScope()
+		para := fieldlog.Paragraph{ID: t.paragraphID(), Text: text, By: t.user.ID, At: t.now}
+		if err := t.e.store.AddParagraph(t.ctx, unit, p, t.notePart(), para); err != nil {
+			return fmt.Errorf("add a paragraph to the notes: %w", err)
 		}
-		t.say(t.tr("note_added", "N", len(*paras)))
+		t.say(t.tr("note_added", "N", len(paras)+1))
 		return t.notePrompt()
 	}
 	t.say(t.tr("use_buttons"))
 	return t.notePrompt()
+}
+
+// paragraphID names a new paragraph after the update that carried it, so
+// that the same update handled twice adds it once.
+func (t *turn) paragraphID() string {
+	if t.in.Key == "" {
+		return newID(8)
+	}
+	sum := sha256.Sum256([]byte(t.in.Key))
+	return base32.HexEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:5])
 }
 
 func (t *turn) notePeriodName() string {
@@ -170,32 +199,26 @@ func (t *turn) notePeriodName() string {
 	return t.periodName(p)
 }
 
-// loadNotes reads the notes the flow is writing (empty if none yet).
-func (t *turn) loadNotes() (fieldlog.Notes, error) {
-	unit := fieldlog.UnitID(t.conv.Vars[varNoteUnit])
+// noteScope is the unit and half-year the flow writes notes for.
+func (t *turn) noteScope() (fieldlog.UnitID, fieldlog.Period) {
 	p, _ := t.chosenPeriod()
+	return fieldlog.UnitID(t.conv.Vars[varNoteUnit]), p
+}
+
+// notePart is the part of the notes the flow is writing.
+func (t *turn) notePart() fieldlog.NotePart {
+	if fieldlog.NotePart(t.conv.Vars[varNoteKind]) == fieldlog.Plans {
+		return fieldlog.Plans
+	}
+	return fieldlog.Problems
+}
+
+// paragraphs reads the part of the notes the flow is writing, as stored now.
+func (t *turn) paragraphs() ([]fieldlog.Paragraph, error) {
+	unit, p := t.noteScope()
 	n, err := t.e.store.Notes(t.ctx, unit, p)
-	if errors.Is(err, fieldlog.ErrNotFound) {
-		return fieldlog.Notes{UnitID: unit, Period: p}, nil
-	}
 	if err != nil {
-		return n, fmt.Errorf("load notes: %w", err)
+		return nil, fmt.Errorf("load notes: %w", err)
 	}
-	return n, nil
-}
-
-func (t *turn) saveNotes(n fieldlog.Notes) error {
-	n.UpdatedBy, n.UpdatedAt = t.user.ID, t.now
-	if err := t.e.store.SaveNotes(t.ctx, n); err != nil {
-		return fmt.Errorf("save notes: %w", err)
-	}
-	return nil
-}
-
-// paragraphs is the part of n the flow is writing.
-func (t *turn) paragraphs(n *fieldlog.Notes) *[]string {
-	if t.conv.Vars[varNoteKind] == kindPlans {
-		return &n.Plans
-	}
-	return &n.Problems
+	return n.Part(t.notePart()), nil
 }

@@ -35,12 +35,6 @@ func (t *turn) startCoordinatorFlow(flow, step string) (ok bool, err error) {
 // pickerStart puts the picker at the top of the user's scope.
 func (t *turn) pickerStart() { t.setVar(varAt, string(t.user.UnitID)) }
 
-// inScope reports whether the user may choose unit.
-func (t *turn) inScope(tree *fieldlog.Tree, unit fieldlog.UnitID) bool {
-	_, known := tree.Unit(unit)
-	return known && (t.user.Role == fieldlog.Admin || tree.Contains(t.user.UnitID, unit))
-}
-
 // pickerButtons lays out the picker at its current unit.
 func (t *turn) pickerButtons(tree *fieldlog.Tree) [][]Button {
 	at := fieldlog.UnitID(t.conv.Vars[varAt])
@@ -66,12 +60,12 @@ func (t *turn) pickerButtons(tree *fieldlog.Tree) [][]Button {
 }
 
 // pickerButton moves the picker for an "open" or "up" button and reports
-// whether it was one; "pick" is left to the flow, which checks
-// t.inScope itself.
+// whether it was one; "pick" is left to the flow, which asks
+// User.MayAct itself.
 func (t *turn) pickerButton(tree *fieldlog.Tree, action, arg string) bool {
 	switch action {
 	case "open":
-		if t.inScope(tree, fieldlog.UnitID(arg)) {
+		if t.user.MayAct(tree, fieldlog.UnitID(arg)) {
 			t.setVar(varAt, arg)
 		} else {
 			t.notice(t.tr("not_allowed"))
@@ -79,7 +73,7 @@ func (t *turn) pickerButton(tree *fieldlog.Tree, action, arg string) bool {
 		return true
 	case "up":
 		at := fieldlog.UnitID(t.conv.Vars[varAt])
-		if u, ok := tree.Unit(at); ok && at != t.user.UnitID && (u.ParentID == "" || t.inScope(tree, u.ParentID)) {
+		if u, ok := tree.Unit(at); ok && at != t.user.UnitID && (u.ParentID == "" || t.user.MayAct(tree, u.ParentID)) {
 			t.setVar(varAt, string(u.ParentID))
 		}
 		return true

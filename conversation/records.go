@@ -21,23 +21,17 @@ const (
 )
 
 // listFilter is what a list of scope shows this user; ok is false when the
-// user may not see it.
+// user may not see it. Who sees what is decided by fieldlog.User.
 func (t *turn) listFilter(scope string) (fieldlog.ActivityFilter, bool, error) {
 	switch {
 	case scope == scopeOwn:
-		return fieldlog.ActivityFilter{ReporterID: t.user.ID}, true, nil
-	case scope == scopeUnit && t.user.Role == fieldlog.Admin:
-		return fieldlog.ActivityFilter{}, true, nil
-	case scope == scopeUnit && t.user.Role == fieldlog.Coordinator:
+		return t.user.OwnRecords(), true, nil
+	case scope == scopeUnit && t.user.CanCoordinate():
 		tree, err := t.units()
 		if err != nil {
 			return fieldlog.ActivityFilter{}, false, err
 		}
-		units := tree.Subtree(t.user.UnitID)
-		if len(units) == 0 {
-			units = []fieldlog.UnitID{t.user.UnitID}
-		}
-		return fieldlog.ActivityFilter{Units: units}, true, nil
+		return t.user.RecordScope(tree), true, nil
 	}
 	return fieldlog.ActivityFilter{}, false, nil
 }
@@ -116,14 +110,11 @@ func (t *turn) readable(id fieldlog.ActivityID) (a fieldlog.Activity, ok bool, e
 	if err != nil {
 		return a, false, fmt.Errorf("load record %s: %w", id, err)
 	}
-	if a.ReporterID == t.user.ID {
-		return a, true, nil
-	}
 	tree, err := t.units()
 	if err != nil {
 		return a, false, err
 	}
-	if !t.user.Sees(tree, a.UnitID) {
+	if !t.user.MayRead(tree, a) {
 		t.notice(t.tr("not_allowed"))
 		return a, false, nil
 	}
@@ -136,7 +127,7 @@ func (t *turn) writable(id fieldlog.ActivityID) (fieldlog.Activity, bool, error)
 	if err != nil || !ok {
 		return a, ok, err
 	}
-	if a.ReporterID != t.user.ID {
+	if !t.user.MayChange(a) {
 		t.notice(t.tr("not_allowed"))
 		return a, false, nil
 	}
@@ -152,7 +143,7 @@ func (t *turn) showRecord(id fieldlog.ActivityID, scope string, page int) error 
 	text := t.describe(a) + "\n" + t.tr("label_reporter") + a.ReporterName +
 		"\n" + t.tr("label_unit") + t.unitName(a.UnitID)
 	var buttons [][]Button
-	if a.ReporterID == t.user.ID {
+	if t.user.MayChange(a) {
 		buttons = append(buttons, []Button{
 			{Text: t.tr("btn_edit"), Data: data("edit", string(a.ID))},
 			{Text: t.tr("btn_delete"), Data: data("del", string(a.ID), scope, strconv.Itoa(page))},
@@ -172,7 +163,7 @@ func (t *turn) showPhotos(id fieldlog.ActivityID) error {
 	if err != nil || !ok {
 		return err
 	}
-	t.resp.Replies = append(t.resp.Replies, Reply{Text: a.Title, Photos: a.Photos})
+	t.resp.Replies = append(t.resp.Replies, Reply{Caption: a.Title, Photos: a.Photos})
 	return nil
 }
 

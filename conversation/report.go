@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -85,7 +86,7 @@ func (t *turn) scopeAnswer(action, arg string) error {
 	case t.conv.Step == stepUnit && action == "back":
 		t.goTo(stepPeriod)
 		return t.scopePrompt()
-	case t.conv.Step == stepUnit && action == "pick" && t.inScope(tree, fieldlog.UnitID(arg)):
+	case t.conv.Step == stepUnit && action == "pick" && t.user.MayAct(tree, fieldlog.UnitID(arg)):
 		p, _ := t.chosenPeriod()
 		return t.scopeChosen(fieldlog.UnitID(arg), p)
 	case t.conv.Step == stepUnit && action == "text":
@@ -138,7 +139,7 @@ func (t *turn) reportAgain(unit fieldlog.UnitID, period string, lang fieldlog.La
 		return err
 	}
 	p, perr := parse.Period(period, t.today())
-	if !t.user.CanCoordinate() || !t.inScope(tree, unit) || perr != nil || !lang.Valid() {
+	if !t.user.MayAct(tree, unit) || perr != nil || !lang.Valid() {
 		t.notice(t.tr("not_allowed"))
 		return nil
 	}
@@ -148,28 +149,40 @@ func (t *turn) reportAgain(unit fieldlog.UnitID, period string, lang fieldlog.La
 // sendReport compiles the report of unit's subtree for p from one pass
 // over the records: the chat text in textLang, the Word file in docLang
 // and the ledger in textLang.
+//
+// At most Config.MaxReports reports compile at once; a user whose report
+// must wait is told so at once.
 func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, docLang fieldlog.Lang) error {
 	tree, err := t.units()
 	if err != nil {
 		return err
 	}
+	t.extendDeadline(t.e.reportTimeout)
+	release, err := t.reportSlot()
+	if err != nil {
+		return err
+	}
+	defer release()
 	notes, err := t.e.store.Notes(t.ctx, unit, p)
-	if err != nil && !errors.Is(err, fieldlog.ErrNotFound) {
+	if err != nil {
 		return fmt.Errorf("load notes: %w", err)
 	}
 	config := func(l fieldlog.Lang) report.Config {
 		return report.Config{Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Lang: l,
-			Notes: report.Notes{Problems: notes.Problems, Plans: notes.Plans}, Messages: t.e.msgs}
+			Notes: report.Notes{Problems: texts(notes.Problems), Plans: texts(notes.Plans)}, Messages: t.e.msgs}
 	}
 	text, doc := report.NewCompiler(config(textLang)), report.NewCompiler(config(docLang))
 	var xlsx bytes.Buffer
-	led, err := ledger.New(&xlsx, ledger.Config{Lang: textLang, Catalog: t.e.catalog, Tree: tree, Messages: t.e.msgs, Location: t.e.loc,
+	led, err := ledger.New(&xlsx, ledger.Config{Lang: textLang, Catalog: t.e.catalog, Tree: tree, Scope: unit, Messages: t.e.msgs, Location: t.e.loc,
 		Title: t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))})
 	if err != nil {
 		return fmt.Errorf("start ledger: %w", err)
 	}
 	count := 0
-	err = t.e.store.EachActivity(t.ctx, fieldlog.ActivityFilter{Units: tree.Subtree(unit), From: p.Start(), To: p.End()},
+	// The compiler and the ledger check the scope again on every record:
+	// a query that came back too wide must not put another unit's figures
+	// in this report.
+	err = t.e.store.EachActivity(t.ctx, fieldlog.ReportFilter(tree, unit, p),
 		func(a fieldlog.Activity) error {
 			count++
 			text.Add(a)
@@ -205,6 +218,38 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 	})
 	t.e.log.Info("report compiled", "user", t.user.ID, "unit", unit, "period", p.String(), "records", count)
 	return nil
+}
+
+// reportSlot waits until fewer than Config.MaxReports reports compile, and
+// returns the function that frees the slot. A user who must wait is told
+// at once, since the wait may be long.
+func (t *turn) reportSlot() (release func(), err error) {
+	release = func() { <-t.e.reports }
+	select {
+	case t.e.reports <- struct{}{}:
+		return release, nil
+	default:
+	}
+	if t.e.notifier != nil {
+		if err := t.e.notifier.Notify(t.ctx, t.in.ChatID, Reply{Text: t.tr("report_queued")}); err != nil {
+			t.e.log.Warn("say that the report waits", "user", t.user.ID, "err", err)
+		}
+	}
+	select {
+	case t.e.reports <- struct{}{}:
+		return release, nil
+	case <-t.ctx.Done():
+		return nil, fmt.Errorf("wait for a report slot: %w", context.Cause(t.ctx))
+	}
+}
+
+// texts are the paragraphs' texts.
+func texts(ps []fieldlog.Paragraph) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Text
+	}
+	return out
 }
 
 // periodName is a half-year as users write it: 2024年上半年.

@@ -40,9 +40,10 @@ func (t *turn) showStatus() error {
 		return nil
 	}
 	p := fieldlog.PeriodOf(t.today())
-	f := fieldlog.ActivityFilter{From: p.Start(), To: p.End()}
-	if scope != "" {
-		f.Units = tree.Subtree(scope)
+	f := fieldlog.ReportFilter(tree, scope, p)
+	if scope == "" && t.user.Role == fieldlog.Admin {
+		// An admin without a unit, over a tree of several banners.
+		f = fieldlog.ActivityFilter{AllUnits: true, From: p.Start(), To: p.End()}
 	}
 	total := 0
 	err = t.e.store.EachActivity(t.ctx, f, func(a fieldlog.Activity) error {

@@ -21,8 +21,10 @@ type Config struct {
 	Catalog *fieldlog.Catalog
 	Tree    *fieldlog.Tree
 	// Scope is the unit the report is about: records of it and of every
-	// unit below it count. Empty means the whole tree.
+	// unit below it count. An empty or unknown scope counts nothing, unless
+	// AllUnits asks for every unit of the tree (an admin's report).
 	Scope    fieldlog.UnitID
+	AllUnits bool
 	Period   fieldlog.Period
 	Lang     fieldlog.Lang // Chinese when not a supported language
 	Notes    Notes
@@ -147,7 +149,7 @@ func (c *Compiler) Add(a fieldlog.Activity) {
 
 // covers reports whether unit lies in the scope's subtree.
 func (c *Compiler) covers(unit fieldlog.UnitID) bool {
-	if c.cfg.Scope == "" {
+	if c.cfg.AllUnits {
 		return true
 	}
 	in, ok := c.inScope[unit]
@@ -251,7 +253,10 @@ func newWriter(cfg Config) *writer {
 	if cfg.Period.Half == 2 {
 		w.half = "_h2"
 	}
-	w.numerals = strings.Fields(w.text("report.numerals", nil))
+	// Split at ASCII spaces only: a numeral of two Mongolian words (ᠠᠷᠪᠠᠨ
+	// ᠨᠢᠭᠡ, eleven) is joined with a no-break space, which strings.Fields
+	// would split too.
+	w.numerals = strings.FieldsFunc(w.text("report.numerals", nil), func(r rune) bool { return r == ' ' })
 	for _, s := range cfg.Catalog.Sections {
 		for _, t := range s.Types {
 			if v := t.Verb.In(cfg.Lang); v != "" {

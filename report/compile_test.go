@@ -164,7 +164,7 @@ func expectedPhrase(t fieldlog.ActivityType, f TypeFigures, lang fieldlog.Lang) 
 	if lang == fieldlog.Mongolian {
 		s := t.Name.In(lang) + " " + approxNumber(figure, lang) + " " + measure + " " + t.Verb.In(lang)
 		if f.Participants.Value > 0 {
-			s += " (ᠣᠷᠣᠯᠴᠠᠭᠰᠠᠨ ᠬᠦᠮᠦᠨ\u202fᠦ ᠲᠣᠭ᠎ᠠ᠄ " + approxNumber(f.Participants, lang) + ")"
+			s += " (ᠣᠷᠣᠯᠴᠠᠭᠰᠠᠨ ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ᠎ᠠ᠄ " + approxNumber(f.Participants, lang) + ")"
 		}
 		return s
 	}
@@ -486,10 +486,10 @@ func TestCompileMongolian(t *testing.T) {
 			t.Errorf("a suffix is glued to a number at rune %d", i)
 		}
 	}
-	if !strings.HasPrefix(doc.Paragraphs[0].Text, "ᠵᠢᠱᠢᠶ᠎ᠡ ᠬᠣᠰᠢᠭᠤ᠄ 2024 ᠣᠨ\u202fᠤ ᠡᠬᠢᠨ ᠬᠠᠭᠠᠰ ᠵᠢᠯ") {
+	if !strings.HasPrefix(doc.Paragraphs[0].Text, "ᠵᠢᠱᠢᠶ᠎ᠡ ᠬᠣᠰᠢᠭᠤ᠄ 2024 ᠣᠨ\u202fᠤ ᠳᠡᠭᠡᠷᠡ ᠬᠠᠭᠠᠰ ᠵᠢᠯ") {
 		t.Errorf("title = %q", doc.Paragraphs[0].Text)
 	}
-	if !strings.Contains(text, "1) ᠬᠦᠴᠦᠨ ᠰᠤᠯᠠ᠃") {
+	if !strings.Contains(text, "︵ᠨᠢᠭᠡ︶ ᠬᠦᠴᠦᠨ ᠰᠤᠯᠠ᠃") {
 		t.Errorf("problem not numbered or not ended:\n%s", text)
 	}
 }

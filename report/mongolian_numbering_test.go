@@ -49,10 +49,10 @@ func TestMongolianHeadingsNumberedInWords(t *testing.T) {
 	want("headings", h1s, "ᠨᠢᠭᠡ᠂ ", "ᠬᠣᠶᠠᠷ᠂ ", "ᠭᠤᠷᠪᠠ᠂ ")
 	want("subheadings", h2s, "︵ᠨᠢᠭᠡ︶ ", "︵ᠬᠣᠶᠠᠷ︶ ")
 	// Problems and plans are numbered under their heading as subheadings
-	// are; from eleven on, in digits (report.numerals lists one to ten).
+	// are, eleven and twelve in two words joined by a no-break space.
 	want("problems and plans", items,
 		"︵ᠨᠢᠭᠡ︶ ᠠᠰᠠᠭᠤᠳᠠᠯ 1᠃", "︵ᠬᠣᠶᠠᠷ︶ ", "︵ᠭᠤᠷᠪᠠ︶ ", "︵ᠳᠥᠷᠪᠡ︶ ", "︵ᠲᠠᠪᠤ︶ ", "︵ᠵᠢᠷᠭᠤᠭ\u180Eᠠ︶ ",
-		"︵ᠳᠣᠯᠣᠭ\u180Eᠠ︶ ", "︵ᠨᠠᠢᠮᠠ︶ ", "︵ᠶᠢᠰᠦ︶ ", "︵ᠠᠷᠪᠠ︶ ᠠᠰᠠᠭᠤᠳᠠᠯ 10᠃", "︵11︶ ", "︵12︶ ᠠᠰᠠᠭᠤᠳᠠᠯ 12᠃",
+		"︵ᠳᠣᠯᠣᠭ\u180Eᠠ︶ ", "︵ᠨᠠᠢᠮᠠ︶ ", "︵ᠶᠢᠰᠦ︶ ", "︵ᠠᠷᠪᠠ︶ ᠠᠰᠠᠭᠤᠳᠠᠯ 10᠃", "︵ᠠᠷᠪᠠᠨ\u00a0ᠨᠢᠭᠡ︶ ", "︵ᠠᠷᠪᠠᠨ\u00a0ᠬᠣᠶᠠᠷ︶ ᠠᠰᠠᠭᠤᠳᠠᠯ 12᠃",
 		"︵ᠨᠢᠭᠡ︶ ᠲᠥᠯᠥᠪᠯᠡᠭᠡ᠃")
 	if len(h1s) > 0 && !strings.HasPrefix(h1s[0], "ᠨᠢᠭᠡ᠂ "+msgs.Text(fieldlog.Mongolian, "report.heading_done", nil)) {
 		t.Errorf("first heading %q does not name report.heading_done", h1s[0])

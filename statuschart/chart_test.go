@@ -451,7 +451,7 @@ func TestLongTitleWrapsAtSpaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Title = "ᠭᠠᠯᠠᠭᠤᠲᠤ ᠪᠠᠯᠭᠠᠰᠤ᠂ 2026 ᠣᠨ\u202Fᠤ ᠰᠡᠭᠦᠯ ᠬᠠᠭᠠᠰ ᠵᠢᠯ᠄ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠪᠠᠶᠢᠳᠠᠯ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠪᠠᠶᠢᠳᠠᠯ"
+	c.Title = "ᠭᠠᠯᠠᠭᠤᠲᠤ ᠪᠠᠯᠭᠠᠰᠤ᠂ 2026 ᠣᠨ\u202Fᠤ ᠳᠣᠣᠷ\u180Eᠠ ᠬᠠᠭᠠᠰ ᠵᠢᠯ᠄ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠪᠠᠶᠢᠳᠠᠯ ᠪᠦᠷᠢᠳᠬᠡᠯ\u202Fᠦᠨ ᠪᠠᠶᠢᠳᠠᠯ"
 	long, err := r.Render(c)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,8 @@ const eachBatchSize = 500
 // its ID exists (deleted or not). The insert is acknowledged by the server
 // before it returns (the driver's default write concern).
 func (s *Store) InsertActivity(ctx context.Context, a fieldlog.Activity) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	if _, err := s.activities.InsertOne(ctx, toActivityDoc(a)); err != nil {
 		return fmt.Errorf("insert activity %s: %w", a.ID, duplicate(err))
 	}
@@ -28,6 +30,8 @@ func (s *Store) InsertActivity(ctx context.Context, a fieldlog.Activity) error {
 
 // Activity returns a record that is not deleted, or fieldlog.ErrNotFound.
 func (s *Store) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	var d activityDoc
 	err := s.activities.FindOne(ctx, bson.D{
 		{Key: "_id", Value: string(id)},
@@ -48,6 +52,8 @@ func (s *Store) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.
 // photos and, when set, updated_at); fieldlog.ErrNotFound otherwise. The
 // unit, reporter and logging time never change.
 func (s *Store) UpdateActivity(ctx context.Context, a fieldlog.Activity) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	d := toActivityDoc(a)
 	set := bson.D{
 		{Key: "section_id", Value: d.SectionID},
@@ -78,6 +84,8 @@ func (s *Store) UpdateActivity(ctx context.Context, a fieldlog.Activity) error {
 // is no such record or it is already deleted. The document is kept, so that
 // a deleted record can be audited and its ID is never reused.
 func (s *Store) DeleteActivity(ctx context.Context, id fieldlog.ActivityID, at time.Time) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	res, err := s.activities.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: string(id)}, {Key: "deleted", Value: false}},
 		bson.D{{Key: "$set", Value: bson.D{
@@ -93,13 +101,15 @@ func (s *Store) DeleteActivity(ctx context.Context, id fieldlog.ActivityID, at t
 	return nil
 }
 
-// activityFilter is the query for f; deleted records never match.
+// activityFilter is the query for f; deleted records never match. An empty
+// unit list matches nothing ($in of an empty array, on both servers), but
+// callers do not even ask then: see fieldlog.ActivityFilter.MatchesNothing.
 func activityFilter(f fieldlog.ActivityFilter) bson.D {
 	q := bson.D{{Key: "deleted", Value: false}}
 	if f.ReporterID != 0 {
 		q = append(q, bson.E{Key: "reporter_id", Value: f.ReporterID})
 	}
-	if len(f.Units) > 0 {
+	if !f.AllUnits {
 		ids := make([]string, len(f.Units))
 		for i, u := range f.Units {
 			ids[i] = string(u)
@@ -124,6 +134,11 @@ func activityFilter(f fieldlog.ActivityFilter) bson.D {
 // logging time, then by id so that paging is stable), skipping skip and
 // returning at most limit; limit <= 0 means no limit.
 func (s *Store) ListActivities(ctx context.Context, f fieldlog.ActivityFilter, skip, limit int) ([]fieldlog.Activity, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	if f.MatchesNothing() {
+		return nil, nil
+	}
 	opts := options.Find().SetSort(bson.D{
 		{Key: "date", Value: -1}, {Key: "logged_at", Value: -1}, {Key: "_id", Value: -1},
 	})
@@ -146,6 +161,11 @@ func (s *Store) ListActivities(ctx context.Context, f fieldlog.ActivityFilter, s
 // a single $sum): that is the one shape the embedded server computes
 // correctly, and it was measured to do so.
 func (s *Store) CountActivities(ctx context.Context, f fieldlog.ActivityFilter) (int, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	if f.MatchesNothing() {
+		return 0, nil
+	}
 	n, err := s.activities.CountDocuments(ctx, activityFilter(f))
 	if err != nil {
 		return 0, fmt.Errorf("count activities: %w", err)
@@ -165,6 +185,9 @@ func (s *Store) CountActivities(ctx context.Context, f fieldlog.ActivityFilter) 
 // unsorted, see BENCHMARKS.md), and a real MongoDB would sort in memory
 // too unless an index matched the sort.
 func (s *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn func(fieldlog.Activity) error) error {
+	if f.MatchesNothing() {
+		return nil
+	}
 	opts := options.Find().
 		SetProjection(bson.D{{Key: "photos", Value: 0}}).
 		SetBatchSize(eachBatchSize)

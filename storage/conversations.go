@@ -11,12 +11,10 @@ import (
 	"fieldlog"
 )
 
-// AttemptRetention is how long failed attempts are kept. RecordAttempt
-// deletes older ones, so CountAttempts windows must not be longer.
-const AttemptRetention = 24 * time.Hour
-
 // Conversation returns the user's current flow, or fieldlog.ErrNotFound.
 func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conversation, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	var d conversationDoc
 	if err := s.conversations.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d); err != nil {
 		return fieldlog.Conversation{}, fmt.Errorf("find conversation of user %d: %w", userID, notFound(err))
@@ -28,9 +26,12 @@ func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conver
 	return c, nil
 }
 
-// SaveConversation creates or replaces the user's flow: one document,
-// replaced whole, so a restart continues from exactly the last saved step.
+// SaveConversation creates or replaces the user's conversation: one
+// document, replaced whole, so a restart continues from exactly the last
+// saved step, and the keys of the updates applied are written with it.
 func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.UserID}}, toConversationDoc(c),
 		options.Replace().SetUpsert(true))
 	if err != nil {
@@ -39,33 +40,27 @@ func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) e
 	return nil
 }
 
-// EndConversation removes the user's flow; no error if there is none.
-// Deleting ended flows keeps the collection as small as the number of
-// users in the middle of one.
-func (s *Store) EndConversation(ctx context.Context, userID int64) error {
-	if _, err := s.conversations.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
-		return fmt.Errorf("end conversation of user %d: %w", userID, err)
-	}
-	return nil
-}
-
 // RecordAttempt notes a failed try of kind by userID at at, and deletes
-// every attempt older than AttemptRetention before at. The delete is
+// every attempt older than fieldlog.AttemptRetention before at. The delete is
 // explicit because the embedded server has no TTL indexes.
 func (s *Store) RecordAttempt(ctx context.Context, kind string, userID int64, at time.Time) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	at = msTime(at)
 	if _, err := s.attempts.InsertOne(ctx, attemptDoc{Kind: kind, UserID: userID, At: at}); err != nil {
 		return fmt.Errorf("record %s attempt of user %d: %w", kind, userID, err)
 	}
-	_, err := s.attempts.DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: at.Add(-AttemptRetention)}}}})
+	_, err := s.attempts.DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: at.Add(-fieldlog.AttemptRetention)}}}})
 	if err != nil {
-		return fmt.Errorf("prune attempts before %s: %w", at.Add(-AttemptRetention).Format(time.RFC3339), err)
+		return fmt.Errorf("prune attempts before %s: %w", at.Add(-fieldlog.AttemptRetention).Format(time.RFC3339), err)
 	}
 	return nil
 }
 
 // CountAttempts counts tries of kind by userID at or after since.
 func (s *Store) CountAttempts(ctx context.Context, kind string, userID int64, since time.Time) (int, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	n, err := s.attempts.CountDocuments(ctx, bson.D{
 		{Key: "kind", Value: kind},
 		{Key: "user_id", Value: userID},

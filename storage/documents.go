@@ -237,8 +237,10 @@ type conversationDoc struct {
 	Draft  activityDoc `bson:"draft"`
 	// Vars keys are chosen by the flows; they must not start with '$' or
 	// contain '.', which field names cannot hold.
-	Vars      map[string]string `bson:"vars"`
-	UpdatedAt time.Time         `bson:"updated_at,omitempty"`
+	Vars map[string]string `bson:"vars"`
+	// Applied is written with the step, in the same replace.
+	Applied   []string  `bson:"applied"`
+	UpdatedAt time.Time `bson:"updated_at,omitempty"`
 }
 
 func toConversationDoc(c fieldlog.Conversation) conversationDoc {
@@ -253,6 +255,7 @@ func toConversationDoc(c fieldlog.Conversation) conversationDoc {
 		Step:      c.Step,
 		Draft:     toActivityDoc(c.Draft),
 		Vars:      vars,
+		Applied:   nonNil(c.Applied),
 		UpdatedAt: msTime(c.UpdatedAt),
 	}
 }
@@ -267,6 +270,10 @@ func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
 	if len(d.Vars) > 0 {
 		vars = d.Vars
 	}
+	var applied []string
+	if len(d.Applied) > 0 {
+		applied = d.Applied
+	}
 	return fieldlog.Conversation{
 		UserID:    d.UserID,
 		ID:        d.ID,
@@ -274,6 +281,7 @@ func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
 		Step:      d.Step,
 		Draft:     draft,
 		Vars:      vars,
+		Applied:   applied,
 		UpdatedAt: d.UpdatedAt,
 	}, nil
 }
@@ -284,15 +292,14 @@ type attemptDoc struct {
 	At     time.Time `bson:"at"`
 }
 
-// updateDoc is an incoming update; its key is the _id, so that recording
-// the same update twice is refused by the server.
+// updateDoc is an incoming update waiting to be handled; its key is the
+// _id, so that recording the same update twice is refused by the server.
 type updateDoc struct {
 	Key        string    `bson:"_id"`
+	Seq        int64     `bson:"seq"`
 	ChatID     int64     `bson:"chat_id"`
 	Payload    []byte    `bson:"payload"`
 	ReceivedAt time.Time `bson:"received_at"`
-	Handled    bool      `bson:"handled"`
-	HandledAt  time.Time `bson:"handled_at,omitempty"`
 }
 
 func toUpdateDoc(u fieldlog.IncomingUpdate) updateDoc {
@@ -302,11 +309,10 @@ func toUpdateDoc(u fieldlog.IncomingUpdate) updateDoc {
 	}
 	return updateDoc{
 		Key:        u.Key,
+		Seq:        u.Seq,
 		ChatID:     u.ChatID,
 		Payload:    payload,
 		ReceivedAt: msTime(u.ReceivedAt),
-		Handled:    u.Handled,
-		HandledAt:  msTime(u.HandledAt),
 	}
 }
 
@@ -317,10 +323,9 @@ func (d updateDoc) update() fieldlog.IncomingUpdate {
 	}
 	return fieldlog.IncomingUpdate{
 		Key:        d.Key,
+		Seq:        d.Seq,
 		ChatID:     d.ChatID,
 		Payload:    payload,
 		ReceivedAt: d.ReceivedAt,
-		Handled:    d.Handled,
-		HandledAt:  d.HandledAt,
 	}
 }

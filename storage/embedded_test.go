@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +44,10 @@ func TestEmbeddedDataDir(t *testing.T) {
 		t.Error("Embedded() = false for an embedded store")
 	}
 	ctx := t.Context()
-	a := activity("keep", 7001, "hepan", date(2025, 6, 7), time.Date(2025, 6, 7, 10, 0, 0, 0, time.UTC))
-	a.Title = mongolianTitle
+	a := fieldlog.Activity{ID: "keep", SectionID: "publicity", TypeID: "lecture",
+		Date: fieldlog.Date{Year: 2025, Month: 6, Day: 7}, Participants: fieldlog.Count{Value: 10},
+		Title: "ᠪᠣᠳᠣᠯᠭ᠎ᠠ\u202Fᠶᠢᠨ ᠰᠤᠷᠭᠠᠯᠲᠠ 政策赶大集", UnitID: "hepan", ReporterID: 7001,
+		LoggedAt: time.Date(2025, 6, 7, 10, 0, 0, 0, time.UTC)}
 	if err := s.InsertActivity(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +77,9 @@ func TestEmbeddedDataDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("record after reopen: %v", err)
 	}
-	equal(t, "record after reopen", got, a)
+	if !reflect.DeepEqual(got, a) {
+		t.Errorf("record after reopen:\n got %+v\nwant %+v", got, a)
+	}
 	if err := s.InsertActivity(ctx, a); !errors.Is(err, fieldlog.ErrDuplicate) {
 		t.Errorf("unique _id after reopen: err = %v, want ErrDuplicate", err)
 	}

@@ -43,10 +43,8 @@ func indexes() []index {
 		{colAttempts, "kind_user_at", bson.D{{Key: "kind", Value: 1}, {Key: "user_id", Value: 1}, {Key: "at", Value: 1}}, false},
 		// Pruning of old attempts (no TTL index on the embedded server).
 		{colAttempts, "at", bson.D{{Key: "at", Value: 1}}, false},
-		// Unhandled updates, oldest first.
-		{colInbox, "handled_received_at", bson.D{{Key: "handled", Value: 1}, {Key: "received_at", Value: 1}}, false},
-		// Pruning of handled updates.
-		{colInbox, "handled_handled_at", bson.D{{Key: "handled", Value: 1}, {Key: "handled_at", Value: 1}}, false},
+		// Waiting updates of a chat, in order.
+		{colInbox, "chat_seq", bson.D{{Key: "chat_id", Value: 1}, {Key: "seq", Value: 1}}, false},
 	}
 }
 

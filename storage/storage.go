@@ -25,6 +25,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,7 +74,15 @@ type Config struct {
 	// Logger receives this package's messages and, at level Error only, the
 	// embedded server's. slog.Default() when nil.
 	Logger *slog.Logger
+	// OpTimeout bounds each store operation, so that a server that stopped
+	// answering fails a request instead of holding it; zero means
+	// DefaultOpTimeout. Reading every record of a report (EachActivity) is
+	// bounded by its caller instead.
+	OpTimeout time.Duration
 }
+
+// DefaultOpTimeout is Config.OpTimeout when none is given.
+const DefaultOpTimeout = 10 * time.Second
 
 // Store is the MongoDB-backed fieldlog.Store and fieldlog.Inbox. It is safe
 // for concurrent use.
@@ -84,7 +93,8 @@ type Store struct {
 
 	users, units, invites, activities, conversations, attempts, inbox, notes *mongo.Collection
 
-	embedded *embedded // nil when connected to an external server
+	embedded  *embedded // nil when connected to an external server
+	opTimeout time.Duration
 
 	closeOnce sync.Once
 	closeErr  error
@@ -107,7 +117,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		dbName = DefaultDatabase
 	}
 
-	s := &Store{log: logger}
+	s := &Store{log: logger, opTimeout: cmp.Or(cfg.OpTimeout, DefaultOpTimeout)}
 	uri := cfg.URI
 	opts := options.Client().SetAppName("fieldlog")
 	if uri == "" {
@@ -140,6 +150,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 
+	// The driver's own timeouts for finding a server and connecting, so
+	// that a MongoDB that is down fails the start in seconds.
+	opts.SetServerSelectionTimeout(10 * time.Second).SetConnectTimeout(10 * time.Second)
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return fail(fmt.Errorf("connect to %s: %w", redact(cfg.URI), err))
@@ -162,7 +175,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.createIndexes(ctx); err != nil {
 		return fail(err)
 	}
+	if err := s.migrate(ctx); err != nil {
+		return fail(err)
+	}
 	return s, nil
+}
+
+// op gives one store operation its deadline.
+func (s *Store) op(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.opTimeout)
 }
 
 // redact names the server in errors without its credentials.

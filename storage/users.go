@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 // User returns the user with Telegram id, or fieldlog.ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	var d userDoc
 	if err := s.users.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return fieldlog.User{}, fmt.Errorf("find user %d: %w", id, notFound(err))
@@ -23,6 +26,8 @@ func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
 
 // SaveUser creates or replaces the user.
 func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	_, err := s.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, toUserDoc(u),
 		options.Replace().SetUpsert(true))
 	if err != nil {
@@ -33,6 +38,8 @@ func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
 
 // AllUnits returns every unit, ordered by parent, then order, then id.
 func (s *Store) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	units, err := findAll(ctx, s.units, bson.D{}, options.Find().SetSort(bson.D{
 		{Key: "parent_id", Value: 1}, {Key: "order", Value: 1}, {Key: "_id", Value: 1},
 	}), infallible(unitDoc.unit))
@@ -50,6 +57,8 @@ func (s *Store) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
 // transaction: after an error, some units may have been saved; saving the
 // same list again completes it.
 func (s *Store) SaveUnits(ctx context.Context, units []fieldlog.Unit) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	if len(units) == 0 {
 		return nil
 	}
@@ -74,6 +83,8 @@ func (s *Store) SaveUnits(ctx context.Context, units []fieldlog.Unit) error {
 // CreateInvite stores a new invitation; fieldlog.ErrDuplicate if the code
 // exists.
 func (s *Store) CreateInvite(ctx context.Context, inv fieldlog.Invite) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	if _, err := s.invites.InsertOne(ctx, toInviteDoc(inv)); err != nil {
 		return fmt.Errorf("insert invite %s: %w", inv.Code, duplicate(err))
 	}
@@ -81,13 +92,18 @@ func (s *Store) CreateInvite(ctx context.Context, inv fieldlog.Invite) error {
 }
 
 // RedeemInvite marks the unused, unexpired code as used by userID and
-// returns it; fieldlog.ErrNotFound when there is no such usable code.
+// returns it; fieldlog.ErrNotFound when there is no such usable code. A
+// code the same user redeemed before comes back as it is, so that an update
+// handled again after a crash joins them rather than telling them the code
+// is used.
 //
 // One findOneAndUpdate whose filter requires the code to be unused: the
 // server applies it to one document atomically, so of concurrent callers
 // exactly one matches. (On the embedded server this holds because the
 // client has a single connection; see Open.)
 func (s *Store) RedeemInvite(ctx context.Context, code string, userID int64, now time.Time) (fieldlog.Invite, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
 	now = msTime(now)
 	filter := bson.D{
 		{Key: "_id", Value: code},
@@ -101,6 +117,9 @@ func (s *Store) RedeemInvite(ctx context.Context, code string, userID int64, now
 	var d inviteDoc
 	err := s.invites.FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		err = s.invites.FindOne(ctx, bson.D{{Key: "_id", Value: code}, {Key: "used_by", Value: userID}}).Decode(&d)
+	}
 	if err != nil {
 		return fieldlog.Invite{}, fmt.Errorf("redeem invite %s: %w", code, notFound(err))
 	}

@@ -19,6 +19,8 @@ import (
 	"fieldlog/bot/bottest"
 	"fieldlog/catalog"
 	"fieldlog/locales"
+	"fieldlog/parse"
+	"fieldlog/units"
 )
 
 const adminID = 7000001
@@ -68,7 +70,7 @@ func testEnv(t *testing.T, srv *bottest.Server) map[string]string {
 		env["FIELDLOG_DB"] = fmt.Sprintf("fieldlog_e2e_%d", time.Now().UnixNano())
 	}
 	var out, logs bytes.Buffer
-	err := run(context.Background(), []string{"units", "import", filepath.Join("..", "..", "deploy", "units.sample.csv")}, getenv(env), &out, &logs)
+	err := run(context.Background(), []string{"units", "import", filepath.Join("..", "..", "deploy", "units.sample.csv")}, world{getenv: getenv(env), stdout: &out, stderr: &logs})
 	if err != nil {
 		t.Fatalf("import units: %v\n%s", err, logs.String())
 	}
@@ -77,6 +79,41 @@ func testEnv(t *testing.T, srv *bottest.Server) map[string]string {
 
 func getenv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
+}
+
+// clock is the bot's clock in a test. It starts at testStart, so that the
+// dates a test types mean the same on any day the test runs, and goes on
+// from there at the wall clock's pace; a test may move it.
+type clock struct {
+	mu    sync.Mutex
+	base  time.Time // what it read at start
+	start time.Time // the wall clock then
+}
+
+// testStart is 10:00 on 20 June 2024 in Asia/Shanghai, the deployment's
+// zone: mid-afternoon of a weekday in the first half-year.
+var testStart = time.Date(2024, 6, 20, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.base.Add(time.Since(c.start))
+}
+
+// set moves the clock to t.
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.base, c.start = t, time.Now()
+}
+
+var clocks sync.Map // *testing.T → *clock
+
+// clockOf is the clock of every bot t starts, also across restarts.
+func clockOf(t *testing.T) *clock {
+	c, _ := clocks.LoadOrStore(t, &clock{base: testStart, start: time.Now()})
+	t.Cleanup(func() { clocks.Delete(t) })
+	return c.(*clock)
 }
 
 // startApp runs the bot until the test ends (or stop is called).
@@ -88,7 +125,9 @@ func startApp(t *testing.T, srv *bottest.Server, env map[string]string) *app {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &app{t: t, srv: srv, env: env, msgs: msgs, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
-	go func() { a.done <- run(ctx, []string{"serve"}, getenv(env), &bytes.Buffer{}, a.logs) }()
+	go func() {
+		a.done <- run(ctx, []string{"serve"}, world{getenv: getenv(env), stdout: &bytes.Buffer{}, stderr: a.logs, now: clockOf(t).now})
+	}()
 	t.Cleanup(func() {
 		a.stop()
 		if t.Failed() {
@@ -117,16 +156,61 @@ func (a *app) stop() {
 
 func (a *app) tr(l fieldlog.Lang, id string) string { return a.msgs.Text(l, id, nil) }
 
-// say sends text as u and waits for a reply containing want.
+// msg renders message id in l with its data, given as name, value pairs,
+// as the bot renders it. Tests compare whole messages: a prefix of one
+// message is often the prefix of another too.
+func (a *app) msg(l fieldlog.Lang, id string, kv ...any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[kv[i].(string)] = kv[i+1]
+	}
+	return a.msgs.Text(l, id, data)
+}
+
+// date is a day as the bot writes it in l.
+func (a *app) date(l fieldlog.Lang, d fieldlog.Date) string {
+	return a.msg(l, "date_format", "Y", d.Year, "M", int(d.Month), "D", d.Day)
+}
+
+// chooseLanguage is the bilingual question a new user gets first.
+func (a *app) chooseLanguage() string {
+	return a.tr(fieldlog.Chinese, "choose_language") + "\n" + a.tr(fieldlog.Mongolian, "choose_language")
+}
+
+// say sends text as u and waits for the message whose whole text is want.
 func (a *app) say(u bottest.User, text, want string) bottest.Message {
 	a.t.Helper()
 	a.srv.SendText(u, text)
 	return a.waitText(u, want)
 }
 
+// sayLead sends text as u and waits for a message that opens with the
+// paragraph lead (a whole message, followed by details the test checks).
+func (a *app) sayLead(u bottest.User, text, lead string) bottest.Message {
+	a.t.Helper()
+	a.srv.SendText(u, text)
+	return a.waitLead(u, lead)
+}
+
+// waitText waits for the message whose whole text is want.
 func (a *app) waitText(u bottest.User, want string) bottest.Message {
 	a.t.Helper()
-	return a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool { return strings.Contains(m.Text, want) }, 15*time.Second)
+	return a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool { return m.Text == want }, 15*time.Second)
+}
+
+// waitLead waits for a message that is lead, or opens with the line lead.
+func (a *app) waitLead(u bottest.User, lead string) bottest.Message {
+	a.t.Helper()
+	return a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool {
+		return m.Text == lead || strings.HasPrefix(m.Text, lead+"\n")
+	}, 15*time.Second)
+}
+
+// waitContaining waits for a message that contains part, for messages
+// made of data (a code, a list) rather than of one message id.
+func (a *app) waitContaining(u bottest.User, part string) bottest.Message {
+	a.t.Helper()
+	return a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool { return strings.Contains(m.Text, part) }, 15*time.Second)
 }
 
 // tap presses the newest button labelled label in u's chat and waits for
@@ -154,6 +238,13 @@ func (a *app) tapThen(u bottest.User, label, want string) bottest.Message {
 	return a.waitText(u, want)
 }
 
+// tapThenLead presses a button and waits for a message opening with lead.
+func (a *app) tapThenLead(u bottest.User, label, lead string) bottest.Message {
+	a.t.Helper()
+	a.tap(u, label)
+	return a.waitLead(u, lead)
+}
+
 // invite has inviter create an invitation for role at the unit reached by
 // opening path (unit names) and picking its last element; it returns the code.
 func (a *app) invite(inviter bottest.User, l fieldlog.Lang, roleLabel string, path ...string) string {
@@ -171,7 +262,7 @@ func (a *app) invite(inviter bottest.User, l fieldlog.Lang, roleLabel string, pa
 		a.tap(inviter, last+" ›")
 		a.tap(inviter, "✓ "+last)
 	}
-	m = a.waitText(inviter, "?start=")
+	m = a.waitContaining(inviter, "?start=")
 	i := strings.Index(m.Text, "?start=")
 	code := strings.Fields(m.Text[i+len("?start="):])[0]
 	if len(code) != 8 {
@@ -183,7 +274,7 @@ func (a *app) invite(inviter bottest.User, l fieldlog.Lang, roleLabel string, pa
 // join makes u a member through the invitation link, choosing lang.
 func (a *app) join(u bottest.User, l fieldlog.Lang, code string) {
 	a.t.Helper()
-	a.say(u, "/start "+code, "请选择语言")
+	a.say(u, "/start "+code, a.chooseLanguage())
 	label := "中文"
 	if l == fieldlog.Mongolian {
 		label = "ᠮᠣᠩᠭᠣᠯ"
@@ -202,26 +293,37 @@ func setUp(t *testing.T, officerLang fieldlog.Lang) (*app, bottest.User, bottest
 	coord := bottest.User{ID: 7000002, FirstName: "王干事", LanguageCode: "zh-hans"}
 	officer := bottest.User{ID: 7000003, FirstName: "Bat", LanguageCode: "mn"}
 
-	a.say(admin, "/start", "请选择语言")
+	a.say(admin, "/start", a.chooseLanguage())
 	a.tap(admin, "中文")
-	a.waitText(admin, a.tr(zh, "role_admin"))
+	a.waitText(admin, a.msg(zh, "welcome", "Name", "Admin", "Role", a.tr(zh, "role_admin"), "Unit", ""))
 	code := a.invite(admin, zh, a.tr(zh, "role_coordinator"), "乌审旗", "嘎鲁图镇")
 	a.join(coord, zh, code)
-	if !strings.Contains(a.srv.Last(coord.ID).Text, "嘎鲁图镇") {
-		t.Fatalf("coordinator welcome: %q", a.srv.Last(coord.ID).Text)
+	if got, want := a.srv.Last(coord.ID).Text, a.msg(zh, "welcome", "Name", "王干事", "Role", a.tr(zh, "role_coordinator"), "Unit", "嘎鲁图镇"); got != want {
+		t.Fatalf("coordinator welcome:\n%s\nwant\n%s", got, want)
 	}
 	code = a.invite(coord, zh, a.tr(zh, "role_officer"), "独贵龙社区")
 	if officerLang == fieldlog.Mongolian {
-		a.say(officer, "/start "+code, "请选择语言")
+		a.say(officer, "/start "+code, a.chooseLanguage())
 		a.tap(officer, "ᠮᠣᠩᠭᠣᠯ")
-		a.waitText(officer, "ᠳᠤᠭᠤᠶᠢᠯᠠᠩ")
+		mn := fieldlog.Mongolian
+		a.waitText(officer, a.msg(mn, "welcome", "Name", "Bat", "Role", a.tr(mn, "role_officer"), "Unit", unitName(t, "duguilang", mn)))
 	} else {
 		a.join(officer, zh, code)
-		if !strings.Contains(a.srv.Last(officer.ID).Text, "独贵龙社区") {
-			t.Fatalf("officer welcome: %q", a.srv.Last(officer.ID).Text)
+		if got, want := a.srv.Last(officer.ID).Text, a.msg(zh, "welcome", "Name", "Bat", "Role", a.tr(zh, "role_officer"), "Unit", "独贵龙社区"); got != want {
+			t.Fatalf("officer welcome:\n%s\nwant\n%s", got, want)
 		}
 	}
 	return a, admin, coord, officer
+}
+
+// unitName is the name in l of a unit of the sample unit file.
+func unitName(t *testing.T, id fieldlog.UnitID, l fieldlog.Lang) string {
+	t.Helper()
+	list, err := units.ReadFile(filepath.Join("..", "..", "deploy", "units.sample.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fieldlog.NewTree(list).Name(id, l)
 }
 
 // labels returns the button labels of a catalogue section and type in l.
@@ -248,10 +350,20 @@ func logLeaflets(a *app, u bottest.User, l fieldlog.Lang) {
 	a.tap(u, section)
 	a.tap(u, typ)
 	a.tap(u, a.tr(l, "btn_yesterday"))
-	a.say(u, "80余", a.tr(l, "ask_quantity")[:9])
-	a.say(u, "１２００", a.tr(l, "ask_title")[:9])
-	a.say(u, "政策赶大集 🎉", a.tr(l, "btn_skip_photos"))
-	a.tapThen(u, a.tr(l, "btn_skip_photos"), a.tr(l, "check_summary"))
+	a.say(u, "80余", a.askQuantity(l, "publicity", "leaflets"))
+	a.say(u, "１２００", a.msg(l, "ask_title", "Max", parse.MaxTitle))
+	a.say(u, "政策赶大集 🎉", a.msg(l, "ask_photos", "Count", 0, "Max", fieldlog.MaxPhotos))
+	a.tapThenLead(u, a.tr(l, "btn_skip_photos"), a.tr(l, "check_summary"))
+}
+
+// askQuantity is the question for the quantity of a type, in l.
+func (a *app) askQuantity(l fieldlog.Lang, sectionID, typeID string) string {
+	cat, err := catalog.Default()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ty, _ := cat.Type(sectionID, typeID)
+	return a.msg(l, "ask_quantity", "Unit", ty.Unit.In(l))
 }
 
 func TestJoinLogSeeAndFixInChinese(t *testing.T) {
@@ -260,10 +372,10 @@ func TestJoinLogSeeAndFixInChinese(t *testing.T) {
 
 	// Someone uninvited gets only the explanation.
 	stranger := bottest.User{ID: 7000099, FirstName: "X"}
-	a.say(stranger, "/log", "请选择语言")
+	a.say(stranger, "/log", a.chooseLanguage())
 	a.tap(stranger, "中文")
-	a.waitText(stranger, a.tr(zh, "not_joined")[:20])
-	a.say(stranger, "/my", a.tr(zh, "not_joined")[:20])
+	a.waitText(stranger, a.tr(zh, "not_joined"))
+	a.say(stranger, "/my", a.tr(zh, "not_joined"))
 
 	logLeaflets(a, officer, zh)
 	sum := a.srv.Last(officer.ID)
@@ -272,33 +384,35 @@ func TestJoinLogSeeAndFixInChinese(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, sum.Text)
 		}
 	}
-	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
-	if m := a.srv.Last(officer.ID); m.ReplyKeyboard == nil {
+	a.tapThenLead(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+	if m := a.waitText(officer, a.tr(zh, "saved_next")); m.ReplyKeyboard == nil {
 		t.Errorf("after saving the menu keyboard is not shown: %+v", m)
 	}
 
 	// The officer sees and fixes the record.
-	list := a.say(officer, a.tr(zh, "menu_my"), "共 1 条")
+	list := a.sayLead(officer, a.tr(zh, "menu_my"), a.msg(zh, "list_own", "Page", 1, "Pages", 1, "Total", 1))
 	a.tap(officer, list.InlineKeyboard[0][0].Text)
-	a.waitText(officer, a.tr(zh, "label_reporter"))
-	a.tapThen(officer, a.tr(zh, "btn_edit"), a.tr(zh, "check_summary"))
-	a.tap(officer, a.tr(zh, "btn_change"))
-	a.tap(officer, a.tr(zh, "field_participants"))
-	a.say(officer, "九十五", "95人")
-	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+	a.waitContaining(officer, "\n"+a.tr(zh, "label_reporter")+"Bat\n")
+	a.tapThenLead(officer, a.tr(zh, "btn_edit"), a.tr(zh, "check_summary"))
+	a.tapThen(officer, a.tr(zh, "btn_change"), a.tr(zh, "ask_change"))
+	a.tapThen(officer, a.tr(zh, "field_participants"), a.tr(zh, "ask_participants"))
+	if sum := a.sayLead(officer, "九十五", a.tr(zh, "check_summary")); !strings.Contains(sum.Text, "\n"+a.tr(zh, "label_participants")+"95人\n") {
+		t.Errorf("after the change the summary is:\n%s", sum.Text)
+	}
+	a.tapThenLead(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
 
 	// The coordinator of the township sees it, read-only.
-	list = a.say(coord, "/records", "共 1 条")
+	list = a.sayLead(coord, "/records", a.msg(zh, "list_unit", "Page", 1, "Pages", 1, "Total", 1))
 	a.tap(coord, list.InlineKeyboard[0][0].Text)
-	rec := a.waitText(coord, "95人")
+	rec := a.waitContaining(coord, "\n"+a.tr(zh, "label_participants")+"95人\n")
 	if _, ok := rec.Button(a.tr(zh, "btn_delete")); ok {
 		t.Error("a coordinator who is not the reporter can delete the record")
 	}
 
 	// Deleting asks first, then the record is gone from the list.
-	list = a.say(officer, "/my", "共 1 条")
+	list = a.sayLead(officer, "/my", a.msg(zh, "list_own", "Page", 1, "Pages", 1, "Total", 1))
 	a.tap(officer, list.InlineKeyboard[0][0].Text)
-	a.tapThen(officer, a.tr(zh, "btn_delete"), a.tr(zh, "confirm_delete"))
+	a.tapThenLead(officer, a.tr(zh, "btn_delete"), a.tr(zh, "confirm_delete"))
 	a.tapThen(officer, a.tr(zh, "btn_delete_yes"), a.tr(zh, "deleted"))
 	a.say(officer, "/my", a.tr(zh, "list_empty"))
 }
@@ -315,18 +429,22 @@ func TestOfficerInMongolian(t *testing.T) {
 	if !strings.Contains(sum.Text, "80 ") || !strings.Contains(sum.Text, "1200") {
 		t.Errorf("Mongolian summary lacks the figures:\n%s", sum.Text)
 	}
-	a.tapThen(officer, a.tr(mn, "btn_save"), a.tr(mn, "saved"))
+	a.tapThenLead(officer, a.tr(mn, "btn_save"), a.tr(mn, "saved"))
 	// Bad input is refused in Mongolian and the step is asked again.
 	a.say(officer, "/log", a.tr(mn, "ask_section"))
 	section, typ := labels(t, mn, "publicity", "lecture")
 	a.tap(officer, section)
 	a.tap(officer, typ)
-	a.say(officer, "2月30日", a.tr(mn, "date_impossible"))
-	a.say(officer, "᠒᠐᠒᠔-᠐᠑-᠐᠑", a.tr(mn, "date_too_early")[:12])
+	earliest := a.date(mn, fieldlog.Date{Year: 2023, Month: 7, Day: 1}) // the clock says 20 June 2024
+	askDate := a.msg(mn, "ask_date", "Forms", a.tr(mn, "date_forms"))
+	a.say(officer, "2月30日", a.msg(mn, "date_impossible", "Earliest", earliest)+"\n"+a.tr(mn, "date_forms"))
+	a.waitText(officer, askDate)
+	a.say(officer, "᠒᠐᠒᠓-᠐᠖-᠓᠐", a.msg(mn, "date_too_early", "Earliest", earliest)+"\n"+a.tr(mn, "date_forms"))
+	a.waitText(officer, askDate)
 	// /lang switches the officer to Chinese mid-flow, at the same step.
-	a.say(officer, "/lang", "请选择语言")
+	a.say(officer, "/lang", a.chooseLanguage())
 	a.tap(officer, "中文")
-	a.waitText(officer, a.tr(fieldlog.Chinese, "ask_date")[:12])
+	a.waitText(officer, a.msg(fieldlog.Chinese, "ask_date", "Forms", a.tr(fieldlog.Chinese, "date_forms")))
 }
 
 func TestRestartContinuesTheSameStep(t *testing.T) {
@@ -336,7 +454,7 @@ func TestRestartContinuesTheSameStep(t *testing.T) {
 	zh := fieldlog.Chinese
 	admin := bottest.User{ID: adminID, FirstName: "Admin"}
 	officer := bottest.User{ID: 7000010, FirstName: "李"}
-	a.say(admin, "/start", "请选择语言")
+	a.say(admin, "/start", a.chooseLanguage())
 	a.tap(admin, "中文")
 	code := a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查")
 	a.join(officer, zh, code)
@@ -344,18 +462,16 @@ func TestRestartContinuesTheSameStep(t *testing.T) {
 	a.say(officer, "/log", a.tr(zh, "ask_section"))
 	a.tap(officer, "宣传教育")
 	a.tap(officer, "宣讲活动")
-	// Typed as month.day; today is always a valid activity date.
-	today := time.Now().In(mustLoc(t))
-	a.say(officer, fmt.Sprintf("%d.%d", today.Month(), today.Day()), a.tr(zh, "ask_participants"))
-	a.say(officer, "约120", a.tr(zh, "ask_title")[:12])
+	// Typed as month.day: the bot's clock says 20 June 2024.
+	a.say(officer, "6.20", a.tr(zh, "ask_participants"))
+	a.say(officer, "约120", a.msg(zh, "ask_title", "Max", parse.MaxTitle))
 
 	a.stop() // the bot goes down in the middle of logging
 	a = startApp(t, srv, env)
 
-	a.say(officer, "夏季宣讲", a.tr(zh, "ask_photos")[:12])
-	a.tapThen(officer, a.tr(zh, "btn_skip_photos"), a.tr(zh, "check_summary"))
-	sum := a.srv.Last(officer.ID)
-	for _, want := range []string{"宣讲活动", "120余人", fmt.Sprintf("%d月%d日", today.Month(), today.Day()), "夏季宣讲"} {
+	a.say(officer, "夏季宣讲", a.msg(zh, "ask_photos", "Count", 0, "Max", fieldlog.MaxPhotos))
+	sum := a.tapThenLead(officer, a.tr(zh, "btn_skip_photos"), a.tr(zh, "check_summary"))
+	for _, want := range []string{"宣讲活动", "120余人", "2024年6月20日", "夏季宣讲"} {
 		if !strings.Contains(sum.Text, want) {
 			t.Errorf("after restart the summary lacks %q:\n%s", want, sum.Text)
 		}
@@ -374,15 +490,24 @@ func TestSavedOnceDespiteDoubleTapAndRedelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.srv.TapData(officer, sum.ID, mustButton(t, sum, a.tr(zh, "btn_save")).Data)
-	a.waitText(officer, a.tr(zh, "saved"))
+	second := a.srv.TapData(officer, sum.ID, mustButton(t, sum, a.tr(zh, "btn_save")).Data)
+	a.waitLead(officer, a.tr(zh, "saved"))
+	a.waitText(officer, a.tr(zh, "saved_next"))
+	// Once the second tap is answered the first is handled and forgotten
+	// by the inbox: only the conversation can tell it was applied.
+	if ans := a.srv.WaitAnswer(t, second); ans.Text != a.tr(zh, "stale_button") {
+		t.Errorf("the second tap on Save answered %q, want %q", ans.Text, a.tr(zh, "stale_button"))
+	}
 	if err := a.srv.Redeliver(first); err != nil {
 		t.Fatal(err)
 	}
-	a.srv.WaitAnswer(t, first)
-	a.say(officer, "/my", "共 1 条")
-	if !strings.Contains(a.logs.String(), "delivered again") {
-		t.Error("the redelivered update was not recognised as such")
+	before := len(a.srv.Messages(officer.ID))
+	a.sayLead(officer, "/my", a.msg(zh, "list_own", "Page", 1, "Pages", 1, "Total", 1))
+	if n := len(a.srv.Messages(officer.ID)) - before; n != 1 {
+		t.Errorf("the redelivered Save and /my made %d messages, want only the list", n)
+	}
+	if !strings.Contains(a.logs.String(), "input already applied; skipped") {
+		t.Error("the redelivered update was not recognised as applied")
 	}
 }
 
@@ -399,8 +524,8 @@ func TestNobodyReadsOrChangesWhatTheirRoleForbids(t *testing.T) {
 	a, admin, coord, officer := setUp(t, fieldlog.Chinese)
 	zh := fieldlog.Chinese
 	logLeaflets(a, officer, zh)
-	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
-	list := a.say(officer, "/my", "共 1 条")
+	a.tapThenLead(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+	list := a.sayLead(officer, "/my", a.msg(zh, "list_own", "Page", 1, "Pages", 1, "Total", 1))
 	recData := list.InlineKeyboard[0][0].Data // rec|<id>|o|0
 	id := strings.Split(recData, "|")[1]
 
@@ -429,7 +554,7 @@ func TestNobodyReadsOrChangesWhatTheirRoleForbids(t *testing.T) {
 		t.Errorf("forged unit: answer %q", ans.Text)
 	}
 	// The record is still there for its reporter.
-	a.say(officer, "/my", "共 1 条")
+	a.sayLead(officer, "/my", a.msg(zh, "list_own", "Page", 1, "Pages", 1, "Total", 1))
 	// And an officer has no coordinator commands.
 	a.say(officer, "/records", a.tr(zh, "not_allowed"))
 	a.say(officer, "/invite", a.tr(zh, "not_allowed"))
@@ -467,7 +592,7 @@ func TestBadConfigurationNamesTheSetting(t *testing.T) {
 		"bad units":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_UNITS": "/nonexistent.csv"}, "FIELDLOG_UNITS"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := run(context.Background(), nil, getenv(tc.env), &bytes.Buffer{}, &bytes.Buffer{})
+			err := run(context.Background(), nil, world{getenv: getenv(tc.env), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("err = %v, want one line naming %s", err, tc.want)
 			}
@@ -487,7 +612,7 @@ func TestUnitsReimportKeepsRecordsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"units", "import", renamed}, getenv(env), &out, &bytes.Buffer{}); err != nil {
+	if err := run(context.Background(), []string{"units", "import", renamed}, world{getenv: getenv(env), stdout: &out, stderr: &bytes.Buffer{}}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "imported 12 units") {
@@ -496,7 +621,7 @@ func TestUnitsReimportKeepsRecordsValid(t *testing.T) {
 	a := startApp(t, srv, env)
 	zh := fieldlog.Chinese
 	admin := bottest.User{ID: adminID, FirstName: "Admin"}
-	a.say(admin, "/start", "请选择语言")
+	a.say(admin, "/start", a.chooseLanguage())
 	a.tap(admin, "中文")
 	a.say(admin, "/invite", a.tr(zh, "ask_invite_role"))
 	a.tap(admin, a.tr(zh, "role_officer"))
@@ -515,27 +640,30 @@ func TestPhotosAndCalendar(t *testing.T) {
 	a.tap(officer, section)
 	a.tap(officer, typ)
 
-	// The calendar opens on this month; today's day is a button.
+	// The calendar opens on this month; today's day (the 20th, by the
+	// bot's clock) is a button.
 	a.tapThen(officer, a.tr(zh, "btn_calendar"), a.tr(zh, "ask_date_calendar"))
-	today := time.Now().In(mustLoc(t)).Day()
-	a.tapThen(officer, fmt.Sprint(today), a.tr(zh, "ask_participants"))
-	a.say(officer, "45", a.tr(zh, "ask_title")[:12])
-	a.say(officer, "村史馆参观", a.tr(zh, "btn_skip_photos"))
+	a.tapThen(officer, "20", a.tr(zh, "ask_participants"))
+	a.say(officer, "45", a.msg(zh, "ask_title", "Max", parse.MaxTitle))
+	a.say(officer, "村史馆参观", a.msg(zh, "ask_photos", "Count", 0, "Max", fieldlog.MaxPhotos))
 
 	// Two photos, then Done.
 	_, first := a.srv.SendPhoto(officer, "")
-	a.waitText(officer, "1 张")
+	a.waitText(officer, a.msg(zh, "photo_received", "Count", 1))
 	a.srv.SendPhoto(officer, "")
-	a.waitText(officer, "2 张")
+	a.waitText(officer, a.msg(zh, "photo_received", "Count", 2))
 	// A photo sent "as a file" counts too.
 	_, asFile := a.srv.SendDocument(officer, "IMG_0001.jpg", []byte("\xff\xd8\xff\xe0 not really a jpeg"), "")
-	a.waitText(officer, "3 张")
-	a.tapThen(officer, a.tr(zh, "btn_photos_done"), a.tr(zh, "check_summary"))
-	a.tapThen(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
+	a.waitText(officer, a.msg(zh, "photo_received", "Count", 3))
+	sum := a.tapThenLead(officer, a.tr(zh, "btn_photos_done"), a.tr(zh, "check_summary"))
+	if !strings.Contains(sum.Text, "\n"+a.tr(zh, "label_date")+"2024年6月20日\n") {
+		t.Errorf("the day tapped in the calendar is not the record's date:\n%s", sum.Text)
+	}
+	a.tapThenLead(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
 
-	list := a.say(officer, "/my", "共 1 条")
+	list := a.sayLead(officer, "/my", a.msg(zh, "list_own", "Page", 1, "Pages", 1, "Total", 1))
 	a.tap(officer, list.InlineKeyboard[0][0].Text)
-	rec := a.waitText(officer, a.tr(zh, "label_reporter"))
+	rec := a.waitContaining(officer, "\n"+a.tr(zh, "label_reporter"))
 	if _, ok := rec.Button("🖼 照片（3）"); !ok {
 		t.Fatalf("no photos button on %v", rec.ButtonTexts())
 	}
@@ -555,10 +683,10 @@ func TestWrongCodesAreSlowedDown(t *testing.T) {
 	a := startApp(t, srv, testEnv(t, srv))
 	zh := fieldlog.Chinese
 	guesser := bottest.User{ID: 7000050, FirstName: "G"}
-	a.say(guesser, "/start", "请选择语言")
+	a.say(guesser, "/start", a.chooseLanguage())
 	a.tap(guesser, "中文")
 	for i := 0; i < 5; i++ {
-		a.say(guesser, "/start WRONG"+fmt.Sprint(i), a.tr(zh, "code_invalid")[:10])
+		a.say(guesser, "/start WRONG"+fmt.Sprint(i), a.msg(zh, "code_invalid", "Left", 4-i))
 	}
 	a.say(guesser, "/start ANOTHER1", a.tr(zh, "code_too_many_tries"))
 }

@@ -35,25 +35,36 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], world{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, now: time.Now}); err != nil {
 		fmt.Fprintln(os.Stderr, "fieldlog:", err)
 		os.Exit(1)
 	}
 }
 
-// run is the whole program, with its environment passed in so that tests
-// can run it end to end.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := readConfig(getenv)
+// world is what the program takes from outside itself: its environment,
+// its output and its clock. Tests pass their own, to run it end to end on
+// any day.
+type world struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	now            func() time.Time // time.Now when nil
+}
+
+// run is the whole program.
+func run(ctx context.Context, args []string, w world) error {
+	cfg, err := readConfig(w.getenv)
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if w.now == nil {
+		w.now = time.Now
+	}
+	logger := slog.New(slog.NewTextHandler(w.stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	switch {
 	case len(args) == 0 || args[0] == "serve":
-		return serve(ctx, cfg, logger)
+		return serve(ctx, cfg, logger, w.now)
 	case len(args) == 3 && args[0] == "units" && args[1] == "import":
-		return importUnits(ctx, cfg, logger, args[2], stdout)
+		return importUnits(ctx, cfg, logger, args[2], w.stdout)
 	}
 	return fmt.Errorf("unknown command %q; use: fieldlog [serve] | fieldlog units import FILE", strings.Join(args, " "))
 }
@@ -131,7 +142,7 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*storage.S
 }
 
 // serve runs the bot until ctx is cancelled.
-func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
+func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time.Time) error {
 	if cfg.token == "" {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
 	}
@@ -168,8 +179,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		}
 		logger.Info("units imported", "count", len(unitList), "file", cfg.units)
 	}
-	apology := msgs.Text(fieldlog.Chinese, "error_try_again", nil) + "\n" + msgs.Text(fieldlog.Mongolian, "error_try_again", nil)
-	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store, Apology: apology, Logger: logger})
+	// The channel speaks before it knows whose language it is answering.
+	bilingual := func(id string) string {
+		return msgs.Text(fieldlog.Chinese, id, nil) + "\n" + msgs.Text(fieldlog.Mongolian, id, nil)
+	}
+	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store,
+		Apology: bilingual("error_try_again"), Busy: bilingual("busy_wait"), Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -185,6 +200,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		Admins:   cfg.admins,
 		BotName:  channel.Username(),
 		Charts:   charts,
+		Now:      now,
+		Notifier: channel,
 		Logger:   logger,
 	})
 	// Telegram shows these before a user has chosen a language; each chat

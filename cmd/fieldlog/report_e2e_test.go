@@ -12,6 +12,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/bot/bottest"
+	"fieldlog/parse"
 )
 
 // logToday logs one activity of a type dated today, with participants and
@@ -23,15 +24,16 @@ func logToday(a *app, u bottest.User, l fieldlog.Lang, sectionID, typeID, people
 	a.tap(u, section)
 	a.tap(u, typ)
 	a.tap(u, a.tr(l, "btn_today"))
+	askTitle := a.msg(l, "ask_title", "Max", parse.MaxTitle)
 	if qty != "" {
-		a.say(u, people, a.tr(l, "ask_quantity")[:9])
-		a.say(u, qty, a.tr(l, "ask_title")[:9])
+		a.say(u, people, a.askQuantity(l, sectionID, typeID))
+		a.say(u, qty, askTitle)
 	} else {
-		a.say(u, people, a.tr(l, "ask_title")[:9])
+		a.say(u, people, askTitle)
 	}
-	a.say(u, title, a.tr(l, "btn_skip_photos"))
-	a.tapThen(u, a.tr(l, "btn_skip_photos"), a.tr(l, "check_summary"))
-	a.tapThen(u, a.tr(l, "btn_save"), a.tr(l, "saved"))
+	a.say(u, title, a.msg(l, "ask_photos", "Count", 0, "Max", fieldlog.MaxPhotos))
+	a.tapThenLead(u, a.tr(l, "btn_skip_photos"), a.tr(l, "check_summary"))
+	a.tapThenLead(u, a.tr(l, "btn_save"), a.tr(l, "saved"))
 }
 
 // documents waits until the chat has n documents and returns them.
@@ -85,35 +87,38 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	logToday(a, officer, zh, "publicity", "leaflets", "80余", "1200", "政策赶大集")
 	logToday(a, officer, zh, "publicity", "leaflets", "20", "300", "入户宣传")
 	logToday(a, officer, zh, "publicity", "lecture", "45", "", "夏季宣讲")
-	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
-	periodName := a.msgs.Text(zh, "period_h1", map[string]any{"Year": period.Year})
-	if period.Half == 2 {
-		periodName = a.msgs.Text(zh, "period_h2", map[string]any{"Year": period.Year})
-	}
+	periodName := a.msg(zh, "period_h1", "Year", 2024) // the bot's clock says 20 June 2024
 
 	// Officers do not compile reports.
 	a.say(officer, "/report", a.tr(zh, "not_allowed"))
 	a.say(officer, "/status", a.tr(zh, "not_allowed"))
 
 	// The coordinator writes a problem for the report.
-	a.say(coord, "/note", a.tr(zh, "ask_report_period")[:9])
-	a.tapThen(coord, periodName, "要填写哪一部分")
-	a.tapThen(coord, a.tr(zh, "btn_problems"), a.tr(zh, "note_empty"))
-	a.say(coord, "部分嘎查宣传覆盖面不够广", "1. 部分嘎查宣传覆盖面不够广")
-	a.say(coord, "临时段落", "2. 临时段落")
-	deleted := a.msgs.Text(zh, "note_deleted", map[string]any{"N": 2})
-	if ans := a.tap(coord, "🗑 2"); ans.Text != deleted {
-		t.Errorf("deleting paragraph 2 answered %q, want %q", ans.Text, deleted)
+	problems := a.tr(zh, "btn_problems")
+	noteList := func(lines ...string) string {
+		list := a.tr(zh, "note_empty")
+		if len(lines) > 0 {
+			list = strings.Join(lines, "\n")
+		}
+		return a.msg(zh, "note_list", "Part", problems, "List", list)
 	}
-	if list := a.srv.Last(coord.ID).Text; strings.Contains(list, "临时段落") || !strings.Contains(list, "1. 部分嘎查") {
-		t.Errorf("after deleting paragraph 2 the list is:\n%s", list)
+	a.say(coord, "/note", a.tr(zh, "ask_report_period"))
+	a.tapThen(coord, periodName, a.msg(zh, "ask_note_kind", "Unit", "嘎鲁图镇", "Period", periodName))
+	a.tapThen(coord, problems, noteList())
+	a.say(coord, "部分嘎查宣传覆盖面不够广", a.msg(zh, "note_added", "N", 1))
+	a.waitText(coord, noteList("1. 部分嘎查宣传覆盖面不够广"))
+	a.say(coord, "临时段落", a.msg(zh, "note_added", "N", 2))
+	a.waitText(coord, noteList("1. 部分嘎查宣传覆盖面不够广", "2. 临时段落"))
+	if ans := a.tap(coord, "🗑 2"); ans.Text != a.msg(zh, "note_deleted", "N", 2) {
+		t.Errorf("deleting paragraph 2 answered %q, want %q", ans.Text, a.msg(zh, "note_deleted", "N", 2))
 	}
+	a.waitText(coord, noteList("1. 部分嘎查宣传覆盖面不够广"))
 	a.tapThen(coord, a.tr(zh, "btn_done"), a.tr(zh, "note_done"))
 
 	// The report: messages, a Word file and a ledger.
-	a.say(coord, a.tr(zh, "menu_report"), a.tr(zh, "ask_report_period")[:9])
+	a.say(coord, a.tr(zh, "menu_report"), a.tr(zh, "ask_report_period"))
 	a.tap(coord, periodName)
-	title := a.waitText(coord, "嘎鲁图镇"+periodName+"统战工作开展情况")
+	title := a.waitLead(coord, "嘎鲁图镇"+periodName+"统战工作开展情况")
 	for _, want := range []string{"发放宣传资料1500份，惠及群众100余人次", "开展宣讲活动1场", "部分嘎查宣传覆盖面不够广", "暂未填写下一步计划"} {
 		if !strings.Contains(title.Text, want) {
 			t.Errorf("report message lacks %q:\n%s", want, title.Text)
@@ -153,8 +158,7 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	}
 
 	// Status: silent villages first, as text and as a chart.
-	a.say(coord, a.tr(zh, "menu_status"), "记录情况")
-	st := a.srv.Last(coord.ID)
+	st := a.sayLead(coord, a.tr(zh, "menu_status"), a.msg(zh, "status_title", "Unit", "嘎鲁图镇", "Period", periodName))
 	lines := strings.Split(st.Text, "\n")
 	if len(lines) < 4 || !strings.HasPrefix(lines[1], "⚠️") || !strings.Contains(st.Text, "独贵龙社区：3 条") {
 		t.Errorf("status text:\n%s", st.Text)
@@ -170,36 +174,40 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	}
 
 	// The admin chooses the unit: the whole banner.
-	a.say(admin, "/report", a.tr(zh, "ask_report_period")[:9])
-	a.tapThen(admin, periodName, "哪个单位")
+	a.say(admin, "/report", a.tr(zh, "ask_report_period"))
+	a.tapThen(admin, periodName, a.msg(zh, "ask_report_unit", "Period", periodName))
 	a.tap(admin, "乌审旗 ›")
 	a.tap(admin, "✓ 乌审旗")
-	a.waitText(admin, "乌审旗"+periodName+"统战工作开展情况")
+	a.waitLead(admin, "乌审旗"+periodName+"统战工作开展情况")
 }
 
 func TestReportForAMongolianCoordinator(t *testing.T) {
 	a, _, coord, officer := setUp(t, fieldlog.Mongolian)
 	mn, zh := fieldlog.Mongolian, fieldlog.Chinese
 	logToday(a, officer, mn, "publicity", "leaflets", "80 ᠭᠠᠷᠤᠢ", "1200", "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ")
-	a.say(coord, "/lang", a.tr(zh, "choose_language"))
+	a.say(coord, "/lang", a.chooseLanguage())
 	a.tap(coord, "ᠮᠣᠩᠭᠣᠯ")
 	a.waitText(coord, a.tr(mn, "language_set"))
 
-	// Notes and status in Mongolian.
-	period := fieldlog.PeriodOf(fieldlog.DateOf(time.Now(), mustLoc(t)))
-	a.say(coord, "/note", a.tr(mn, "ask_report_period")[:12])
-	a.say(coord, period.String(), "ᠭᠠᠯᠠᠭᠤᠲᠤ")
-	a.tapThen(coord, a.tr(mn, "btn_plans"), a.tr(mn, "note_empty"))
-	a.say(coord, "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ", "1. ᠰᠤᠷᠭᠠᠯᠲᠠ")
+	// Notes and status in Mongolian. The half-year is typed back as the
+	// bot writes it.
+	town := unitName(t, "galutu", mn)
+	periodName := a.msg(mn, "period_h1", "Year", 2024) // the bot's clock says 20 June 2024
+	a.say(coord, "/note", a.tr(mn, "ask_report_period"))
+	a.say(coord, periodName, a.msg(mn, "ask_note_kind", "Unit", town, "Period", periodName))
+	a.tapThen(coord, a.tr(mn, "btn_plans"), a.msg(mn, "note_list", "Part", a.tr(mn, "btn_plans"), "List", a.tr(mn, "note_empty")))
+	a.say(coord, "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ", a.msg(mn, "note_added", "N", 1))
+	a.waitText(coord, a.msg(mn, "note_list", "Part", a.tr(mn, "btn_plans"), "List", "1. ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ"))
 	a.tapThen(coord, a.tr(mn, "btn_done"), a.tr(mn, "note_done"))
-	a.say(coord, "/status", a.tr(mn, "status_summary")[:12])
-	if st := a.srv.Last(coord.ID).Text; !strings.Contains(st, "⚠️ ᠰᠠᠷᠠᠭᠤᠯ") || strings.ContainsFunc(st, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
-		t.Errorf("Mongolian status:\n%s", st)
+	st := a.sayLead(coord, "/status", a.msg(mn, "status_title", "Unit", town, "Period", periodName))
+	if !strings.Contains(st.Text, "⚠️ ᠰᠠᠷᠠᠭᠤᠯ") || strings.ContainsFunc(st.Text, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
+		t.Errorf("Mongolian status:\n%s", st.Text)
 	}
 
-	a.say(coord, "/report", a.tr(mn, "ask_report_period")[:12])
-	a.say(coord, "ᠪᠤᠷᠤᠭᠤ", a.tr(mn, "period_not_understood")[:12])
-	a.say(coord, period.String(), "ᠭᠠᠯᠠᠭᠤᠲᠤ")
+	a.say(coord, "/report", a.tr(mn, "ask_report_period"))
+	a.say(coord, "ᠪᠤᠷᠤᠭᠤ", a.tr(mn, "period_not_understood"))
+	a.srv.SendText(coord, "2024 H1")
+	a.waitContaining(coord, town)
 	msgs := a.srv.Messages(coord.ID)
 	var text string
 	for _, m := range msgs {
@@ -215,7 +223,7 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 		t.Errorf("the official Word file of a Mongolian coordinator is not Chinese: %.200s", body)
 	}
 	// One tap gives the Chinese report.
-	a.tapThen(coord, "📄 中文", "嘎鲁图镇")
+	a.tapThenLead(coord, "📄 中文", "嘎鲁图镇"+a.msg(zh, "period_h1", "Year", 2024)+"统战工作开展情况")
 	documents(t, a, coord.ID, 4)
 	// And one more the Mongolian Word file.
 	a.tap(coord, "📄 ᠮᠣᠩᠭᠣᠯ")

@@ -32,6 +32,11 @@ type Config struct {
 	Catalog *fieldlog.Catalog
 	// Tree names units and orders the summary.
 	Tree *fieldlog.Tree
+	// Scope is the unit whose subtree the ledger lists: a record of any
+	// other unit is left out, even if the caller's query let it through.
+	// AllUnits lists every unit instead; one of the two must be set.
+	Scope    fieldlog.UnitID
+	AllUnits bool
 	// Messages holds the ledger's own labels (ledger.* ids).
 	Messages *locales.Messages
 	// Location is the deployment's time zone; logging times are shown in it.
@@ -71,8 +76,10 @@ type Ledger struct {
 	row    []any // the cells of a record, reused from one record to the next
 	rows   int   // records written
 	tot    totals
-	closed bool
-	err    error // the first write error; a half-written sheet cannot be continued
+	// inScope remembers, per unit, whether it lies under the scope.
+	inScope map[fieldlog.UnitID]bool
+	closed  bool
+	err     error // the first write error; a half-written sheet cannot be continued
 }
 
 // New starts a ledger that Close will write to w.
@@ -86,6 +93,8 @@ func New(w io.Writer, cfg Config) (*Ledger, error) {
 		return nil, errors.New("ledger: no catalogue")
 	case cfg.Tree == nil:
 		return nil, errors.New("ledger: no unit tree")
+	case cfg.Scope == "" && !cfg.AllUnits:
+		return nil, errors.New("ledger: no scope (a unit, or AllUnits)")
 	case cfg.Messages == nil:
 		return nil, errors.New("ledger: no messages")
 	case cfg.Location == nil:
@@ -103,6 +112,7 @@ func New(w io.Writer, cfg Config) (*Ledger, error) {
 		cat:          indexCatalog(cfg.Catalog, cfg.Lang),
 		units:        indexUnits(cfg.Tree, cfg.Lang),
 		row:          make([]any, numCols),
+		inScope:      map[fieldlog.UnitID]bool{},
 	}
 	if l.title == "" {
 		l.title = cfg.Messages.Text(cfg.Lang, msgTitle, nil)
@@ -174,8 +184,22 @@ func (l *Ledger) start() error {
 	return nil
 }
 
+// covers reports whether records of unit belong in the ledger.
+func (l *Ledger) covers(unit fieldlog.UnitID) bool {
+	if l.cfg.AllUnits {
+		return true
+	}
+	in, ok := l.inScope[unit]
+	if !ok {
+		in = l.cfg.Tree.Contains(l.cfg.Scope, unit)
+		l.inScope[unit] = in
+	}
+	return in
+}
+
 // Add writes one record as the next row of the records sheet. Deleted
-// records are skipped: the ledger must show exactly what the report counts.
+// records and records outside the scope are skipped: the ledger must show
+// exactly what the report counts.
 func (l *Ledger) Add(a fieldlog.Activity) error {
 	if l.closed {
 		return ErrClosed
@@ -183,7 +207,7 @@ func (l *Ledger) Add(a fieldlog.Activity) error {
 	if l.err != nil {
 		return l.err
 	}
-	if a.Deleted {
+	if a.Deleted || !l.covers(a.UnitID) {
 		return nil
 	}
 	rowNum := l.rows + 2 // after the header

@@ -33,7 +33,7 @@ func messages(t testing.TB) *locales.Messages {
 
 func config(t testing.TB, lang fieldlog.Lang) ledger.Config {
 	return ledger.Config{
-		Lang: lang, Catalog: testCatalog(), Tree: testTree(), Messages: messages(t),
+		Lang: lang, Catalog: testCatalog(), Tree: testTree(), AllUnits: true, Messages: messages(t),
 		Location: shanghai, Title: "新城街道2024年上半年活动台账",
 	}
 }
@@ -433,7 +433,7 @@ func TestLedgerMongolianHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows[0][cUnit] != "ᠨᠢᠭᠡᠴᠡ" || rows[0][cDate] != "ᠡᠳᠦᠷ ᠰᠠᠷᠠ" {
+	if rows[0][cUnit] != "ᠨᠢᠭᠡᠴᠡ" || rows[0][cDate] != "ᠡᠳᠦᠷ ᠰᠠᠷ\u180Eᠠ" {
 		t.Errorf("Mongolian header = %q", rows[0])
 	}
 	seen := map[string]bool{}
@@ -470,6 +470,46 @@ func TestLedgerEmpty(t *testing.T) {
 	}
 }
 
+// TestLedgerKeepsToItsScope gives the ledger records of units outside its
+// scope, as a too-wide query would: they are left out, and a scope that is
+// not in the tree lists nothing, not everything.
+func TestLedgerKeepsToItsScope(t *testing.T) {
+	recs := []fieldlog.Activity{
+		{ID: "in", SectionID: "edu", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 3, Day: 1}, UnitID: "hp", Title: "在范围内"},
+		{ID: "out", SectionID: "edu", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 3, Day: 2}, UnitID: "gc", Title: "范围外"},
+		{ID: "lost", SectionID: "edu", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 3, Day: 3}, UnitID: "gone", Title: "单位已删除"},
+	}
+	titles := func(cfg ledger.Config) []string {
+		t.Helper()
+		rows, err := open(t, write(t, cfg, recs)).GetRows("台账")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows[1:] {
+			for _, c := range r {
+				if strings.Contains(c, "范围") || strings.Contains(c, "删除") {
+					out = append(out, c)
+				}
+			}
+		}
+		return out
+	}
+	cfg := config(t, fieldlog.Chinese)
+	cfg.Scope, cfg.AllUnits = "xc", false
+	if got := titles(cfg); !slices.Equal(got, []string{"在范围内"}) {
+		t.Errorf("ledger of xc lists %q, want only the record of hp", got)
+	}
+	cfg.Scope = "removed-township"
+	if got := titles(cfg); len(got) != 0 {
+		t.Errorf("ledger of a unit not in the tree lists %q, want nothing", got)
+	}
+	cfg.Scope, cfg.AllUnits = "", true
+	if got := titles(cfg); len(got) != 3 {
+		t.Errorf("ledger of all units lists %q, want all three", got)
+	}
+}
+
 func TestLedgerMisuse(t *testing.T) {
 	cfg := config(t, fieldlog.Chinese)
 	for name, mutate := range map[string]func(*ledger.Config){
@@ -478,6 +518,7 @@ func TestLedgerMisuse(t *testing.T) {
 		"no messages":  func(c *ledger.Config) { c.Messages = nil },
 		"no location":  func(c *ledger.Config) { c.Location = nil },
 		"bad language": func(c *ledger.Config) { c.Lang = "en" },
+		"no scope":     func(c *ledger.Config) { c.Scope, c.AllUnits = "", false },
 	} {
 		c := cfg
 		mutate(&c)

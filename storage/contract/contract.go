@@ -1,0 +1,928 @@
+// Package contract is the contract of fieldlog.Store and fieldlog.Inbox as
+// tests: every implementation (the MongoDB store on the embedded server or
+// a real MongoDB, the in-memory store) runs the same suite, so that the
+// engine behaves alike on each.
+//
+//	func TestContract(t *testing.T) { contract.Run(t, func(t *testing.T) contract.Store { return open(t) }) }
+package contract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"fieldlog"
+)
+
+// Store is what the suite tests.
+type Store interface {
+	fieldlog.Store
+	fieldlog.Inbox
+}
+
+// Opener returns a fresh, empty store for t, closed when t ends.
+type Opener func(t *testing.T) Store
+
+// Run runs every contract test, each on a fresh store, in parallel.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Opener)
+	}{
+		{"UserRoundTrip", testUserRoundTrip},
+		{"UnitsReimportKeepsIDs", testUnitsReimportKeepsIDs},
+		{"Invites", testInvites},
+		{"RedeemInviteConcurrently", testRedeemInviteConcurrently},
+		{"ActivityRoundTrip", testActivityRoundTrip},
+		{"InsertActivityDuplicate", testInsertActivityDuplicate},
+		{"UpdateAndDeleteActivity", testUpdateAndDeleteActivity},
+		{"ListActivities", testListActivities},
+		{"EachActivity", testEachActivity},
+		{"EachActivityManyBatches", testEachActivityManyBatches},
+		{"Conversation", testConversation},
+		{"Attempts", testAttempts},
+		{"Inbox", testInbox},
+		{"InboxReceiveConcurrently", testInboxReceiveConcurrently},
+		{"Notes", testNotes},
+		{"NotesWrittenAtOnce", testNotesWrittenAtOnce},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, open)
+		})
+	}
+}
+
+// ms is what a stored time reads back as.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+// beijing is a non-UTC zone: times written in it must come back in UTC.
+func beijing(t *testing.T) *time.Location {
+	t.Helper()
+	return time.FixedZone("CST", 8*3600)
+}
+
+func equal[T any](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s:\n got %+v\nwant %+v", what, got, want)
+	}
+}
+
+func testUserRoundTrip(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+
+	joined := time.Date(2025, 3, 4, 9, 10, 11, 123456789, beijing(t))
+	u := fieldlog.User{
+		ID: 7001, ChatID: 7001, Name: "ᠪᠠᠲᠤ Бат 巴图", Lang: fieldlog.Mongolian,
+		Role: fieldlog.Officer, UnitID: "hepan", JoinedAt: joined,
+	}
+	if err := s.SaveUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.User(ctx, 7001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := u
+	want.JoinedAt = ms(joined)
+	equal(t, "user", got, want)
+	if !got.JoinedAt.Equal(joined.Truncate(time.Millisecond)) || got.JoinedAt.Location() != time.UTC {
+		t.Errorf("joined at %v, want %v in UTC", got.JoinedAt, joined)
+	}
+
+	// A user who has only chosen a language: no role, no join time.
+	fresh := fieldlog.User{ID: 7002, ChatID: 7002, Lang: fieldlog.Chinese}
+	if err := s.SaveUser(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.User(ctx, 7002)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "fresh user", got, fresh)
+
+	// SaveUser replaces.
+	u.Role, u.UnitID = fieldlog.Coordinator, "xincheng"
+	if err := s.SaveUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.User(ctx, 7001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Role != fieldlog.Coordinator || got.UnitID != "xincheng" {
+		t.Errorf("after replace: %+v", got)
+	}
+
+	if _, err := s.User(ctx, 9999); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("unknown user: err = %v, want ErrNotFound", err)
+	}
+}
+
+func testUnitsReimportKeepsIDs(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+
+	units := []fieldlog.Unit{
+		{ID: "kfq", Level: fieldlog.Banner, Name: fieldlog.Text{fieldlog.Chinese: "开发区"}, Order: 0},
+		{ID: "xincheng", ParentID: "kfq", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "新城街道", fieldlog.Mongolian: "ᠰᠢᠨ᠎ᠡ ᠬᠣᠲᠠ"}, Order: 0},
+		{ID: "hepan", ParentID: "xincheng", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "河畔花园社区"}, Order: 1},
+		{ID: "jinghan", ParentID: "xincheng", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "京汉新城社区"}, Order: 0},
+	}
+	if err := s.SaveUnits(ctx, units); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AllUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sorted by parent, order, id.
+	equal(t, "units", got, []fieldlog.Unit{units[0], units[1], units[3], units[2]})
+
+	a := activity("a-hepan", 100, "hepan", date(2025, 5, 1), time.Date(2025, 5, 1, 10, 0, 0, 0, time.UTC))
+	if err := s.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+
+	// Re-import: a renamed community, a new one, the order changed.
+	renamed := []fieldlog.Unit{
+		{ID: "hepan", ParentID: "xincheng", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "河畔花园社区（新）", fieldlog.Mongolian: "ᠬᠡᠪᠡᠨ"}, Order: 0},
+		{ID: "jinghan", ParentID: "xincheng", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "京汉新城社区"}, Order: 1},
+		{ID: "xiwang", ParentID: "xincheng", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "希望新城社区"}, Order: 2},
+	}
+	if err := s.SaveUnits(ctx, renamed); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.AllUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "units after re-import", got, []fieldlog.Unit{units[0], units[1], renamed[0], renamed[1], renamed[2]})
+
+	// The record of the renamed unit is still found by its unit.
+	list, err := s.ListActivities(ctx, fieldlog.ActivityFilter{Units: []fieldlog.UnitID{"hepan"}}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].ID != "a-hepan" {
+		t.Errorf("records of hepan after re-import: %+v", list)
+	}
+
+	if err := s.SaveUnits(ctx, nil); err != nil {
+		t.Errorf("save no units: %v", err)
+	}
+}
+
+func testInvites(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	now := time.Date(2025, 6, 1, 12, 0, 0, 500_999_999, beijing(t))
+
+	inv := fieldlog.Invite{
+		Code: "K7Q2-M9", Role: fieldlog.Officer, UnitID: "hepan", CreatedBy: 1,
+		CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(fieldlog.InviteLifetime),
+	}
+	if err := s.CreateInvite(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateInvite(ctx, inv); !errors.Is(err, fieldlog.ErrDuplicate) {
+		t.Errorf("second create: err = %v, want ErrDuplicate", err)
+	}
+	expired := fieldlog.Invite{Code: "OLD", Role: fieldlog.Officer, UnitID: "hepan", CreatedBy: 1,
+		CreatedAt: now.Add(-8 * 24 * time.Hour), ExpiresAt: now.Add(-time.Millisecond)}
+	if err := s.CreateInvite(ctx, expired); err != nil {
+		t.Fatal(err)
+	}
+	// Expiring exactly now is expired: the code is valid strictly before.
+	edge := fieldlog.Invite{Code: "EDGE", Role: fieldlog.Officer, UnitID: "hepan", ExpiresAt: now}
+	if err := s.CreateInvite(ctx, edge); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.RedeemInvite(ctx, "K7Q2-M9", 7001, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := inv
+	want.CreatedAt, want.ExpiresAt = ms(inv.CreatedAt), ms(inv.ExpiresAt)
+	want.UsedBy, want.UsedAt = 7001, ms(now)
+	equal(t, "redeemed invite", got, want)
+
+	// The same user redeeming again (an update handled twice) gets it back
+	// unchanged.
+	again, err := s.RedeemInvite(ctx, "K7Q2-M9", 7001, now.Add(time.Minute))
+	if err != nil {
+		t.Fatalf("same user again: %v", err)
+	}
+	equal(t, "redeemed again by the same user", again, want)
+
+	for _, tc := range []struct{ name, code string }{
+		{"used", "K7Q2-M9"}, {"expired", "OLD"}, {"expires now", "EDGE"}, {"unknown", "NOPE"},
+	} {
+		if _, err := s.RedeemInvite(ctx, tc.code, 7002, now); !errors.Is(err, fieldlog.ErrNotFound) {
+			t.Errorf("%s code: err = %v, want ErrNotFound", tc.name, err)
+		}
+	}
+}
+
+func testRedeemInviteConcurrently(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	now := time.Now()
+	if err := s.CreateInvite(ctx, fieldlog.Invite{Code: "RACE", Role: fieldlog.Officer, UnitID: "hepan",
+		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = s.RedeemInvite(ctx, "RACE", int64(100+i), now)
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	winner := int64(-1)
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			if winner != -1 {
+				t.Errorf("users %d and %d both redeemed the code", winner, 100+i)
+			}
+			winner = int64(100 + i)
+		case !errors.Is(err, fieldlog.ErrNotFound):
+			t.Errorf("user %d: unexpected error %v", 100+i, err)
+		}
+	}
+	if winner == -1 {
+		t.Fatal("nobody redeemed the code")
+	}
+	// The stored code names the winner: a loser did not overwrite it.
+	if _, err := s.RedeemInvite(ctx, "RACE", 999, now); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("redeem after race: err = %v, want ErrNotFound", err)
+	}
+}
+
+func date(y int, m time.Month, d int) fieldlog.Date { return fieldlog.Date{Year: y, Month: m, Day: d} }
+
+func activity(id fieldlog.ActivityID, reporter int64, unit fieldlog.UnitID, d fieldlog.Date, logged time.Time) fieldlog.Activity {
+	return fieldlog.Activity{
+		ID: id, SectionID: "publicity", TypeID: "lecture", Date: d,
+		Participants: fieldlog.Count{Value: 10}, Title: "宣讲 " + string(id),
+		UnitID: unit, ReporterID: reporter, ReporterName: fmt.Sprint("officer ", reporter),
+		LoggedAt: ms(logged),
+	}
+}
+
+// mongolianTitle has what a Mongolian keyboard produces and a careless
+// store breaks: U+202F NARROW NO-BREAK SPACE before suffixes, U+180B–U+180D
+// free variation selectors, U+180E vowel separator, and an emoji with
+// U+FE0F and a ZWJ sequence.
+const mongolianTitle = "ᠪᠣᠳᠯᠣᠭᠣ\u202Fᠶᠢᠨ ᠰᠤᠷᠭᠠᠯ\u180Bᠲᠠ ᠬᠠ\u180C ᠭ\u180D ᠨ\u180Eᠠ ❤\uFE0F 👩\u200D👩\u200D👧 政策赶大集"
+
+func testActivityRoundTrip(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	logged := time.Date(2025, 6, 7, 18, 30, 15, 987654321, beijing(t))
+	a := fieldlog.Activity{
+		ID:           "01JXA7",
+		SectionID:    "publicity",
+		TypeID:       "materials",
+		Date:         date(2025, 6, 7),
+		Participants: fieldlog.Count{Value: 80, Approx: true},
+		Quantity:     fieldlog.Count{Value: 1200, Approx: true},
+		Title:        mongolianTitle,
+		Place:        "ᠬᠡᠪᠡᠨ 河畔花园 🌸",
+		Photos:       []string{"AgACAgUAAxkBAAIB", "AgACAgUAAxkBAAIC"},
+		UnitID:       "hepan",
+		ReporterID:   7001,
+		ReporterName: "ᠪᠠᠲᠤ",
+		LoggedAt:     logged,
+	}
+	if err := s.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Activity(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := a
+	want.LoggedAt = ms(logged)
+	equal(t, "activity", got, want)
+	if !bytes.Equal([]byte(got.Title), []byte(mongolianTitle)) {
+		t.Errorf("title bytes changed:\n got % x\nwant % x", got.Title, mongolianTitle)
+	}
+
+	// No photos and exact counts.
+	b := activity("01JXA8", 7001, "hepan", date(2025, 6, 8), logged)
+	b.Participants = fieldlog.Count{Value: 0}
+	b.Quantity = fieldlog.Count{Value: fieldlog.MaxCount}
+	if err := s.InsertActivity(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Activity(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "activity without photos", got, b)
+
+	if _, err := s.Activity(ctx, "missing"); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("missing activity: err = %v, want ErrNotFound", err)
+	}
+}
+
+func testInsertActivityDuplicate(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	a := activity("dup", 1, "hepan", date(2025, 1, 2), time.Now())
+	if err := s.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := a
+	b.Title = "something else"
+	if err := s.InsertActivity(ctx, b); !errors.Is(err, fieldlog.ErrDuplicate) {
+		t.Fatalf("second insert: err = %v, want ErrDuplicate", err)
+	}
+	got, err := s.Activity(ctx, "dup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != a.Title {
+		t.Errorf("duplicate insert changed the title to %q", got.Title)
+	}
+	// A deleted record's ID stays taken.
+	if err := s.DeleteActivity(ctx, "dup", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertActivity(ctx, a); !errors.Is(err, fieldlog.ErrDuplicate) {
+		t.Errorf("insert over deleted: err = %v, want ErrDuplicate", err)
+	}
+}
+
+func testUpdateAndDeleteActivity(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	logged := time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC)
+	a := activity("u1", 7001, "hepan", date(2025, 4, 1), logged)
+	a.Photos = []string{"p1"}
+	if err := s.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+
+	edited := a
+	edited.SectionID, edited.TypeID = "unity", "exchange"
+	edited.Date = date(2025, 3, 31)
+	edited.Participants = fieldlog.Count{Value: 45, Approx: true}
+	edited.Quantity = fieldlog.Count{Value: 3}
+	edited.Title, edited.Place = "交往交流交融 ᠬᠠᠮᠲᠤ", "文化站"
+	edited.Photos = []string{"p2", "p3"}
+	edited.UpdatedAt = logged.Add(time.Hour + 123456789)
+	// Not editable: these must not change.
+	edited.UnitID, edited.ReporterID, edited.ReporterName = "other", 1, "intruder"
+	edited.LoggedAt = logged.Add(-time.Hour)
+	if err := s.UpdateActivity(ctx, edited); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Activity(ctx, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := edited
+	want.UnitID, want.ReporterID, want.ReporterName, want.LoggedAt = a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt
+	want.UpdatedAt = ms(edited.UpdatedAt)
+	equal(t, "updated activity", got, want)
+
+	// Removing all photos.
+	edited.Photos = nil
+	if err := s.UpdateActivity(ctx, edited); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Activity(ctx, "u1"); err != nil || got.Photos != nil {
+		t.Errorf("photos after removing them: %v, %v", got.Photos, err)
+	}
+
+	missing := activity("nope", 1, "hepan", date(2025, 4, 1), logged)
+	if err := s.UpdateActivity(ctx, missing); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("update missing: err = %v, want ErrNotFound", err)
+	}
+
+	if err := s.DeleteActivity(ctx, "u1", logged.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Activity(ctx, "u1"); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("get deleted: err = %v, want ErrNotFound", err)
+	}
+	if err := s.UpdateActivity(ctx, edited); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("update deleted: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteActivity(ctx, "u1", logged); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("delete twice: err = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteActivity(ctx, "nope", logged); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("delete missing: err = %v, want ErrNotFound", err)
+	}
+}
+
+func ids(as []fieldlog.Activity) []fieldlog.ActivityID {
+	out := make([]fieldlog.ActivityID, len(as))
+	for i, a := range as {
+		out[i] = a.ID
+	}
+	return out
+}
+
+// seedList stores records of two reporters in three units over a few days,
+// some on the same day logged at different times, and one deleted.
+func seedList(t *testing.T, s interface {
+	InsertActivity(context.Context, fieldlog.Activity) error
+	DeleteActivity(context.Context, fieldlog.ActivityID, time.Time) error
+}) {
+	t.Helper()
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	recs := []fieldlog.Activity{
+		activity("a1", 1, "hepan", date(2025, 1, 5), base.Add(1*time.Hour)),
+		activity("a2", 1, "hepan", date(2025, 1, 5), base.Add(3*time.Hour)),
+		activity("a3", 1, "hepan", date(2025, 2, 1), base.Add(2*time.Hour)),
+		activity("a4", 2, "jinghan", date(2025, 1, 5), base.Add(2*time.Hour)),
+		activity("a5", 2, "jinghan", date(2024, 12, 31), base.Add(5*time.Hour)),
+		activity("a6", 2, "xiwang", date(2025, 6, 30), base.Add(4*time.Hour)),
+		activity("a7", 1, "xiwang", date(2025, 7, 1), base.Add(6*time.Hour)),
+		activity("a8", 1, "hepan", date(2025, 3, 3), base.Add(7*time.Hour)),
+		activity("a9", 2, "hepan", date(2025, 3, 3), base.Add(7*time.Hour)), // same date and time as a8: id decides
+	}
+	for _, a := range recs {
+		if err := s.InsertActivity(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteActivity(t.Context(), "a3", base); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testListActivities(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	seedList(t, s)
+
+	all := []fieldlog.ActivityID{"a7", "a6", "a9", "a8", "a2", "a4", "a1", "a5"}
+	for _, tc := range []struct {
+		name string
+		f    fieldlog.ActivityFilter
+		want []fieldlog.ActivityID
+	}{
+		{"all", fieldlog.ActivityFilter{AllUnits: true}, all},
+		{"no units: nothing", fieldlog.ActivityFilter{}, []fieldlog.ActivityID{}},
+		{"empty unit list: nothing", fieldlog.ActivityFilter{Units: []fieldlog.UnitID{}, From: date(2025, 1, 1)}, []fieldlog.ActivityID{}},
+		{"all units ignores the list", fieldlog.ActivityFilter{AllUnits: true, Units: []fieldlog.UnitID{"hepan"}, ReporterID: 2}, []fieldlog.ActivityID{"a6", "a9", "a4", "a5"}},
+		{"reporter 1", fieldlog.ActivityFilter{ReporterID: 1, AllUnits: true}, []fieldlog.ActivityID{"a7", "a8", "a2", "a1"}},
+		{"units", fieldlog.ActivityFilter{Units: []fieldlog.UnitID{"jinghan", "xiwang"}}, []fieldlog.ActivityID{"a7", "a6", "a4", "a5"}},
+		{"one unit", fieldlog.ActivityFilter{Units: []fieldlog.UnitID{"hepan"}}, []fieldlog.ActivityID{"a9", "a8", "a2", "a1"}},
+		{"unknown unit", fieldlog.ActivityFilter{Units: []fieldlog.UnitID{"nowhere"}}, []fieldlog.ActivityID{}},
+		{"H1 2025", fieldlog.ActivityFilter{AllUnits: true, From: date(2025, 1, 1), To: date(2025, 6, 30)}, []fieldlog.ActivityID{"a6", "a9", "a8", "a2", "a4", "a1"}},
+		{"from only", fieldlog.ActivityFilter{AllUnits: true, From: date(2025, 3, 3)}, []fieldlog.ActivityID{"a7", "a6", "a9", "a8"}},
+		{"to only", fieldlog.ActivityFilter{AllUnits: true, To: date(2025, 1, 5)}, []fieldlog.ActivityID{"a2", "a4", "a1", "a5"}},
+		{"one day", fieldlog.ActivityFilter{AllUnits: true, From: date(2025, 1, 5), To: date(2025, 1, 5)}, []fieldlog.ActivityID{"a2", "a4", "a1"}},
+		{"combined", fieldlog.ActivityFilter{ReporterID: 2, Units: []fieldlog.UnitID{"jinghan", "hepan"}, From: date(2025, 1, 1), To: date(2025, 12, 31)}, []fieldlog.ActivityID{"a9", "a4"}},
+	} {
+		got, err := s.ListActivities(ctx, tc.f, 0, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		equal(t, tc.name, ids(got), tc.want)
+		n, err := s.CountActivities(ctx, tc.f)
+		if err != nil {
+			t.Fatalf("%s: count: %v", tc.name, err)
+		}
+		if n != len(tc.want) {
+			t.Errorf("%s: count = %d, want %d", tc.name, n, len(tc.want))
+		}
+	}
+
+	// Pages of 3 put together give the whole list; past the end is empty.
+	var paged []fieldlog.ActivityID
+	for skip := 0; skip < 12; skip += 3 {
+		page, err := s.ListActivities(ctx, fieldlog.ActivityFilter{AllUnits: true}, skip, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > 3 {
+			t.Fatalf("page at %d has %d records", skip, len(page))
+		}
+		paged = append(paged, ids(page)...)
+	}
+	equal(t, "paged", paged, all)
+}
+
+func testEachActivity(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	seedList(t, s)
+	withPhotos := activity("p1", 3, "hepan", date(2025, 5, 5), time.Date(2025, 5, 5, 9, 0, 0, 0, time.UTC))
+	withPhotos.Photos = []string{"x", "y"}
+	withPhotos.Participants = fieldlog.Count{Value: 80, Approx: true}
+	if err := s.InsertActivity(ctx, withPhotos); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []fieldlog.Activity
+	f := fieldlog.ActivityFilter{AllUnits: true, From: date(2025, 1, 1), To: date(2025, 6, 30)}
+	if err := s.EachActivity(ctx, f, func(a fieldlog.Activity) error {
+		got = append(got, a)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Every matching record, in no particular order.
+	gotIDs := ids(got)
+	slices.Sort(gotIDs)
+	equal(t, "records", gotIDs, []fieldlog.ActivityID{"a1", "a2", "a4", "a6", "a8", "a9", "p1"})
+	var last fieldlog.Activity
+	for _, a := range got {
+		if a.ID == "p1" {
+			last = a
+		}
+	}
+	want := withPhotos
+	want.Photos = nil // left out by the projection
+	equal(t, "streamed record", last, want)
+
+	// An error from fn stops the iteration and comes back.
+	stop := errors.New("stop here")
+	calls := 0
+	err := s.EachActivity(ctx, fieldlog.ActivityFilter{AllUnits: true}, func(fieldlog.Activity) error {
+		calls++
+		if calls == 2 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) {
+		t.Errorf("err = %v, want the error of fn", err)
+	}
+	if calls != 2 {
+		t.Errorf("fn called %d times after returning an error at 2", calls)
+	}
+}
+
+// TestEachActivityManyBatches streams more records than one cursor batch
+// holds and checks that every one arrives exactly once.
+func testEachActivityManyBatches(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	const n = 1234
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		d := fieldlog.DateOf(base.Add(time.Duration(i%181)*24*time.Hour), time.UTC)
+		a := activity(fieldlog.ActivityID(fmt.Sprintf("r%05d", i)), int64(i%7), "hepan", d, base.Add(time.Duration(i)*time.Second))
+		a.Participants = fieldlog.Count{Value: int64(i)}
+		if err := s.InsertActivity(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var count int
+	var sum int64
+	seen := map[fieldlog.ActivityID]bool{}
+	if err := s.EachActivity(ctx, fieldlog.ActivityFilter{AllUnits: true}, func(a fieldlog.Activity) error {
+		if seen[a.ID] {
+			return fmt.Errorf("%s came twice", a.ID)
+		}
+		seen[a.ID] = true
+		count++
+		sum += a.Participants.Value
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if count != n || sum != n*(n-1)/2 {
+		t.Errorf("streamed %d records summing %d, want %d summing %d", count, sum, n, n*(n-1)/2)
+	}
+}
+
+func testAttempts(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	record := func(kind string, user int64, at time.Time) {
+		t.Helper()
+		if err := s.RecordAttempt(ctx, kind, user, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(kind string, user int64, since time.Time) int {
+		t.Helper()
+		n, err := s.CountAttempts(ctx, kind, user, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	record("invite", 1, now.Add(-30*time.Hour))
+	if n := count("invite", 1, now.Add(-48*time.Hour)); n != 1 {
+		t.Fatalf("before pruning: %d attempts, want 1", n)
+	}
+	record("invite", 1, now.Add(-2*time.Hour))
+	record("invite", 1, now.Add(-time.Hour))
+	record("invite", 1, now.Add(-time.Minute))
+	record("invite", 2, now.Add(-time.Minute))
+	record("pin", 1, now.Add(-time.Minute))
+
+	for _, tc := range []struct {
+		kind  string
+		user  int64
+		since time.Time
+		want  int
+	}{
+		{"invite", 1, now.Add(-90 * time.Minute), 2},
+		{"invite", 1, now.Add(-time.Hour), 2}, // since is inclusive
+		{"invite", 1, now, 0},
+		{"invite", 1, now.Add(-48 * time.Hour), 3}, // the 30-hour-old one was pruned
+		{"invite", 2, now.Add(-time.Hour), 1},
+		{"pin", 1, now.Add(-time.Hour), 1},
+		{"pin", 2, now.Add(-time.Hour), 0},
+	} {
+		if n := count(tc.kind, tc.user, tc.since); n != tc.want {
+			t.Errorf("%s attempts of %d since %s: %d, want %d", tc.kind, tc.user, tc.since.Format(time.Kitchen), n, tc.want)
+		}
+	}
+}
+
+func keys(us []fieldlog.IncomingUpdate) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.Key
+	}
+	return out
+}
+
+func testInboxReceiveConcurrently(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	const n = 8
+	var wg sync.WaitGroup
+	oks := make([]bool, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			oks[i], errs[i] = s.Receive(ctx, fieldlog.IncomingUpdate{Key: "tg:777", ChatID: int64(i), ReceivedAt: time.Now()})
+		})
+	}
+	close(start)
+	wg.Wait()
+	winners := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Errorf("receiver %d: %v", i, errs[i])
+		}
+		if oks[i] {
+			winners++
+		}
+	}
+	if winners != 1 {
+		t.Errorf("%d receivers recorded the update, want exactly 1", winners)
+	}
+	got, err := s.Unhandled(ctx)
+	if err != nil || len(got) != 1 {
+		t.Errorf("stored updates: %d, %v; want 1", len(got), err)
+	}
+}
+
+func testConversation(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	if _, err := s.Conversation(ctx, 7001); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("no conversation: err = %v, want ErrNotFound", err)
+	}
+	draft := activity("d1", 7001, "hepan", date(2025, 6, 1), time.Time{})
+	draft.Title = mongolianTitle
+	draft.Photos = []string{"f1"}
+	draft.Participants = fieldlog.Count{Value: 30, Approx: true}
+	c := fieldlog.Conversation{
+		UserID: 7001, ID: "c-1", Flow: "log", Step: "participants", Draft: draft,
+		Vars:      map[string]string{"month": "2025-06", "return": "confirm", "unit": "hepan"},
+		Applied:   []string{"tg:1", "tg:2"},
+		UpdatedAt: time.Date(2025, 6, 1, 10, 0, 0, 999_999, time.UTC),
+	}
+	if err := s.SaveConversation(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Conversation(ctx, 7001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c
+	want.UpdatedAt = ms(c.UpdatedAt)
+	equal(t, "conversation", got, want)
+
+	// Changing what was read changes nothing stored.
+	got.Vars["month"], got.Applied[0], got.Draft.Photos[0] = "x", "x", "x"
+	again, err := s.Conversation(ctx, 7001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "conversation read again", again, want)
+
+	// Replaced whole: the next step with an empty draft and no vars.
+	next := fieldlog.Conversation{UserID: 7001, ID: "c-2", Flow: "invite", Step: "role"}
+	if err := s.SaveConversation(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Conversation(ctx, 7001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "replaced conversation", got, next)
+
+	// Between flows: no flow, only the updates applied.
+	idle := fieldlog.Conversation{UserID: 7001, Applied: []string{"tg:3"}}
+	if err := s.SaveConversation(ctx, idle); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Conversation(ctx, 7001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "idle conversation", got, idle)
+	if got.Active() || !got.HasApplied("tg:3") || got.HasApplied("tg:1") {
+		t.Errorf("idle conversation: active %v, applied %v", got.Active(), got.Applied)
+	}
+}
+
+func testInbox(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	t0 := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	u := func(key string, seq, chat int64, at time.Time) fieldlog.IncomingUpdate {
+		return fieldlog.IncomingUpdate{Key: key, Seq: seq, ChatID: chat,
+			Payload: []byte(`{"update_id":1,"text":"ᠰᠠᠶᠢᠨ` + "\u202F" + `ᠤᠤ 👋"}`), ReceivedAt: at}
+	}
+	for _, in := range []fieldlog.IncomingUpdate{
+		u("tg:10", 10, 42, t0),
+		u("tg:9", 9, 42, t0), // received in the same millisecond: Seq decides, not the key
+		u("tg:11", 11, 43, t0.Add(time.Second)),
+		u("tg:12", 12, 42, t0.Add(3*time.Second+999_999)),
+	} {
+		ok, err := s.Receive(ctx, in)
+		if err != nil || !ok {
+			t.Fatalf("receive %s: %v, %v", in.Key, ok, err)
+		}
+	}
+	ok, err := s.Receive(ctx, u("tg:10", 10, 42, t0.Add(time.Hour)))
+	if err != nil || ok {
+		t.Fatalf("receive tg:10 again: %v, %v; want false, nil", ok, err)
+	}
+
+	got, err := s.Unhandled(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fieldlog.IncomingUpdate{
+		u("tg:9", 9, 42, t0), u("tg:10", 10, 42, t0),
+		u("tg:11", 11, 43, t0.Add(time.Second)), u("tg:12", 12, 42, t0.Add(3*time.Second)),
+	}
+	equal(t, "unhandled", got, want)
+	got, err = s.UnhandledIn(ctx, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "unhandled in chat 42", keys(got), []string{"tg:9", "tg:10", "tg:12"})
+
+	for _, k := range []string{"tg:9", "tg:11", "tg:404"} {
+		if err := s.Done(ctx, k); err != nil {
+			t.Fatalf("done %s: %v", k, err)
+		}
+	}
+	got, err = s.Unhandled(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "unhandled after done", keys(got), []string{"tg:10", "tg:12"})
+	if got, err := s.UnhandledIn(ctx, 43); err != nil || len(got) != 0 {
+		t.Errorf("chat 43 after done: %v, %v; want none", keys(got), err)
+	}
+	// A handled update is forgotten: the conversation, not the inbox,
+	// recognises it if it comes again.
+	if ok, err := s.Receive(ctx, u("tg:9", 9, 42, t0)); err != nil || !ok {
+		t.Errorf("tg:9 after done: %v, %v; want true", ok, err)
+	}
+}
+
+func testNotes(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	p := fieldlog.Period{Year: 2024, Half: 1}
+	got, err := s.Notes(ctx, "galutu", p)
+	if err != nil {
+		t.Fatalf("notes before writing: %v", err)
+	}
+	equal(t, "no notes", got, fieldlog.Notes{UnitID: "galutu", Period: p})
+
+	at := time.Date(2024, 6, 1, 8, 0, 0, 123_456_789, time.UTC)
+	para := func(id, text string) fieldlog.Paragraph {
+		return fieldlog.Paragraph{ID: id, Text: text, By: 7, At: at}
+	}
+	add := func(unit fieldlog.UnitID, p fieldlog.Period, part fieldlog.NotePart, q fieldlog.Paragraph) {
+		t.Helper()
+		if err := s.AddParagraph(ctx, unit, p, part, q); err != nil {
+			t.Fatalf("add %s: %v", q.ID, err)
+		}
+	}
+	add("galutu", p, fieldlog.Problems, para("a", "宣传覆盖面不够广"))
+	add("galutu", p, fieldlog.Problems, para("b", "ᠬᠦᠮᠦᠨ\u202Fᠦ ᠲᠣᠭ᠎ᠠ"))
+	add("galutu", p, fieldlog.Plans, para("c", "加强培训"))
+	add("galutu", p, fieldlog.Problems, para("a", "a retried add of a")) // stored once, as first written
+	// Another period and another unit are separate.
+	add("galutu", p.Previous(), fieldlog.Plans, para("d", "旧"))
+	add("sulde", p, fieldlog.Problems, para("e", "别的单位"))
+
+	got, err = s.Notes(ctx, "galutu", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func(q fieldlog.Paragraph) fieldlog.Paragraph { q.At = ms(q.At); return q }
+	want := fieldlog.Notes{UnitID: "galutu", Period: p,
+		Problems: []fieldlog.Paragraph{stored(para("a", "宣传覆盖面不够广")), stored(para("b", "ᠬᠦᠮᠦᠨ\u202Fᠦ ᠲᠣᠭ᠎ᠠ"))},
+		Plans:    []fieldlog.Paragraph{stored(para("c", "加强培训"))}}
+	equal(t, "notes", got, want)
+
+	if err := s.DeleteParagraph(ctx, "galutu", p, fieldlog.Problems, "a"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		part fieldlog.NotePart
+		id   string
+	}{{fieldlog.Problems, "a"}, {fieldlog.Problems, "c"}, {fieldlog.Plans, "zzz"}} {
+		if err := s.DeleteParagraph(ctx, "galutu", p, tc.part, tc.id); !errors.Is(err, fieldlog.ErrNotFound) {
+			t.Errorf("delete %s from %s: err = %v, want ErrNotFound", tc.id, tc.part, err)
+		}
+	}
+	if err := s.DeleteParagraph(ctx, "nowhere", p, fieldlog.Plans, "c"); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("delete from missing notes: err = %v, want ErrNotFound", err)
+	}
+	got, err = s.Notes(ctx, "galutu", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Problems = want.Problems[1:]
+	equal(t, "notes after delete", got, want)
+	other, err := s.Notes(ctx, "galutu", p.Previous())
+	if err != nil || len(other.Plans) != 1 || other.Plans[0].ID != "d" || len(other.Problems) != 0 {
+		t.Errorf("notes of the previous half-year: %+v, %v", other, err)
+	}
+}
+
+// testNotesWrittenAtOnce has two writers add and delete paragraphs of one
+// unit's notes at the same time, as two coordinators (or a coordinator and
+// an admin) may: neither loses what the other wrote.
+func testNotesWrittenAtOnce(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	p := fieldlog.Period{Year: 2025, Half: 2}
+	const each = 12
+	// Paragraphs the writers will delete again, added beforehand.
+	for w := range 2 {
+		q := fieldlog.Paragraph{ID: fmt.Sprintf("old%d", w), Text: "旧段落", By: int64(w), At: time.Now()}
+		if err := s.AddParagraph(ctx, "galutu", p, fieldlog.Problems, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*each+2)
+	start := make(chan struct{})
+	for w := range 2 {
+		wg.Go(func() {
+			<-start
+			for i := range each {
+				q := fieldlog.Paragraph{ID: fmt.Sprintf("w%d-%02d", w, i), Text: fmt.Sprintf("第%d位写的第%d段", w, i), By: int64(w), At: time.Now()}
+				errs <- s.AddParagraph(ctx, "galutu", p, fieldlog.Problems, q)
+				if i == each/2 {
+					errs <- s.DeleteParagraph(ctx, "galutu", p, fieldlog.Problems, fmt.Sprintf("old%d", w))
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.Notes(ctx, "galutu", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, q := range n.Problems {
+		got = append(got, q.ID)
+	}
+	slices.Sort(got)
+	var want []string
+	for w := range 2 {
+		for i := range each {
+			want = append(want, fmt.Sprintf("w%d-%02d", w, i))
+		}
+	}
+	equal(t, "paragraphs after two writers", got, want)
+}

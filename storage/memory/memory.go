@@ -1,0 +1,432 @@
+// Package memory is an in-memory fieldlog.Store and fieldlog.Inbox. It
+// keeps nothing across restarts, so it is for tests and benchmarks: the
+// engine's flows run on it without a database, and the load benchmark uses
+// it to measure the bot's own cost. It passes the same contract tests
+// (storage/contract) as the MongoDB store.
+package memory
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"fieldlog"
+)
+
+// Store is an in-memory fieldlog.Store and fieldlog.Inbox, safe for
+// concurrent use. Everything it returns is a copy.
+type Store struct {
+	mu       sync.Mutex
+	users    map[int64]fieldlog.User
+	units    map[fieldlog.UnitID]fieldlog.Unit
+	invites  map[string]fieldlog.Invite
+	acts     map[fieldlog.ActivityID]fieldlog.Activity
+	convs    map[int64]fieldlog.Conversation
+	notes    map[string]*fieldlog.Notes
+	attempts []attempt
+	inbox    map[string]fieldlog.IncomingUpdate
+}
+
+type attempt struct {
+	kind string
+	user int64
+	at   time.Time
+}
+
+var (
+	_ fieldlog.Store = (*Store)(nil)
+	_ fieldlog.Inbox = (*Store)(nil)
+)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		users:   map[int64]fieldlog.User{},
+		units:   map[fieldlog.UnitID]fieldlog.Unit{},
+		invites: map[string]fieldlog.Invite{},
+		acts:    map[fieldlog.ActivityID]fieldlog.Activity{},
+		convs:   map[int64]fieldlog.Conversation{},
+		notes:   map[string]*fieldlog.Notes{},
+		inbox:   map[string]fieldlog.IncomingUpdate{},
+	}
+}
+
+// User returns the user with id, or fieldlog.ErrNotFound.
+func (m *Store) User(_ context.Context, id int64) (fieldlog.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, ok := m.users[id]
+	if !ok {
+		return u, fieldlog.ErrNotFound
+	}
+	return u, nil
+}
+
+// SaveUser creates or replaces the user.
+func (m *Store) SaveUser(_ context.Context, u fieldlog.User) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u.JoinedAt = stored(u.JoinedAt)
+	m.users[u.ID] = u
+	return nil
+}
+
+// AllUnits returns every unit, ordered by parent, order and id as the
+// MongoDB store returns them.
+func (m *Store) AllUnits(context.Context) ([]fieldlog.Unit, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]fieldlog.Unit, 0, len(m.units))
+	for _, u := range m.units {
+		u.Name = maps.Clone(u.Name)
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b fieldlog.Unit) int {
+		return cmp.Or(cmp.Compare(a.ParentID, b.ParentID), cmp.Compare(a.Order, b.Order), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// SaveUnits creates units or updates them by id.
+func (m *Store) SaveUnits(_ context.Context, us []fieldlog.Unit) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, u := range us {
+		u.Name = maps.Clone(u.Name)
+		if len(u.Name) == 0 {
+			u.Name = nil
+		}
+		m.units[u.ID] = u
+	}
+	return nil
+}
+
+// CreateInvite stores a new invitation; fieldlog.ErrDuplicate if the code
+// exists.
+func (m *Store) CreateInvite(_ context.Context, inv fieldlog.Invite) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.invites[inv.Code]; ok {
+		return fieldlog.ErrDuplicate
+	}
+	inv.CreatedAt, inv.ExpiresAt, inv.UsedAt = stored(inv.CreatedAt), stored(inv.ExpiresAt), stored(inv.UsedAt)
+	m.invites[inv.Code] = inv
+	return nil
+}
+
+// RedeemInvite marks a usable code as used by user.
+func (m *Store) RedeemInvite(_ context.Context, code string, user int64, now time.Time) (fieldlog.Invite, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	inv, ok := m.invites[code]
+	if !ok || (inv.UsedBy != 0 && inv.UsedBy != user) || !now.Before(inv.ExpiresAt) {
+		return fieldlog.Invite{}, fieldlog.ErrNotFound
+	}
+	if inv.UsedBy == 0 {
+		inv.UsedBy, inv.UsedAt = user, stored(now)
+		m.invites[code] = inv
+	}
+	return inv, nil
+}
+
+// InsertActivity stores a new record; fieldlog.ErrDuplicate if its ID is
+// taken, even by a deleted record.
+func (m *Store) InsertActivity(_ context.Context, a fieldlog.Activity) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.acts[a.ID]; ok {
+		return fieldlog.ErrDuplicate
+	}
+	m.acts[a.ID] = storedActivity(a)
+	return nil
+}
+
+// Activity returns a record that is not deleted.
+func (m *Store) Activity(_ context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.acts[id]
+	if !ok || a.Deleted {
+		return fieldlog.Activity{}, fieldlog.ErrNotFound
+	}
+	a.Photos = slices.Clone(a.Photos)
+	return a, nil
+}
+
+// UpdateActivity replaces the editable fields of a record that is not
+// deleted; its unit, reporter and logging time stay.
+func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.acts[a.ID]
+	if !ok || old.Deleted {
+		return fieldlog.ErrNotFound
+	}
+	a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt = old.UnitID, old.ReporterID, old.ReporterName, old.LoggedAt
+	a.Deleted, a.DeletedAt = false, time.Time{}
+	if a.UpdatedAt.IsZero() {
+		a.UpdatedAt = old.UpdatedAt
+	}
+	m.acts[a.ID] = storedActivity(a)
+	return nil
+}
+
+// DeleteActivity marks a record deleted.
+func (m *Store) DeleteActivity(_ context.Context, id fieldlog.ActivityID, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.acts[id]
+	if !ok || a.Deleted {
+		return fieldlog.ErrNotFound
+	}
+	a.Deleted, a.DeletedAt = true, stored(at)
+	m.acts[id] = a
+	return nil
+}
+
+// matching returns the records f selects, newest first, as the MongoDB
+// store sorts them. Callers hold m.mu.
+func (m *Store) matching(f fieldlog.ActivityFilter) []fieldlog.Activity {
+	var out []fieldlog.Activity
+	for _, a := range m.acts {
+		if f.Matches(a) {
+			a.Photos = slices.Clone(a.Photos)
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b fieldlog.Activity) int {
+		return cmp.Or(strings.Compare(b.Date.String(), a.Date.String()), b.LoggedAt.Compare(a.LoggedAt), cmp.Compare(b.ID, a.ID))
+	})
+	return out
+}
+
+// ListActivities returns a page of matching records, newest first.
+func (m *Store) ListActivities(_ context.Context, f fieldlog.ActivityFilter, skip, limit int) ([]fieldlog.Activity, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	all := m.matching(f)
+	skip = min(max(skip, 0), len(all))
+	end := len(all)
+	if limit > 0 {
+		end = min(end, skip+limit)
+	}
+	return all[skip:end], nil
+}
+
+// CountActivities counts matching records.
+func (m *Store) CountActivities(_ context.Context, f fieldlog.ActivityFilter) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, a := range m.acts {
+		if f.Matches(a) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// EachActivity calls fn for every matching record, without photos.
+func (m *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn func(fieldlog.Activity) error) error {
+	m.mu.Lock()
+	all := m.matching(f)
+	m.mu.Unlock()
+	for _, a := range all {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a.Photos = nil
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Conversation returns the user's conversation.
+func (m *Store) Conversation(_ context.Context, user int64) (fieldlog.Conversation, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.convs[user]
+	if !ok {
+		return c, fieldlog.ErrNotFound
+	}
+	return cloneConversation(c), nil
+}
+
+// SaveConversation creates or replaces the user's conversation.
+func (m *Store) SaveConversation(_ context.Context, c fieldlog.Conversation) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c = cloneConversation(c)
+	c.UpdatedAt = stored(c.UpdatedAt)
+	c.Draft = storedActivity(c.Draft)
+	m.convs[c.UserID] = c
+	return nil
+}
+
+func cloneConversation(c fieldlog.Conversation) fieldlog.Conversation {
+	c.Vars = maps.Clone(c.Vars)
+	if len(c.Vars) == 0 {
+		c.Vars = nil
+	}
+	c.Applied = nilIfEmpty(slices.Clone(c.Applied))
+	c.Draft.Photos = nilIfEmpty(slices.Clone(c.Draft.Photos))
+	return c
+}
+
+// stored is a time as the MongoDB store gives it back: in UTC, to the
+// millisecond, the precision of a BSON date.
+func stored(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// storedActivity is a record as the MongoDB store gives it back.
+func storedActivity(a fieldlog.Activity) fieldlog.Activity {
+	a.Photos = nilIfEmpty(slices.Clone(a.Photos))
+	a.LoggedAt, a.UpdatedAt, a.DeletedAt = stored(a.LoggedAt), stored(a.UpdatedAt), stored(a.DeletedAt)
+	return a
+}
+
+// nilIfEmpty gives an empty list back as nil, as the MongoDB store does.
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// RecordAttempt notes a failed try.
+func (m *Store) RecordAttempt(_ context.Context, kind string, user int64, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at = stored(at)
+	m.attempts = slices.DeleteFunc(m.attempts, func(a attempt) bool { return a.at.Before(at.Add(-fieldlog.AttemptRetention)) })
+	m.attempts = append(m.attempts, attempt{kind, user, at})
+	return nil
+}
+
+// CountAttempts counts tries of kind by user at or after since.
+func (m *Store) CountAttempts(_ context.Context, kind string, user int64, since time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, a := range m.attempts {
+		if a.kind == kind && a.user == user && !a.at.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func notesKey(unit fieldlog.UnitID, p fieldlog.Period) string { return string(unit) + "|" + p.String() }
+
+// Notes returns the notes of unit for p.
+func (m *Store) Notes(_ context.Context, unit fieldlog.UnitID, p fieldlog.Period) (fieldlog.Notes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, ok := m.notes[notesKey(unit, p)]
+	if !ok {
+		return fieldlog.Notes{UnitID: unit, Period: p}, nil
+	}
+	out := *n
+	out.Problems, out.Plans = slices.Clone(n.Problems), slices.Clone(n.Plans)
+	return out, nil
+}
+
+// AddParagraph appends para to part, once.
+func (m *Store) AddParagraph(_ context.Context, unit fieldlog.UnitID, p fieldlog.Period, part fieldlog.NotePart, para fieldlog.Paragraph) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := notesKey(unit, p)
+	n, ok := m.notes[k]
+	if !ok {
+		n = &fieldlog.Notes{UnitID: unit, Period: p}
+		m.notes[k] = n
+	}
+	paras := m.part(n, part)
+	if slices.ContainsFunc(*paras, func(q fieldlog.Paragraph) bool { return q.ID == para.ID }) {
+		return nil
+	}
+	para.At = stored(para.At)
+	*paras = append(*paras, para)
+	return nil
+}
+
+// DeleteParagraph removes the paragraph with id from part.
+func (m *Store) DeleteParagraph(_ context.Context, unit fieldlog.UnitID, p fieldlog.Period, part fieldlog.NotePart, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n, ok := m.notes[notesKey(unit, p)]
+	if !ok {
+		return fieldlog.ErrNotFound
+	}
+	paras := m.part(n, part)
+	i := slices.IndexFunc(*paras, func(q fieldlog.Paragraph) bool { return q.ID == id })
+	if i < 0 {
+		return fieldlog.ErrNotFound
+	}
+	*paras = slices.Delete(*paras, i, i+1)
+	return nil
+}
+
+func (m *Store) part(n *fieldlog.Notes, part fieldlog.NotePart) *[]fieldlog.Paragraph {
+	if part == fieldlog.Plans {
+		return &n.Plans
+	}
+	return &n.Problems
+}
+
+// Receive records an update unless one with its key is waiting.
+func (m *Store) Receive(_ context.Context, u fieldlog.IncomingUpdate) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.inbox[u.Key]; ok {
+		return false, nil
+	}
+	u.Payload = nilIfEmpty(slices.Clone(u.Payload))
+	u.ReceivedAt = stored(u.ReceivedAt)
+	m.inbox[u.Key] = u
+	return true, nil
+}
+
+// Done forgets a handled update.
+func (m *Store) Done(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.inbox, key)
+	return nil
+}
+
+// Unhandled returns every waiting update, in Seq order.
+func (m *Store) Unhandled(context.Context) ([]fieldlog.IncomingUpdate, error) {
+	return m.waiting(func(fieldlog.IncomingUpdate) bool { return true }), nil
+}
+
+// UnhandledIn returns the waiting updates of one chat, in Seq order.
+func (m *Store) UnhandledIn(_ context.Context, chat int64) ([]fieldlog.IncomingUpdate, error) {
+	return m.waiting(func(u fieldlog.IncomingUpdate) bool { return u.ChatID == chat }), nil
+}
+
+func (m *Store) waiting(keep func(fieldlog.IncomingUpdate) bool) []fieldlog.IncomingUpdate {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []fieldlog.IncomingUpdate
+	for _, u := range m.inbox {
+		if keep(u) {
+			u.Payload = slices.Clone(u.Payload)
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b fieldlog.IncomingUpdate) int {
+		return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.Key, b.Key))
+	})
+	return out
+}

@@ -1,0 +1,81 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// migrate brings documents written by earlier versions to today's shape.
+// It runs at every Open and changes nothing once they are.
+func (s *Store) migrate(ctx context.Context) error {
+	// The inbox used to keep handled updates, marked, for two days; now it
+	// holds only waiting ones, so marked ones would be handled again.
+	if _, err := s.inbox.DeleteMany(ctx, bson.D{{Key: "handled", Value: true}}); err != nil {
+		return fmt.Errorf("migrate inbox: %w", err)
+	}
+	return s.migrateNotes(ctx)
+}
+
+// migrateNotes gives ids to notes paragraphs stored as plain strings.
+func (s *Store) migrateNotes(ctx context.Context) error {
+	cur, err := s.notes.Find(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("migrate notes: %w", err)
+	}
+	var docs []bson.Raw
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("migrate notes: %w", err)
+	}
+	for _, raw := range docs {
+		var d struct {
+			ID        string        `bson:"_id"`
+			UnitID    string        `bson:"unit_id"`
+			Year      int           `bson:"year"`
+			Half      int           `bson:"half"`
+			Problems  bson.RawValue `bson:"problems"`
+			Plans     bson.RawValue `bson:"plans"`
+			UpdatedBy int64         `bson:"updated_by"`
+		}
+		if err := bson.Unmarshal(raw, &d); err != nil {
+			return fmt.Errorf("migrate notes: read %v: %w", raw.Lookup("_id"), err)
+		}
+		problems, oldP := legacyParagraphs(d.Problems, "p", d.UpdatedBy)
+		plans, oldL := legacyParagraphs(d.Plans, "l", d.UpdatedBy)
+		if !oldP && !oldL {
+			continue
+		}
+		nd := notesDoc{ID: d.ID, UnitID: d.UnitID, Year: d.Year, Half: d.Half, Problems: problems, Plans: plans}
+		if _, err := s.notes.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, nd); err != nil {
+			return fmt.Errorf("migrate notes %s: %w", d.ID, err)
+		}
+		s.log.Info("notes given paragraph ids", "notes", d.ID)
+	}
+	return nil
+}
+
+// legacyParagraphs reads a part of the notes, reporting whether any
+// paragraph was a plain string; those get ids from their position.
+func legacyParagraphs(v bson.RawValue, prefix string, by int64) ([]paragraphDoc, bool) {
+	out := []paragraphDoc{}
+	legacy := false
+	arr, ok := v.ArrayOK()
+	if !ok {
+		return out, false
+	}
+	vals, _ := arr.Values()
+	for i, v := range vals {
+		if str, ok := v.StringValueOK(); ok {
+			legacy = true
+			out = append(out, paragraphDoc{ID: "m" + prefix + strconv.Itoa(i+1), Text: str, By: by})
+			continue
+		}
+		var pd paragraphDoc
+		if err := v.Unmarshal(&pd); err == nil {
+			out = append(out, pd)
+		}
+	}
+	return out, legacy
+}
