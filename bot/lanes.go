@@ -57,7 +57,9 @@ func (l *lanes) push(chat int64, key string, run func(), overflow func()) {
 	case q.keys[key]:
 		l.mu.Unlock()
 		return
-	case l.max > 0 && len(q.jobs) >= l.max:
+	case q.overflowed || (l.max > 0 && len(q.jobs) >= l.max):
+		// Once one update waits in the inbox, later ones wait there too:
+		// queued behind it in memory they would run before it.
 		first := !q.overflowed
 		q.overflowed = true
 		l.mu.Unlock()

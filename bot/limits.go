@@ -83,11 +83,11 @@ func cutLine(line string, limit int) []string {
 				lastSpace = end
 			}
 		}
-		if lastSpace > 0 {
-			end = lastSpace
+		if end < len(line) && line[end] != ' ' && lastSpace > 0 {
+			end = lastSpace // else the cut falls before a space already
 		}
 		out = append(out, strings.TrimRight(line[:end], " "))
-		line = line[end:]
+		line = strings.TrimLeft(line[end:], " ")
 	}
 	if strings.TrimSpace(line) != "" {
 		out = append(out, line)

@@ -169,7 +169,7 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 	}
 	config := func(l fieldlog.Lang) report.Config {
 		return report.Config{Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Lang: l,
-			Notes: report.Notes{Problems: texts(notes.Problems), Plans: texts(notes.Plans)}, Messages: t.e.msgs}
+			Notes: report.Notes{Problems: paragraphTexts(notes.Problems), Plans: paragraphTexts(notes.Plans)}, Messages: t.e.msgs}
 	}
 	text, doc := report.NewCompiler(config(textLang)), report.NewCompiler(config(docLang))
 	var xlsx bytes.Buffer
@@ -243,8 +243,8 @@ func (t *turn) reportSlot() (release func(), err error) {
 	}
 }
 
-// texts are the paragraphs' texts.
-func texts(ps []fieldlog.Paragraph) []string {
+// paragraphTexts are the paragraphs' texts.
+func paragraphTexts(ps []fieldlog.Paragraph) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Text

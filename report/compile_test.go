@@ -392,6 +392,32 @@ func TestCompileNoRecords(t *testing.T) {
 	}
 }
 
+// A report whose scope is missing or not in the tree counts nothing: it
+// must not fall back to every unit. AllUnits asks for those.
+func TestCompileScopeFailsClosed(t *testing.T) {
+	tree, cat, msgs := testTree(), testCatalog(), testMessages(t)
+	records := randomRecords(rand.New(rand.NewSource(3)), 200, cat, allUnits(tree))
+	for _, tc := range []struct {
+		name  string
+		scope fieldlog.UnitID
+		all   bool
+		want  bool // some records counted
+	}{
+		{"no scope", "", false, false},
+		{"a unit not in the tree", "removed", false, false},
+		{"every unit", "", true, true},
+		{"a banner", "b", false, true},
+	} {
+		c := NewCompiler(Config{Catalog: cat, Tree: tree, Scope: tc.scope, AllUnits: tc.all, Period: h1(2024), Lang: fieldlog.Chinese, Messages: msgs})
+		for _, a := range records {
+			c.Add(a)
+		}
+		if got := len(c.Figures()) > 0; got != tc.want {
+			t.Errorf("%s: counted records = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestCompileHighlightsTopNByParticipantsThenLaterDate(t *testing.T) {
 	tree, cat, msgs := testTree(), testCatalog(), testMessages(t)
 	var records []fieldlog.Activity

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"reflect"
 	"testing"
@@ -82,4 +83,21 @@ func TestMigrateEarlierShapes(t *testing.T) {
 
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// Every store operation has a deadline of its own (Config.OpTimeout), so a
+// server that stops answering fails the request instead of holding it.
+func TestOperationsHaveATimeout(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.Context(), Config{DataDir: t.TempDir(), Logger: testLogger(t), OpTimeout: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	if _, err := s.User(t.Context(), 1); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("User with a deadline of 1ns: err = %v, want context.DeadlineExceeded", err)
+	}
+	if err := s.SaveConversation(t.Context(), fieldlog.Conversation{UserID: 1}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("SaveConversation with a deadline of 1ns: err = %v, want context.DeadlineExceeded", err)
+	}
 }

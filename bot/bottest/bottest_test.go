@@ -459,6 +459,57 @@ func TestBadMarkupIsRejected(t *testing.T) {
 	}
 }
 
+// Telegram counts a text's length in UTF-16 units: 4,096 for a message,
+// 1,024 for a caption. The fake refuses one unit more, as Telegram does,
+// so that a bot that does not split its texts fails its tests.
+func TestOverlongTextsAndCaptionsAreRefused(t *testing.T) {
+	srv := New(t)
+	srv.Register(ann)
+	b := newBot(t, srv)
+	ctx := context.Background()
+	emoji := strings.Repeat("🎉", 2048) // 2,048 runes, 4,096 units
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: emoji}); err != nil {
+		t.Errorf("a text of exactly 4096 units was refused: %v", err)
+	}
+	m, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: "short"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func() error{
+		"message of 4097 units": func() error {
+			_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: emoji + "x"})
+			return err
+		},
+		"edit to 4097 units": func() error {
+			_, err := b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: ann.ID, MessageID: m.ID, Text: emoji + "x"})
+			return err
+		},
+		"photo caption of 1025 units": func() error {
+			_, err := b.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: ann.ID, Caption: strings.Repeat("ᠮ", 1025),
+				Photo: &models.InputFileUpload{Filename: "a.png", Data: strings.NewReader("png")}})
+			return err
+		},
+		"document caption of 1025 units": func() error {
+			_, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: ann.ID, Caption: strings.Repeat("字", 1025),
+				Document: &models.InputFileUpload{Filename: "a.txt", Data: strings.NewReader("txt")}})
+			return err
+		},
+	} {
+		err := call()
+		if lower := strings.ReplaceAll(strings.ToLower(fmt.Sprint(err)), "_", " "); !errors.Is(err, bot.ErrorBadRequest) || !strings.Contains(lower, "too long") {
+			t.Errorf("%s: err = %v, want Bad Request: ... too long", name, err)
+		}
+	}
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: ann.ID, Caption: strings.Repeat("ᠮ", 1024),
+		Photo: &models.InputFileUpload{Filename: "a.png", Data: &img}}); err != nil {
+		t.Errorf("a caption of exactly 1024 units was refused: %v", err)
+	}
+}
+
 func TestDocumentsAndPhotos(t *testing.T) {
 	srv := New(t)
 	srv.Register(ann)
