@@ -463,4 +463,3 @@ func (t *Telegram) call(ctx context.Context, req func() error) error {
 		}
 	}
 }
-

@@ -2,10 +2,10 @@ package conversation
 
 import (
 	"context"
-	"sync"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
