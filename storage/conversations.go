@@ -16,7 +16,7 @@ func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conver
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var d conversationDoc
-	if err := s.conversations.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d); err != nil {
+	if err := s.conversations.FindOne(ctx, bson.D{{Key: "_id", Value: idString(userID)}}).Decode(&d); err != nil {
 		return fieldlog.Conversation{}, fmt.Errorf("find conversation of user %d: %w", userID, notFound(err))
 	}
 	c, err := d.conversation()
@@ -32,7 +32,7 @@ func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conver
 func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.UserID}}, toConversationDoc(c),
+	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: idString(c.UserID)}}, toConversationDoc(c),
 		options.Replace().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("save conversation of user %d: %w", c.UserID, err)

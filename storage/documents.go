@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"fieldlog"
@@ -14,8 +15,12 @@ import (
 // Zero times are left out (omitempty), so a document never holds the year-1
 // date Go uses for "unset"; reading a missing time gives the zero time back.
 
+// userDoc is a user. Its _id is the Telegram id written as a string, and
+// so is a conversation's: the embedded server finds a document by _id
+// through SQLite only when the _id is a string or an ObjectID, and scans
+// the whole collection otherwise (STACK-NOTES.md).
 type userDoc struct {
-	ID       int64     `bson:"_id"`
+	ID       string    `bson:"_id"`
 	ChatID   int64     `bson:"chat_id"`
 	Name     string    `bson:"name"`
 	Lang     string    `bson:"lang"`
@@ -26,7 +31,7 @@ type userDoc struct {
 
 func toUserDoc(u fieldlog.User) userDoc {
 	return userDoc{
-		ID:       u.ID,
+		ID:       idString(u.ID),
 		ChatID:   u.ChatID,
 		Name:     u.Name,
 		Lang:     string(u.Lang),
@@ -38,7 +43,7 @@ func toUserDoc(u fieldlog.User) userDoc {
 
 func (d userDoc) user() fieldlog.User {
 	return fieldlog.User{
-		ID:       d.ID,
+		ID:       idNumber(d.ID),
 		ChatID:   d.ChatID,
 		Name:     d.Name,
 		Lang:     fieldlog.Lang(d.Lang),
@@ -71,6 +76,15 @@ func (d unitDoc) unit() fieldlog.Unit {
 		Name:     name,
 		Order:    d.Order,
 	}
+}
+
+// idString is a Telegram id as the _id of its user and conversation.
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// idNumber reads an id written by idString; anything else is 0.
+func idNumber(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
 }
 
 func textDoc(t fieldlog.Text) map[string]string {
@@ -230,7 +244,7 @@ func (d activityDoc) activity() (fieldlog.Activity, error) {
 // activity document and the flow's other answers a sub-document, so that
 // the whole state is one document written with one ReplaceOne.
 type conversationDoc struct {
-	UserID int64       `bson:"_id"`
+	UserID string      `bson:"_id"` // the user's id as a string, as in userDoc
 	ID     string      `bson:"conversation_id"`
 	Flow   string      `bson:"flow"`
 	Step   string      `bson:"step"`
@@ -249,7 +263,7 @@ func toConversationDoc(c fieldlog.Conversation) conversationDoc {
 		vars[k] = v
 	}
 	return conversationDoc{
-		UserID:    c.UserID,
+		UserID:    idString(c.UserID),
 		ID:        c.ID,
 		Flow:      c.Flow,
 		Step:      c.Step,
@@ -264,7 +278,7 @@ func toConversationDoc(c fieldlog.Conversation) conversationDoc {
 func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
 	draft, err := d.Draft.activity()
 	if err != nil {
-		return fieldlog.Conversation{}, fmt.Errorf("draft of conversation of user %d: %w", d.UserID, err)
+		return fieldlog.Conversation{}, fmt.Errorf("draft of conversation of user %s: %w", d.UserID, err)
 	}
 	var vars map[string]string
 	if len(d.Vars) > 0 {
@@ -275,7 +289,7 @@ func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
 		applied = d.Applied
 	}
 	return fieldlog.Conversation{
-		UserID:    d.UserID,
+		UserID:    idNumber(d.UserID),
 		ID:        d.ID,
 		Flow:      d.Flow,
 		Step:      d.Step,

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -62,6 +64,29 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		_, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: opts})
 		if err != nil {
 			return fmt.Errorf("create index %s of %s: %w", ix.name, ix.collection, err)
+		}
+	}
+	return nil
+}
+
+// createCollections creates every collection that does not exist yet.
+// Collections would be created by their first write, but the embedded
+// server's id index (indexIDs) needs their tables at Open.
+func (s *Store) createCollections(ctx context.Context) error {
+	existing, err := s.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("list collections: %w", err)
+	}
+	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes} {
+		if slices.Contains(existing, name) {
+			continue
+		}
+		if err := s.db.CreateCollection(ctx, name); err != nil {
+			var ce mongo.CommandError
+			if errors.As(err, &ce) && ce.Code == 48 { // NamespaceExists: another process was first
+				continue
+			}
+			return fmt.Errorf("create collection %s: %w", name, err)
 		}
 	}
 	return nil

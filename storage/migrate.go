@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // migrate brings documents written by earlier versions to today's shape.
@@ -16,7 +17,56 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.inbox.DeleteMany(ctx, bson.D{{Key: "handled", Value: true}}); err != nil {
 		return fmt.Errorf("migrate inbox: %w", err)
 	}
+	for _, c := range []*mongo.Collection{s.users, s.conversations} {
+		if err := s.migrateNumericIDs(ctx, c); err != nil {
+			return err
+		}
+	}
 	return s.migrateNotes(ctx)
+}
+
+// migrateNumericIDs rewrites documents whose _id is a number (users and
+// conversations were keyed by the Telegram id as an int64) with the id as a
+// string, which the embedded server can look up without a scan.
+func (s *Store) migrateNumericIDs(ctx context.Context, c *mongo.Collection) error {
+	cur, err := c.Find(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", c.Name(), err)
+	}
+	var docs []bson.Raw
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("migrate %s: %w", c.Name(), err)
+	}
+	n := 0
+	for _, raw := range docs {
+		id := raw.Lookup("_id")
+		num, ok := id.AsInt64OK()
+		if !ok {
+			continue
+		}
+		var d bson.D
+		if err := bson.Unmarshal(raw, &d); err != nil {
+			return fmt.Errorf("migrate %s %v: %w", c.Name(), id, err)
+		}
+		for i := range d {
+			if d[i].Key == "_id" {
+				d[i].Value = idString(num)
+			}
+		}
+		// Insert first: a stop in between leaves both, and the next Open
+		// finds the string one there and only deletes the old.
+		if _, err := c.InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("migrate %s %d: %w", c.Name(), num, err)
+		}
+		if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+			return fmt.Errorf("migrate %s %d: %w", c.Name(), num, err)
+		}
+		n++
+	}
+	if n > 0 {
+		s.log.Info("documents keyed by a string id", "collection", c.Name(), "count", n)
+	}
+	return nil
 }
 
 // migrateNotes gives ids to notes paragraphs stored as plain strings.

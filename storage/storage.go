@@ -172,8 +172,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.inbox = s.db.Collection(colInbox)
 	s.notes = s.db.Collection(colNotes)
 
+	if err := s.createCollections(ctx); err != nil {
+		return fail(err)
+	}
 	if err := s.createIndexes(ctx); err != nil {
 		return fail(err)
+	}
+	if s.embedded != nil {
+		if err := s.embedded.indexIDs(ctx, dbName); err != nil {
+			return fail(err)
+		}
 	}
 	if err := s.migrate(ctx); err != nil {
 		return fail(err)

@@ -18,7 +18,7 @@ func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var d userDoc
-	if err := s.users.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+	if err := s.users.FindOne(ctx, bson.D{{Key: "_id", Value: idString(id)}}).Decode(&d); err != nil {
 		return fieldlog.User{}, fmt.Errorf("find user %d: %w", id, notFound(err))
 	}
 	return d.user(), nil
@@ -28,7 +28,7 @@ func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
 func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	_, err := s.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, toUserDoc(u),
+	_, err := s.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: idString(u.ID)}}, toUserDoc(u),
 		options.Replace().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("save user %d: %w", u.ID, err)
