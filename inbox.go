@@ -25,9 +25,13 @@ type Inbox interface {
 	// Receive records the update. It returns false, and records nothing,
 	// when an update with the same key is already waiting.
 	Receive(ctx context.Context, u IncomingUpdate) (bool, error)
-	// Done forgets the update with key, which has been handled; no error if
-	// it is not there.
-	Done(ctx context.Context, key string) error
+	// ReceiveAll records a batch of updates in one write where the store
+	// can, and says of each whether it was fresh (not already waiting).
+	// After an error none may be taken as recorded.
+	ReceiveAll(ctx context.Context, us []IncomingUpdate) ([]bool, error)
+	// Done forgets the updates with keys, which have been handled; no error
+	// for a key that is not there.
+	Done(ctx context.Context, keys ...string) error
 	// Unhandled returns every update still waiting, in Seq order.
 	Unhandled(ctx context.Context) ([]IncomingUpdate, error)
 	// UnhandledIn returns the updates of one chat still waiting, in Seq

@@ -73,6 +73,8 @@ type Telegram struct {
 	log      *slog.Logger
 	username string
 
+	poller *poller
+	forget *forgetter
 	engine Engine
 	// handling outlives polling, so that updates in hand finish after a
 	// stop; cancelled when the stop's grace period is over.
@@ -89,27 +91,18 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		t.log = slog.New(slog.DiscardHandler)
 	}
 	t.lanes = newLanes(cmp.Or(cfg.MaxQueued, DefaultMaxQueued), t.refill)
+	t.forget = newForgetter(cfg.Inbox, t.log)
 	poll := cfg.PollTimeout
 	if poll == 0 {
 		poll = 30 * time.Second
 	}
+	// Long polls wait up to poll; the client allows a little more. The
+	// library only sends; the updates come through poll.go.
+	client := &http.Client{Timeout: poll + 10*time.Second}
+	t.poller = &poller{url: getUpdatesURL(cfg.APIURL, cfg.Token), client: client, timeout: poll}
 	opts := []tg.Option{
 		tg.WithSkipGetMe(), // asked below, with the caller's context
-		tg.WithDefaultHandler(t.receive),
-		// One goroutine receives updates in the order Telegram sent them;
-		// lanes then keep each chat's order while chats run in parallel.
-		// The library would otherwise handle each update in its own
-		// goroutine, out of order.
-		tg.WithNotAsyncHandlers(),
-		tg.WithWorkers(1),
-		// The library confirms a batch of updates when it asks for the
-		// next one. Without a buffer that happens only after the worker
-		// has taken (and recorded) the last update of the batch, so no
-		// update is confirmed while it waits, unrecorded, in a queue that
-		// a stop would drop.
-		tg.WithUpdatesChannelCap(0),
-		// Long polls wait up to poll; the client allows a little more.
-		tg.WithHTTPClient(poll, &http.Client{Timeout: poll + 10*time.Second}),
+		tg.WithHTTPClient(poll, client),
 		tg.WithErrorsHandler(func(err error) { t.log.Warn("telegram", "err", err) }),
 	}
 	if cfg.APIURL != "" {
@@ -161,8 +154,16 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	for _, u := range pending {
 		t.queue(u)
 	}
-	t.api.Start(ctx)
+	forgetting := make(chan struct{})
+	stopForgetting, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer close(forgetting)
+		t.forget.run(stopForgetting)
+	}()
+	t.poll(ctx)
 	t.stop()
+	cancel() // what was handled is forgotten once more, then it ends
+	<-forgetting
 	return nil
 }
 
@@ -186,33 +187,6 @@ func (t *Telegram) stop() {
 	}
 }
 
-// receive records an update and queues it on its chat's lane. It runs on
-// the library's single worker, in the order updates arrive.
-func (t *Telegram) receive(ctx context.Context, _ *tg.Bot, upd *models.Update) {
-	chat := chatOf(upd)
-	if chat == 0 {
-		t.log.Debug("update ignored: not from a private chat", "update", upd.ID)
-		return
-	}
-	key := updateKey(upd.ID)
-	payload, err := json.Marshal(upd)
-	if err != nil {
-		t.log.Error("encode update", "key", key, "err", err)
-		return
-	}
-	u := fieldlog.IncomingUpdate{Key: key, Seq: upd.ID, ChatID: chat, Payload: payload, ReceivedAt: time.Now()}
-	fresh, err := t.inbox.Receive(t.handling, u)
-	if err != nil {
-		// The store is down: handle it anyway, so the user hears that
-		// something is wrong rather than nothing at all.
-		t.log.Error("record update", "key", key, "err", err)
-	} else if !fresh {
-		t.log.Info("update delivered again while waiting; ignored", "key", key)
-		return
-	}
-	t.lanes.push(chat, key, func() { t.handle(key, upd) }, func() { t.sayBusy(chat) })
-}
-
 func updateKey(id int64) string { return "tg:" + strconv.FormatInt(id, 10) }
 
 // queue puts a stored update on its chat's lane.
@@ -232,6 +206,10 @@ func (t *Telegram) refill(chat int64) []job {
 	if t.handling.Err() != nil {
 		return nil
 	}
+	// Handled updates leave the inbox a moment late: let them go first,
+	// or they would be taken for waiting ones. Nothing of this chat runs
+	// meanwhile, so what remains is what waited.
+	t.forget.flush(t.handling)
 	us, err := t.inbox.UnhandledIn(t.handling, chat)
 	if err != nil {
 		t.log.Error("read waiting updates of a chat", "chat", chat, "err", err)
@@ -264,8 +242,9 @@ func (t *Telegram) sayBusy(chat int64) {
 }
 
 // handle runs one update through the engine and sends the response. The
-// update leaves the inbox once handled, and also when handling failed for
-// good (the user was told); it stays when a stop cut it short.
+// update leaves the inbox once handled (a moment later: see forgetter), and
+// also when handling failed for good (the user was told); it stays when a
+// stop cut it short.
 func (t *Telegram) handle(key string, upd *models.Update) {
 	ctx := t.handling
 	in, callbackID := input(upd)
@@ -274,7 +253,7 @@ func (t *Telegram) handle(key string, upd *models.Update) {
 		if r := recover(); r != nil {
 			t.log.Error("panic while handling update", "key", key, "panic", r, "stack", string(debug.Stack()))
 			t.apologise(ctx, in.ChatID, callbackID)
-			t.done(ctx, key)
+			t.forget.add(ctx, in.ChatID, key)
 		}
 	}()
 	start := time.Now()
@@ -286,13 +265,13 @@ func (t *Telegram) handle(key string, upd *models.Update) {
 		}
 		t.log.Error("handle update", "key", key, "user", in.UserID, "err", err)
 		t.apologise(ctx, in.ChatID, callbackID)
-		t.done(ctx, key)
+		t.forget.add(ctx, in.ChatID, key)
 		return
 	}
 	if err := t.send(ctx, in, callbackID, resp); err != nil {
 		t.log.Error("send response", "key", key, "user", in.UserID, "err", err)
 	}
-	t.done(ctx, key)
+	t.forget.add(ctx, in.ChatID, key)
 	t.log.Debug("update handled", "key", key, "user", in.UserID, "took", time.Since(start))
 }
 

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,8 +12,30 @@ import (
 	"fieldlog"
 )
 
-// Conversation returns the user's current flow, or fieldlog.ErrNotFound.
+// Conversation returns the user's conversation, or fieldlog.ErrNotFound.
 func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conversation, error) {
+	if s.memo == nil {
+		return s.findConversation(ctx, userID)
+	}
+	if c, found, known := s.memo.conversation(userID); known {
+		if !found {
+			return c, fmt.Errorf("find conversation of user %d: %w", userID, fieldlog.ErrNotFound)
+		}
+		return c, nil
+	}
+	s.memo.write.Lock()
+	defer s.memo.write.Unlock()
+	c, err := s.findConversation(ctx, userID)
+	switch {
+	case err == nil:
+		s.memo.setConversation(userID, &c, false)
+	case errors.Is(err, fieldlog.ErrNotFound):
+		s.memo.setConversation(userID, nil, false)
+	}
+	return c, err
+}
+
+func (s *Store) findConversation(ctx context.Context, userID int64) (fieldlog.Conversation, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var d conversationDoc
@@ -30,10 +53,18 @@ func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conver
 // document, replaced whole, so a restart continues from exactly the last
 // saved step, and the keys of the updates applied are written with it.
 func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) error {
+	if s.memo != nil {
+		s.memo.write.Lock()
+		defer s.memo.write.Unlock()
+	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: idString(c.UserID)}}, toConversationDoc(c),
-		options.Replace().SetUpsert(true))
+	d := toConversationDoc(c)
+	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.UserID}}, d, options.Replace().SetUpsert(true))
+	if s.memo != nil {
+		stored, derr := d.conversation()
+		s.memo.setConversation(c.UserID, &stored, err != nil || derr != nil)
+	}
 	if err != nil {
 		return fmt.Errorf("save conversation of user %d: %w", c.UserID, err)
 	}

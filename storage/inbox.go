@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -27,14 +28,56 @@ func (s *Store) Receive(ctx context.Context, u fieldlog.IncomingUpdate) (bool, e
 	return true, nil
 }
 
-// Done deletes the handled update with key. The inbox holds only what is
-// still to be handled, so it stays as small as the backlog: the embedded
-// server reads a whole collection for most queries.
-func (s *Store) Done(ctx context.Context, key string) error {
+// ReceiveAll records a batch in one unordered insert: each update is
+// stored unless its key is waiting already, which the server's unique _id
+// decides, so one write (and, on the embedded server, one SQLite commit)
+// records a whole batch of Telegram's.
+func (s *Store) ReceiveAll(ctx context.Context, us []fieldlog.IncomingUpdate) ([]bool, error) {
+	fresh := make([]bool, len(us))
+	if len(us) == 0 {
+		return fresh, nil
+	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	if _, err := s.inbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}}); err != nil {
-		return fmt.Errorf("forget handled update %s: %w", key, err)
+	docs := make([]any, len(us))
+	for i, u := range us {
+		docs[i] = toUpdateDoc(u)
+		fresh[i] = true
+	}
+	_, err := s.inbox.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		return fresh, nil
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for _, we := range bwe.WriteErrors {
+			if !mongo.IsDuplicateKeyError(we) || we.Index < 0 || we.Index >= len(us) {
+				return nil, fmt.Errorf("receive %d updates: %w", len(us), err)
+			}
+			fresh[we.Index] = false
+		}
+		return fresh, nil
+	}
+	return nil, fmt.Errorf("receive %d updates: %w", len(us), err)
+}
+
+// Done deletes the handled updates with keys. The inbox holds only what is
+// still to be handled, so it stays as small as the backlog: the embedded
+// server reads a whole collection for most queries.
+func (s *Store) Done(ctx context.Context, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var filter bson.D
+	if len(keys) == 1 {
+		filter = bson.D{{Key: "_id", Value: keys[0]}} // found by index on the embedded server
+	} else {
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}}
+	}
+	if _, err := s.inbox.DeleteMany(ctx, filter); err != nil {
+		return fmt.Errorf("forget %d handled updates: %w", len(keys), err)
 	}
 	return nil
 }

@@ -94,6 +94,7 @@ type Store struct {
 	users, units, invites, activities, conversations, attempts, inbox, notes *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
+	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
 	opTimeout time.Duration
 
 	closeOnce sync.Once
@@ -126,6 +127,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, err
 		}
 		s.embedded = e
+		s.memo = newMemo()
 		uri = e.uri
 		// One connection only. The embedded server executes an update as a
 		// read-modify-write in Go without a transaction, so two updates of

@@ -15,6 +15,28 @@ import (
 
 // User returns the user with Telegram id, or fieldlog.ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
+	if s.memo == nil {
+		return s.findUser(ctx, id)
+	}
+	if u, found, known := s.memo.user(id); known {
+		if !found {
+			return u, fmt.Errorf("find user %d: %w", id, fieldlog.ErrNotFound)
+		}
+		return u, nil
+	}
+	s.memo.write.Lock()
+	defer s.memo.write.Unlock()
+	u, err := s.findUser(ctx, id)
+	switch {
+	case err == nil:
+		s.memo.setUser(id, &u, false)
+	case errors.Is(err, fieldlog.ErrNotFound):
+		s.memo.setUser(id, nil, false)
+	}
+	return u, err
+}
+
+func (s *Store) findUser(ctx context.Context, id int64) (fieldlog.User, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var d userDoc
@@ -26,10 +48,18 @@ func (s *Store) User(ctx context.Context, id int64) (fieldlog.User, error) {
 
 // SaveUser creates or replaces the user.
 func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
+	if s.memo != nil {
+		s.memo.write.Lock()
+		defer s.memo.write.Unlock()
+	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	_, err := s.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: idString(u.ID)}}, toUserDoc(u),
-		options.Replace().SetUpsert(true))
+	d := toUserDoc(u)
+	_, err := s.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
+	if s.memo != nil {
+		stored := d.user()
+		s.memo.setUser(u.ID, &stored, err != nil) // after a failure the store may hold either
+	}
 	if err != nil {
 		return fmt.Errorf("save user %d: %w", u.ID, err)
 	}
@@ -38,6 +68,24 @@ func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
 
 // AllUnits returns every unit, ordered by parent, then order, then id.
 func (s *Store) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
+	if s.memo == nil {
+		return s.findUnits(ctx)
+	}
+	if us, ok := s.memo.allUnits(); ok {
+		return us, nil
+	}
+	s.memo.write.Lock()
+	defer s.memo.write.Unlock()
+	us, err := s.findUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.memo.setUnits(us, true)
+	us, _ = s.memo.allUnits() // a copy: the caller may change its own
+	return us, nil
+}
+
+func (s *Store) findUnits(ctx context.Context) ([]fieldlog.Unit, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	units, err := findAll(ctx, s.units, bson.D{}, options.Find().SetSort(bson.D{
@@ -61,6 +109,12 @@ func (s *Store) SaveUnits(ctx context.Context, units []fieldlog.Unit) error {
 	defer cancel()
 	if len(units) == 0 {
 		return nil
+	}
+	if s.memo != nil {
+		// Units not in the list stay, so the tree is read again next time.
+		s.memo.write.Lock()
+		defer s.memo.write.Unlock()
+		defer s.memo.setUnits(nil, false)
 	}
 	models := make([]mongo.WriteModel, len(units))
 	for i, u := range units {

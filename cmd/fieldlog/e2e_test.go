@@ -493,8 +493,7 @@ func TestSavedOnceDespiteDoubleTapAndRedelivery(t *testing.T) {
 	second := a.srv.TapData(officer, sum.ID, mustButton(t, sum, a.tr(zh, "btn_save")).Data)
 	a.waitLead(officer, a.tr(zh, "saved"))
 	a.waitText(officer, a.tr(zh, "saved_next"))
-	// Once the second tap is answered the first is handled and forgotten
-	// by the inbox: only the conversation can tell it was applied.
+	// Once the second tap is answered the first has been handled.
 	if ans := a.srv.WaitAnswer(t, second); ans.Text != a.tr(zh, "stale_button") {
 		t.Errorf("the second tap on Save answered %q, want %q", ans.Text, a.tr(zh, "stale_button"))
 	}
@@ -506,8 +505,10 @@ func TestSavedOnceDespiteDoubleTapAndRedelivery(t *testing.T) {
 	if n := len(a.srv.Messages(officer.ID)) - before; n != 1 {
 		t.Errorf("the redelivered Save and /my made %d messages, want only the list", n)
 	}
-	if !strings.Contains(a.logs.String(), "input already applied; skipped") {
-		t.Error("the redelivered update was not recognised as applied")
+	// Whether it came while the first was still in the inbox or after it
+	// had left, the second delivery is recognised.
+	if logs := a.logs.String(); !strings.Contains(logs, "input already applied; skipped") && !strings.Contains(logs, "delivered again while waiting") {
+		t.Error("the redelivered update was not recognised as such")
 	}
 }
 

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"Attempts", testAttempts},
 		{"Inbox", testInbox},
 		{"InboxReceiveConcurrently", testInboxReceiveConcurrently},
+		{"InboxReceiveAll", testInboxReceiveAll},
 		{"Notes", testNotes},
 		{"NotesWrittenAtOnce", testNotesWrittenAtOnce},
 	}
@@ -789,10 +790,14 @@ func testInbox(t *testing.T, open Opener) {
 	}
 	equal(t, "unhandled in chat 42", keys(got), []string{"tg:9", "tg:10", "tg:12"})
 
-	for _, k := range []string{"tg:9", "tg:11", "tg:404"} {
-		if err := s.Done(ctx, k); err != nil {
-			t.Fatalf("done %s: %v", k, err)
-		}
+	if err := s.Done(ctx, "tg:9"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Done(ctx, "tg:11", "tg:404"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Done(ctx); err != nil {
+		t.Fatal(err)
 	}
 	got, err = s.Unhandled(ctx)
 	if err != nil {
@@ -925,4 +930,29 @@ func testNotesWrittenAtOnce(t *testing.T, open Opener) {
 		}
 	}
 	equal(t, "paragraphs after two writers", got, want)
+}
+
+// testInboxReceiveAll records a batch of updates at once: the fresh ones
+// are stored, those already waiting (or twice in the batch) are not.
+func testInboxReceiveAll(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	u := func(seq int64) fieldlog.IncomingUpdate {
+		return fieldlog.IncomingUpdate{Key: fmt.Sprint("tg:", seq), Seq: seq, ChatID: 42, Payload: []byte("{}"), ReceivedAt: time.Now()}
+	}
+	if fresh, err := s.ReceiveAll(ctx, nil); err != nil || len(fresh) != 0 {
+		t.Fatalf("an empty batch: %v, %v", fresh, err)
+	}
+	if ok, err := s.Receive(ctx, u(2)); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	fresh, err := s.ReceiveAll(ctx, []fieldlog.IncomingUpdate{u(1), u(2), u(3), u(3), u(4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "fresh", fresh, []bool{true, false, true, false, true})
+	got, err := s.Unhandled(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "waiting", keys(got), []string{"tg:1", "tg:2", "tg:3", "tg:4"})
 }

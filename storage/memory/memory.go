@@ -397,11 +397,22 @@ func (m *Store) Receive(_ context.Context, u fieldlog.IncomingUpdate) (bool, err
 	return true, nil
 }
 
-// Done forgets a handled update.
-func (m *Store) Done(_ context.Context, key string) error {
+// ReceiveAll records each update of a batch unless its key is waiting.
+func (m *Store) ReceiveAll(ctx context.Context, us []fieldlog.IncomingUpdate) ([]bool, error) {
+	fresh := make([]bool, len(us))
+	for i, u := range us {
+		fresh[i], _ = m.Receive(ctx, u)
+	}
+	return fresh, nil
+}
+
+// Done forgets handled updates.
+func (m *Store) Done(_ context.Context, keys ...string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.inbox, key)
+	for _, k := range keys {
+		delete(m.inbox, k)
+	}
 	return nil
 }
 
