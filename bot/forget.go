@@ -30,7 +30,7 @@ type forgetter struct {
 	mu      sync.Mutex
 	handled []handled
 	chats   map[int64]int // handled per chat
-	flushMu sync.Mutex // one delete at a time, so a key is deleted once
+	flushMu sync.Mutex    // one delete at a time, so a key is deleted once
 	kick    chan struct{}
 }
 
