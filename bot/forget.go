@@ -40,7 +40,7 @@ type handled struct {
 }
 
 func newForgetter(inbox fieldlog.Inbox, log *slog.Logger) *forgetter {
-	return &forgetter{inbox: inbox, log: log, every: 20 * time.Millisecond, perChat: fieldlog.MaxApplied / 2, batch: 200,
+	return &forgetter{inbox: inbox, log: log, every: time.Second, perChat: fieldlog.MaxApplied / 2, batch: 200,
 		chats: map[int64]int{}, kick: make(chan struct{}, 1)}
 }
 

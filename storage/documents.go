@@ -2,7 +2,9 @@ package storage
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"fieldlog"
@@ -240,26 +242,106 @@ func (d activityDoc) activity() (fieldlog.Activity, error) {
 	}, nil
 }
 
-// conversationDoc is a user's current flow. The draft is an embedded
-// activity document and the flow's other answers a sub-document, so that
-// the whole state is one document written with one ReplaceOne.
+// conversationDoc is a user's current flow, written whole after every step
+// of every user. It is kept small, because on the embedded server a write
+// costs about as much as the document is long (FerretDB decodes the old
+// one, encodes the new, and SQLite parses the JSON again for each index):
+// the draft leaves out what is unset, and the applied update keys are one
+// string. The draft is a sub-document and the flow's other answers
+// another, so that the whole state is one document written with one
+// ReplaceOne.
 type conversationDoc struct {
-	UserID string      `bson:"_id"` // the user's id as a string, as in userDoc
-	ID     string      `bson:"conversation_id"`
-	Flow   string      `bson:"flow"`
-	Step   string      `bson:"step"`
-	Draft  activityDoc `bson:"draft"`
+	UserID string    `bson:"_id"` // the user's id as a string, as in userDoc
+	ID     string    `bson:"conversation_id,omitempty"`
+	Flow   string    `bson:"flow,omitempty"`
+	Step   string    `bson:"step,omitempty"`
+	Draft  *draftDoc `bson:"draft,omitempty"`
 	// Vars keys are chosen by the flows; they must not start with '$' or
 	// contain '.', which field names cannot hold.
-	Vars map[string]string `bson:"vars"`
-	// Applied is written with the step, in the same replace.
-	Applied   []string  `bson:"applied"`
+	Vars map[string]string `bson:"vars,omitempty"`
+	// Applied holds the keys of the updates applied, newest last, joined
+	// by newlines (keys hold none). It is written with the step.
+	Applied   string    `bson:"applied_keys,omitempty"`
 	UpdatedAt time.Time `bson:"updated_at,omitempty"`
 }
 
+// draftDoc is the record a flow is filling in; unset fields are left out.
+// Its field names are those of activityDoc.
+type draftDoc struct {
+	ID           string    `bson:"_id,omitempty"`
+	SectionID    string    `bson:"section_id,omitempty"`
+	TypeID       string    `bson:"type_id,omitempty"`
+	Date         string    `bson:"date,omitempty"`
+	Participants *countDoc `bson:"participants,omitempty"`
+	Quantity     *countDoc `bson:"quantity,omitempty"`
+	Title        string    `bson:"title,omitempty"`
+	Place        string    `bson:"place,omitempty"`
+	Photos       []string  `bson:"photos,omitempty"`
+	UnitID       string    `bson:"unit_id,omitempty"`
+	ReporterID   int64     `bson:"reporter_id,omitempty"`
+	ReporterName string    `bson:"reporter_name,omitempty"`
+	LoggedAt     time.Time `bson:"logged_at,omitempty"`
+	UpdatedAt    time.Time `bson:"updated_at,omitempty"`
+}
+
+func countPtr(c fieldlog.Count) *countDoc {
+	if c == (fieldlog.Count{}) {
+		return nil
+	}
+	d := toCountDoc(c)
+	return &d
+}
+
+func (d *countDoc) countOrZero() fieldlog.Count {
+	if d == nil {
+		return fieldlog.Count{}
+	}
+	return d.count()
+}
+
+func toDraftDoc(a fieldlog.Activity) *draftDoc {
+	d := &draftDoc{
+		ID: string(a.ID), SectionID: a.SectionID, TypeID: a.TypeID, Date: dateString(a.Date),
+		Participants: countPtr(a.Participants), Quantity: countPtr(a.Quantity),
+		Title: a.Title, Place: a.Place, Photos: a.Photos, UnitID: string(a.UnitID),
+		ReporterID: a.ReporterID, ReporterName: a.ReporterName,
+		LoggedAt: msTime(a.LoggedAt), UpdatedAt: msTime(a.UpdatedAt),
+	}
+	if reflect.ValueOf(*d).IsZero() {
+		return nil
+	}
+	return d
+}
+
+func (d *draftDoc) activity() (fieldlog.Activity, error) {
+	if d == nil {
+		return fieldlog.Activity{}, nil
+	}
+	date, err := parseDate(d.Date)
+	if err != nil {
+		return fieldlog.Activity{}, fmt.Errorf("draft %s: %w", d.ID, err)
+	}
+	var photos []string
+	if len(d.Photos) > 0 {
+		photos = d.Photos
+	}
+	return fieldlog.Activity{
+		ID: fieldlog.ActivityID(d.ID), SectionID: d.SectionID, TypeID: d.TypeID, Date: date,
+		Participants: d.Participants.countOrZero(), Quantity: d.Quantity.countOrZero(),
+		Title: d.Title, Place: d.Place, Photos: photos, UnitID: fieldlog.UnitID(d.UnitID),
+		ReporterID: d.ReporterID, ReporterName: d.ReporterName, LoggedAt: d.LoggedAt, UpdatedAt: d.UpdatedAt,
+	}, nil
+}
+
 func toConversationDoc(c fieldlog.Conversation) conversationDoc {
-	vars := make(map[string]string, len(c.Vars)) // never nil: stored as {}
+	var vars map[string]string
 	for k, v := range c.Vars {
+		if v == "" {
+			continue // an unset answer reads back as unset
+		}
+		if vars == nil {
+			vars = make(map[string]string, len(c.Vars))
+		}
 		vars[k] = v
 	}
 	return conversationDoc{
@@ -267,9 +349,9 @@ func toConversationDoc(c fieldlog.Conversation) conversationDoc {
 		ID:        c.ID,
 		Flow:      c.Flow,
 		Step:      c.Step,
-		Draft:     toActivityDoc(c.Draft),
+		Draft:     toDraftDoc(c.Draft),
 		Vars:      vars,
-		Applied:   nonNil(c.Applied),
+		Applied:   strings.Join(c.Applied, "\n"),
 		UpdatedAt: msTime(c.UpdatedAt),
 	}
 }
@@ -285,8 +367,8 @@ func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
 		vars = d.Vars
 	}
 	var applied []string
-	if len(d.Applied) > 0 {
-		applied = d.Applied
+	if d.Applied != "" {
+		applied = strings.Split(d.Applied, "\n")
 	}
 	return fieldlog.Conversation{
 		UserID:    idNumber(d.UserID),
