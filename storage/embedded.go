@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	_ "modernc.org/sqlite" // the driver FerretDB uses, for indexIDs
@@ -36,10 +37,12 @@ type embedded struct {
 	stopServer context.CancelFunc
 	done       chan error // receives Run's result, then is closed
 	stopped    bool
+	log        *slog.Logger
+	synced     chan struct{} // closed when syncLogs has ended
 }
 
 // startEmbedded locks dir and starts FerretDB on a free loopback port.
-func startEmbedded(dir string, logger *slog.Logger) (*embedded, error) {
+func startEmbedded(dir string, logger *slog.Logger, sync Sync) (*embedded, error) {
 	if dir == "" {
 		return nil, errors.New("start embedded server: no data directory configured (set DataDir or URI)")
 	}
@@ -60,6 +63,16 @@ func startEmbedded(dir string, logger *slog.Logger) (*embedded, error) {
 		return nil, err
 	}
 
+	// SQLite syncs its write-ahead log to disk at every commit by default.
+	// With SyncInterval it does not, and the log is synced every
+	// syncInterval below instead: what a stop or crash of the process
+	// leaves is the same (committed means kept), and a power failure may
+	// take the last moments, as it may from a MongoDB with its default
+	// write concern, whose journal is written every 100 ms.
+	url := "file:" + abs + "/"
+	if sync == SyncInterval {
+		url += "?_pragma=synchronous(normal)"
+	}
 	ferretNew.Lock()
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
@@ -67,7 +80,7 @@ func startEmbedded(dir string, logger *slog.Logger) (*embedded, error) {
 		// its errors are worth a line in fieldlog's log.
 		Logger:    slog.New(minLevel{min: slog.LevelError, h: logger.With("component", "ferretdb").Handler()}),
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: url,
 	})
 	ferretNew.Unlock()
 	if err != nil {
@@ -83,13 +96,62 @@ func startEmbedded(dir string, logger *slog.Logger) (*embedded, error) {
 		done <- f.Run(ctx)
 		close(done)
 	}()
-	return &embedded{
+	e := &embedded{
 		dir:        abs,
 		uri:        f.MongoDBURI(), // safe before Run: v1.24 listens in New
 		lock:       lock,
 		stopServer: cancel,
 		done:       done,
-	}, nil
+		log:        logger,
+		synced:     make(chan struct{}),
+	}
+	if sync == SyncInterval {
+		go e.syncLogs(ctx)
+	} else {
+		close(e.synced)
+	}
+	return e, nil
+}
+
+// syncInterval is how often the write-ahead logs are synced to disk with
+// SyncInterval: MongoDB's journal commit interval.
+const syncInterval = 100 * time.Millisecond
+
+// syncLogs syncs the SQLite write-ahead logs of the data directory every
+// syncInterval until ctx ends. fsync of the file by its path covers what
+// FerretDB's connections wrote; the path is opened each time, since SQLite
+// deletes and creates the log as connections come and go.
+func (e *embedded) syncLogs(ctx context.Context) {
+	defer close(e.synced)
+	tick := time.NewTicker(syncInterval)
+	defer tick.Stop()
+	failed := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		logs, _ := filepath.Glob(filepath.Join(e.dir, "*.sqlite-wal"))
+		for _, path := range logs {
+			err := syncFile(path)
+			switch {
+			case err != nil && !errors.Is(err, os.ErrNotExist) && !failed:
+				e.log.Error("sync the store's write-ahead log to disk", "file", path, "err", err)
+				failed = true
+			case err == nil:
+				failed = false
+			}
+		}
+	}
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }
 
 // stop cancels the server, waits for it to close its files and then
@@ -100,6 +162,7 @@ func (e *embedded) stop(ctx context.Context) error {
 		return nil
 	}
 	e.stopServer()
+	<-e.synced
 	select {
 	case err := <-e.done:
 		if err != nil {

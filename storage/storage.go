@@ -74,12 +74,30 @@ type Config struct {
 	// Logger receives this package's messages and, at level Error only, the
 	// embedded server's. slog.Default() when nil.
 	Logger *slog.Logger
+	// Sync says when the embedded server's writes reach the disk;
+	// SyncInterval when empty. A real MongoDB follows its write concern.
+	Sync Sync
 	// OpTimeout bounds each store operation, so that a server that stopped
 	// answering fails a request instead of holding it; zero means
 	// DefaultOpTimeout. Reading every record of a report (EachActivity) is
 	// bounded by its caller instead.
 	OpTimeout time.Duration
 }
+
+// Sync is when the embedded server's writes are synced to disk.
+type Sync string
+
+// The ways of syncing. Either way a write the store has confirmed survives
+// a stop or crash of the process; they differ on a power failure.
+const (
+	// SyncInterval syncs every 100 ms, as MongoDB writes its journal with
+	// its default write concern: a power failure may lose the last 100 ms.
+	SyncInterval Sync = "interval"
+	// SyncEveryWrite syncs every write before confirming it: nothing
+	// confirmed is lost even to a power failure, at a cost in speed
+	// (BENCHMARKS.md).
+	SyncEveryWrite Sync = "write"
+)
 
 // DefaultOpTimeout is Config.OpTimeout when none is given.
 const DefaultOpTimeout = 10 * time.Second
@@ -122,7 +140,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	uri := cfg.URI
 	opts := options.Client().SetAppName("fieldlog")
 	if uri == "" {
-		e, err := startEmbedded(cfg.DataDir, logger)
+		e, err := startEmbedded(cfg.DataDir, logger, cmp.Or(cfg.Sync, SyncInterval))
 		if err != nil {
 			return nil, err
 		}
