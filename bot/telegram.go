@@ -55,6 +55,10 @@ type Config struct {
 	Logger    *slog.Logger
 }
 
+// maxConnections is how many connections to the Bot API stay open for
+// reuse.
+const maxConnections = 100
+
 // Defaults of Config.
 const (
 	DefaultMaxQueued = 20
@@ -98,7 +102,13 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	}
 	// Long polls wait up to poll; the client allows a little more. The
 	// library only sends; the updates come through poll.go.
-	client := &http.Client{Timeout: poll + 10*time.Second}
+	//
+	// Replies to many chats go out at once, over as many connections: the
+	// default transport keeps two idle, and dialled (on Telegram: a TLS
+	// handshake) anew for nearly every request under load.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = maxConnections
+	client := &http.Client{Timeout: poll + 10*time.Second, Transport: transport}
 	t.poller = &poller{url: getUpdatesURL(cfg.APIURL, cfg.Token), client: client, timeout: poll}
 	opts := []tg.Option{
 		tg.WithSkipGetMe(), // asked below, with the caller's context

@@ -25,7 +25,7 @@ func (s *Store) Conversation(ctx context.Context, userID int64) (fieldlog.Conver
 	}
 	s.memo.write.Lock()
 	defer s.memo.write.Unlock()
-	c, err := s.findConversation(ctx, userID)
+	c, err := s.latestInJournal(ctx, userID)
 	switch {
 	case err == nil:
 		s.memo.setConversation(userID, &c, false)
@@ -50,20 +50,20 @@ func (s *Store) findConversation(ctx context.Context, userID int64) (fieldlog.Co
 }
 
 // SaveConversation creates or replaces the user's conversation: one
-// document, replaced whole, so a restart continues from exactly the last
-// saved step, and the keys of the updates applied are written with it.
+// document, replaced whole (on the embedded server: the next state in the
+// journal, journal.go), so a restart continues from exactly the last saved
+// step, and the keys of the updates applied are written with it.
 func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) error {
+	var err error
 	if s.memo != nil {
 		s.memo.write.Lock()
 		defer s.memo.write.Unlock()
-	}
-	ctx, cancel := s.op(ctx)
-	defer cancel()
-	d := toConversationDoc(c)
-	_, err := s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.UserID}}, d, options.Replace().SetUpsert(true))
-	if s.memo != nil {
-		stored, derr := d.conversation()
-		s.memo.setConversation(c.UserID, &stored, err != nil || derr != nil)
+		err = s.saveToJournal(ctx, c)
+	} else {
+		ctx, cancel := s.op(ctx)
+		defer cancel()
+		d := toConversationDoc(c)
+		_, err = s.conversations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.UserID}}, d, options.Replace().SetUpsert(true))
 	}
 	if err != nil {
 		return fmt.Errorf("save conversation of user %d: %w", c.UserID, err)

@@ -251,7 +251,12 @@ func (d activityDoc) activity() (fieldlog.Activity, error) {
 // another, so that the whole state is one document written with one
 // ReplaceOne.
 type conversationDoc struct {
-	UserID string    `bson:"_id"` // the user's id as a string, as in userDoc
+	// UserID is the user's id as a string, as in userDoc; on the embedded
+	// server, where conversations are a journal (journal.go), it is
+	// "<user>/<seq>", and User and Seq say whose state and which.
+	UserID string    `bson:"_id"`
+	User   string    `bson:"user,omitempty"`
+	Seq    int64     `bson:"seq,omitempty"`
 	ID     string    `bson:"conversation_id,omitempty"`
 	Flow   string    `bson:"flow,omitempty"`
 	Step   string    `bson:"step,omitempty"`
@@ -370,8 +375,12 @@ func (d conversationDoc) conversation() (fieldlog.Conversation, error) {
 	if d.Applied != "" {
 		applied = strings.Split(d.Applied, "\n")
 	}
+	user := d.UserID
+	if d.User != "" {
+		user = d.User
+	}
 	return fieldlog.Conversation{
-		UserID:    idNumber(d.UserID),
+		UserID:    idNumber(user),
 		ID:        d.ID,
 		Flow:      d.Flow,
 		Step:      d.Step,

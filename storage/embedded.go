@@ -213,24 +213,42 @@ func unlock(f *os.File) error {
 	return nil
 }
 
-// minLevel passes on only records at or above min.
+// minLevel passes on only records at or above min. FerretDB makes a
+// logger with attributes for every connection and command; those are only
+// applied when a record is passed on, since formatting them for a handler
+// that then discards everything cost 5 % of the bot's CPU under load.
 type minLevel struct {
 	min slog.Level
 	h   slog.Handler
+	// ops are the WithAttrs and WithGroup calls not yet applied to h, in
+	// order.
+	ops []func(slog.Handler) slog.Handler
 }
 
 func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= m.min && m.h.Enabled(ctx, l)
 }
 
-func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
+func (m minLevel) Handle(ctx context.Context, r slog.Record) error {
+	h := m.h
+	for _, op := range m.ops {
+		h = op(h)
+	}
+	return h.Handle(ctx, r)
+}
 
 func (m minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return minLevel{min: m.min, h: m.h.WithAttrs(attrs)}
+	return m.with(func(h slog.Handler) slog.Handler { return h.WithAttrs(attrs) })
 }
 
 func (m minLevel) WithGroup(name string) slog.Handler {
-	return minLevel{min: m.min, h: m.h.WithGroup(name)}
+	return m.with(func(h slog.Handler) slog.Handler { return h.WithGroup(name) })
+}
+
+func (m minLevel) with(op func(slog.Handler) slog.Handler) minLevel {
+	ops := make([]func(slog.Handler) slog.Handler, len(m.ops), len(m.ops)+1)
+	copy(ops, m.ops)
+	return minLevel{min: m.min, h: m.h, ops: append(ops, op)}
 }
 
 // indexIDs makes the embedded server's lookups by _id use an index.

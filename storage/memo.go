@@ -27,10 +27,14 @@ type memo struct {
 	convs    map[int64]*fieldlog.Conversation
 	units    []fieldlog.Unit
 	hasUnits bool
+	// allConvs is set once every conversation is in convs: a user not
+	// there has none, unless lost, after a failed write.
+	allConvs bool
+	lost     map[int64]bool
 }
 
 func newMemo() *memo {
-	return &memo{users: map[int64]*fieldlog.User{}, convs: map[int64]*fieldlog.Conversation{}}
+	return &memo{users: map[int64]*fieldlog.User{}, convs: map[int64]*fieldlog.Conversation{}, lost: map[int64]bool{}}
 }
 
 // user returns the remembered user; known is false when it must be read.
@@ -60,6 +64,9 @@ func (m *memo) conversation(id int64) (c fieldlog.Conversation, found, known boo
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	p, known := m.convs[id]
+	if !known && m.allConvs && !m.lost[id] {
+		return fieldlog.Conversation{}, false, true
+	}
 	if !known || p == nil {
 		return fieldlog.Conversation{}, false, known
 	}
@@ -71,13 +78,22 @@ func (m *memo) setConversation(id int64, c *fieldlog.Conversation, forget bool) 
 	defer m.mu.Unlock()
 	if forget {
 		delete(m.convs, id)
+		m.lost[id] = true
 		return
 	}
+	delete(m.lost, id)
 	if c != nil {
 		cc := cloneConversation(*c)
 		c = &cc
 	}
 	m.convs[id] = c
+}
+
+// conversationsComplete notes that every conversation is remembered.
+func (m *memo) conversationsComplete() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.allConvs = true
 }
 
 func (m *memo) allUnits() ([]fieldlog.Unit, bool) {

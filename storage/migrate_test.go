@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"errors"
 	"log/slog"
 	"reflect"
@@ -99,5 +100,22 @@ func TestOperationsHaveATimeout(t *testing.T) {
 	}
 	if err := s.SaveConversation(t.Context(), fieldlog.Conversation{UserID: 1}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("SaveConversation with a deadline of 1ns: err = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// minLevel passes on only errors, with the attributes and groups the
+// logger was given, applied in order.
+func TestMinLevelAppliesAttributesWhenItLogs(t *testing.T) {
+	var buf strings.Builder
+	h := minLevel{min: slog.LevelError, h: slog.NewTextHandler(&buf, nil)}
+	l := slog.New(h).With("conn", 7).WithGroup("cmd").With("name", "insert")
+	l.Info("chatty")
+	l.Error("broken", "code", 11000)
+	got := buf.String()
+	if strings.Contains(got, "chatty") {
+		t.Errorf("an Info record was passed on: %s", got)
+	}
+	if !strings.Contains(got, "msg=broken conn=7 cmd.name=insert cmd.code=11000") {
+		t.Errorf("the Error record lacks its attributes: %s", got)
 	}
 }

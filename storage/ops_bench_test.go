@@ -77,3 +77,30 @@ func BenchmarkSaveTinyConversation(b *testing.B) {
 		s.SaveConversation(ctx, fieldlog.Conversation{UserID: 7, Applied: []string{"tg:1"}})
 	}
 }
+
+func BenchmarkSaveVariants(b *testing.B) {
+	s, err := Open(context.Background(), Config{DataDir: b.TempDir(), Logger: testLogger(&testing.T{})})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := context.Background()
+	for i := range 1000 {
+		s.SaveConversation(ctx, fieldlog.Conversation{UserID: int64(i)})
+	}
+	applied := strings.Split("tg:100000001 tg:100000002 tg:100000003 tg:100000004 tg:100000005 tg:100000006 tg:100000007 tg:100000008", " ")
+	draft := fieldlog.Activity{ID: "abcdefghijkm", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 6, Day: 19}, Participants: fieldlog.Count{Value: 45}}
+	for name, c := range map[string]fieldlog.Conversation{
+		"applied":     {UserID: 7, Applied: applied},
+		"draft":       {UserID: 7, Draft: draft},
+		"flow":        {UserID: 7, ID: "abcdef", Flow: "log", Step: "title"},
+		"time":        {UserID: 7, UpdatedAt: time.Now()},
+		"all-no-time": {UserID: 7, ID: "abcdef", Flow: "log", Step: "title", Draft: draft, Applied: applied},
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				s.SaveConversation(ctx, c)
+			}
+		})
+	}
+}

@@ -107,12 +107,16 @@ const DefaultOpTimeout = 10 * time.Second
 type Store struct {
 	log    *slog.Logger
 	client *mongo.Client
+	// inboxClient is the inbox's own connection to the embedded server;
+	// nil for MongoDB, whose pool serves all.
+	inboxClient *mongo.Client
 	db     *mongo.Database
 
 	users, units, invites, activities, conversations, attempts, inbox, notes *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
+	journal   *journal  // the embedded server's conversation states; nil for MongoDB
 	opTimeout time.Duration
 
 	closeOnce sync.Once
@@ -190,6 +194,19 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.conversations = s.db.Collection(colConversations)
 	s.attempts = s.db.Collection(colAttempts)
 	s.inbox = s.db.Collection(colInbox)
+	if s.embedded != nil {
+		// The inbox gets a connection of its own: recording a batch of
+		// updates (which Telegram is told of only then) must not wait
+		// behind every user's step on the one connection of the others.
+		// Its documents are never updated, only inserted and deleted,
+		// which the embedded server does correctly from two connections.
+		inboxClient, err := mongo.Connect(options.Client().SetAppName("fieldlog-inbox").SetMaxPoolSize(1).ApplyURI(uri))
+		if err != nil {
+			return fail(fmt.Errorf("connect to the embedded server for the inbox: %w", err))
+		}
+		s.inboxClient = inboxClient
+		s.inbox = inboxClient.Database(dbName).Collection(colInbox)
+	}
 	s.notes = s.db.Collection(colNotes)
 
 	if err := s.createCollections(ctx); err != nil {
@@ -205,6 +222,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		return fail(err)
+	}
+	if s.memo != nil {
+		if err := s.loadJournal(ctx); err != nil {
+			return fail(err)
+		}
 	}
 	return s, nil
 }
@@ -236,6 +258,11 @@ func (s *Store) Embedded() bool { return s.embedded != nil }
 func (s *Store) Close(ctx context.Context) error {
 	s.closeOnce.Do(func() {
 		var errs []error
+		if s.inboxClient != nil {
+			if err := s.inboxClient.Disconnect(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("disconnect the inbox: %w", err))
+			}
+		}
 		if s.client != nil {
 			if err := s.client.Disconnect(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("disconnect: %w", err))
