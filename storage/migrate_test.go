@@ -2,10 +2,10 @@ package storage
 
 import (
 	"context"
-	"strings"
 	"errors"
 	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 

@@ -39,7 +39,7 @@ func BenchmarkOps(b *testing.B) {
 	})
 	conv := fieldlog.Conversation{UserID: 7, ID: "abcdef", Flow: "log", Step: "title",
 		Draft: fieldlog.Activity{ID: "abcdefghijkm", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 6, Day: 19}, Participants: fieldlog.Count{Value: 45}},
-		Vars: map[string]string{"cal": ""}, Applied: strings.Split("tg:100000001 tg:100000002 tg:100000003 tg:100000004 tg:100000005 tg:100000006 tg:100000007 tg:100000008", " ")}
+		Vars:  map[string]string{"cal": ""}, Applied: strings.Split("tg:100000001 tg:100000002 tg:100000003 tg:100000004 tg:100000005 tg:100000006 tg:100000007 tg:100000008", " ")}
 	b.Run("SaveConversation", func(b *testing.B) {
 		for b.Loop() {
 			conv.UpdatedAt = time.Now()

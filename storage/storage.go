@@ -110,7 +110,7 @@ type Store struct {
 	// inboxClient is the inbox's own connection to the embedded server;
 	// nil for MongoDB, whose pool serves all.
 	inboxClient *mongo.Client
-	db     *mongo.Database
+	db          *mongo.Database
 
 	users, units, invites, activities, conversations, attempts, inbox, notes *mongo.Collection
 
