@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"fieldlog"
 )
 
@@ -34,17 +32,17 @@ type poller struct {
 
 // getUpdatesResponse is the Bot API's answer to getUpdates.
 type getUpdatesResponse struct {
-	OK          bool             `json:"ok"`
-	Result      []*models.Update `json:"result"`
-	ErrorCode   int              `json:"error_code"`
-	Description string           `json:"description"`
+	OK          bool      `json:"ok"`
+	Result      []*update `json:"result"`
+	ErrorCode   int       `json:"error_code"`
+	Description string    `json:"description"`
 }
 
 // errNoUpdates is not an error: the long poll ended without updates.
 var errNoUpdates = errors.New("no updates")
 
 // get waits up to the poll timeout for updates from offset on.
-func (p *poller) get(ctx context.Context, offset int64) ([]*models.Update, error) {
+func (p *poller) get(ctx context.Context, offset int64) ([]*update, error) {
 	body, err := json.Marshal(map[string]any{
 		"offset": offset, "timeout": int(p.timeout / time.Second), "allowed_updates": allowedUpdates,
 	})
@@ -125,10 +123,10 @@ func (t *Telegram) poll(ctx context.Context) {
 
 // receive records a batch of updates in the inbox and queues the fresh
 // ones on their chats' lanes, in the order Telegram sent them.
-func (t *Telegram) receive(batch []*models.Update) error {
+func (t *Telegram) receive(batch []*update) error {
 	var (
 		us   []fieldlog.IncomingUpdate
-		upds []*models.Update
+		upds []*update
 	)
 	now := time.Now()
 	for _, upd := range batch {

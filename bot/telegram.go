@@ -201,7 +201,7 @@ func updateKey(id int64) string { return "tg:" + strconv.FormatInt(id, 10) }
 
 // queue puts a stored update on its chat's lane.
 func (t *Telegram) queue(u fieldlog.IncomingUpdate) {
-	var upd models.Update
+	var upd update
 	if err := json.Unmarshal(u.Payload, &upd); err != nil {
 		t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
 		t.done(t.handling, u.Key)
@@ -227,7 +227,7 @@ func (t *Telegram) refill(chat int64) []job {
 	}
 	var jobs []job
 	for _, u := range us {
-		var upd models.Update
+		var upd update
 		if err := json.Unmarshal(u.Payload, &upd); err != nil {
 			t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
 			t.done(t.handling, u.Key)
@@ -255,7 +255,7 @@ func (t *Telegram) sayBusy(chat int64) {
 // update leaves the inbox once handled (a moment later: see forgetter), and
 // also when handling failed for good (the user was told); it stays when a
 // stop cut it short.
-func (t *Telegram) handle(key string, upd *models.Update) {
+func (t *Telegram) handle(key string, upd *update) {
 	ctx := t.handling
 	in, callbackID := input(upd)
 	in.Key = key

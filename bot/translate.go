@@ -12,25 +12,19 @@ import (
 const documentPrefix = "doc:"
 
 // chatOf is the private chat an update comes from, or 0.
-func chatOf(upd *models.Update) int64 {
+func chatOf(upd *update) int64 {
 	switch {
-	case upd.Message != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
+	case upd.Message != nil && upd.Message.Chat.Type == chatTypePrivate:
 		return upd.Message.Chat.ID
-	case upd.CallbackQuery != nil:
-		m := upd.CallbackQuery.Message
-		if m.Message != nil && m.Message.Chat.Type == models.ChatTypePrivate {
-			return m.Message.Chat.ID
-		}
-		if m.InaccessibleMessage != nil && m.InaccessibleMessage.Chat.Type == models.ChatTypePrivate {
-			return m.InaccessibleMessage.Chat.ID
-		}
+	case upd.CallbackQuery != nil && upd.CallbackQuery.Message != nil && upd.CallbackQuery.Message.Chat.Type == chatTypePrivate:
+		return upd.CallbackQuery.Message.Chat.ID
 	}
 	return 0
 }
 
 // input turns an update into the engine's input, and returns the id of a
 // button press to acknowledge.
-func input(upd *models.Update) (conversation.Input, string) {
+func input(upd *update) (conversation.Input, string) {
 	in := conversation.Input{ChatID: chatOf(upd)}
 	switch {
 	case upd.Message != nil:
@@ -52,17 +46,15 @@ func input(upd *models.Update) (conversation.Input, string) {
 		q := upd.CallbackQuery
 		in.UserID, in.Name, in.LanguageCode = q.From.ID, displayName(q.From), q.From.LanguageCode
 		in.Button = q.Data
-		if q.Message.Message != nil {
-			in.MessageID = q.Message.Message.ID
-		} else if q.Message.InaccessibleMessage != nil {
-			in.MessageID = q.Message.InaccessibleMessage.MessageID
+		if q.Message != nil {
+			in.MessageID = q.Message.ID
 		}
 		return in, q.ID
 	}
 	return in, ""
 }
 
-func displayName(u models.User) string {
+func displayName(u user) string {
 	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
 	if name == "" {
 		name = u.Username

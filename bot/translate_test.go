@@ -12,6 +12,21 @@ import (
 	"fieldlog/conversation"
 )
 
+// wire is upd as the bot reads it from the Bot API: encoded as Telegram
+// sends it, decoded into the bot's own update.
+func wire(t *testing.T, upd *models.Update) *update {
+	t.Helper()
+	data, err := json.Marshal(upd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u update
+	if err := json.Unmarshal(data, &u); err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+	return &u
+}
+
 func privateChat(id int64) models.Chat {
 	return models.Chat{ID: id, Type: models.ChatTypePrivate, FirstName: "Bat"}
 }
@@ -22,10 +37,10 @@ func TestInputPrivateText(t *testing.T) {
 	upd := &models.Update{ID: 1, Message: &models.Message{
 		ID: 7, Date: 1717740000, From: &batu, Chat: privateChat(42), Text: "80余",
 	}}
-	if got := chatOf(upd); got != 42 {
+	if got := chatOf(wire(t, upd)); got != 42 {
 		t.Errorf("chatOf = %d, want 42", got)
 	}
-	in, cb := input(upd)
+	in, cb := input(wire(t, upd))
 	want := conversation.Input{UserID: 42, ChatID: 42, Name: "Bat Erdene", LanguageCode: "mn", Text: "80余"}
 	// MessageID stays 0 for the user's own message: an Edit reply must never
 	// try to edit what the user wrote.
@@ -50,7 +65,7 @@ func TestInputDisplayName(t *testing.T) {
 	}
 	for _, tc := range tests {
 		u := tc.user
-		in, _ := input(&models.Update{Message: &models.Message{From: &u, Chat: privateChat(1), Text: "x"}})
+		in, _ := input(wire(t, &models.Update{Message: &models.Message{From: &u, Chat: privateChat(1), Text: "x"}}))
 		if in.Name != tc.want {
 			t.Errorf("name of %+v = %q, want %q", tc.user, in.Name, tc.want)
 		}
@@ -67,7 +82,7 @@ func TestInputPhotoTakesLargestSize(t *testing.T) {
 			{FileID: "large", Width: 1280, Height: 960},
 		},
 	}}
-	in, cb := input(upd)
+	in, cb := input(wire(t, upd))
 	if in.PhotoID != "large" {
 		t.Errorf("PhotoID = %q, want the largest size's file id %q", in.PhotoID, "large")
 	}
@@ -75,7 +90,7 @@ func TestInputPhotoTakesLargestSize(t *testing.T) {
 		t.Errorf("input = %+v, %q", in, cb)
 	}
 	// A message without a photo has no PhotoID.
-	if in, _ := input(&models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42), Text: "x"}}); in.PhotoID != "" {
+	if in, _ := input(wire(t, &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42), Text: "x"}})); in.PhotoID != "" {
 		t.Errorf("PhotoID = %q for a text message", in.PhotoID)
 	}
 }
@@ -83,12 +98,12 @@ func TestInputPhotoTakesLargestSize(t *testing.T) {
 func TestInputPhotoSentAsFile(t *testing.T) {
 	image := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
 		Document: &models.Document{FileID: "f1", MimeType: "image/jpeg", FileName: "IMG_0001.jpg"}}}
-	if in, _ := input(image); in.PhotoID != documentPrefix+"f1" {
+	if in, _ := input(wire(t, image)); in.PhotoID != documentPrefix+"f1" {
 		t.Errorf("PhotoID = %q for an image sent as a file, want %q", in.PhotoID, documentPrefix+"f1")
 	}
 	other := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
 		Document: &models.Document{FileID: "f2", MimeType: "application/pdf"}}}
-	if in, _ := input(other); in.PhotoID != "" {
+	if in, _ := input(wire(t, other)); in.PhotoID != "" {
 		t.Errorf("PhotoID = %q for a PDF", in.PhotoID)
 	}
 }
@@ -104,10 +119,10 @@ func TestInputCallbackAccessibleMessage(t *testing.T) {
 		Type:    models.MaybeInaccessibleMessageTypeMessage,
 		Message: &models.Message{ID: 99, Date: 1717740000, Chat: privateChat(42), Text: "选择板块"},
 	})
-	if got := chatOf(upd); got != 42 {
+	if got := chatOf(wire(t, upd)); got != 42 {
 		t.Errorf("chatOf = %d, want 42", got)
 	}
-	in, cb := input(upd)
+	in, cb := input(wire(t, upd))
 	want := conversation.Input{UserID: 42, ChatID: 42, Name: "Bat Erdene", LanguageCode: "mn", Button: "log:s1", MessageID: 99}
 	if in != want {
 		t.Errorf("input = %+v, want %+v", in, want)
@@ -123,10 +138,10 @@ func TestInputCallbackInaccessibleMessage(t *testing.T) {
 		Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
 		InaccessibleMessage: &models.InaccessibleMessage{Chat: privateChat(42), MessageID: 98},
 	})
-	if got := chatOf(upd); got != 42 {
+	if got := chatOf(wire(t, upd)); got != 42 {
 		t.Errorf("chatOf = %d, want 42", got)
 	}
-	in, cb := input(upd)
+	in, cb := input(wire(t, upd))
 	want := conversation.Input{UserID: 42, ChatID: 42, Name: "Bat Erdene", LanguageCode: "mn", Button: "log:s1", MessageID: 98}
 	if in != want {
 		t.Errorf("input = %+v, want %+v", in, want)
@@ -150,17 +165,17 @@ func TestInputSurvivesInboxEncoding(t *testing.T) {
 			InaccessibleMessage: &models.InaccessibleMessage{Chat: privateChat(42), MessageID: 98},
 		}),
 	} {
-		payload, err := json.Marshal(upd) // as receive stores it
+		payload, err := json.Marshal(wire(t, upd)) // as receive stores it
 		if err != nil {
 			t.Fatalf("%s: marshal: %v", name, err)
 		}
-		var back models.Update // as Run reads it back
+		var back update // as Run reads it back
 		if err := json.Unmarshal(payload, &back); err != nil {
 			t.Fatalf("%s: unmarshal %s: %v", name, payload, err)
 		}
-		in1, cb1 := input(upd)
+		in1, cb1 := input(wire(t, upd))
 		in2, cb2 := input(&back)
-		if in1 != in2 || cb1 != cb2 || chatOf(upd) != chatOf(&back) {
+		if in1 != in2 || cb1 != cb2 || chatOf(wire(t, upd)) != chatOf(&back) {
 			t.Errorf("%s: input before storing %+v %q, after %+v %q", name, in1, cb1, in2, cb2)
 		}
 	}
@@ -187,10 +202,10 @@ func TestChatOfIgnoresNonPrivateChats(t *testing.T) {
 		"empty update":           {ID: 6},
 	}
 	for name, upd := range tests {
-		if got := chatOf(upd); got != 0 {
+		if got := chatOf(wire(t, upd)); got != 0 {
 			t.Errorf("%s: chatOf = %d, want 0 (ignored)", name, got)
 		}
-		if in, _ := input(upd); in.ChatID != 0 {
+		if in, _ := input(wire(t, upd)); in.ChatID != 0 {
 			t.Errorf("%s: input ChatID = %d, want 0", name, in.ChatID)
 		}
 	}
