@@ -56,8 +56,6 @@ func (s *Store) findConversation(ctx context.Context, userID int64) (fieldlog.Co
 func (s *Store) SaveConversation(ctx context.Context, c fieldlog.Conversation) error {
 	var err error
 	if s.memo != nil {
-		s.memo.write.Lock()
-		defer s.memo.write.Unlock()
 		err = s.saveToJournal(ctx, c)
 	} else {
 		ctx, cancel := s.op(ctx)

@@ -2,11 +2,14 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"fieldlog"
 )
@@ -29,6 +32,8 @@ type journal struct {
 	seqs    map[int64]int64 // the latest state's number, per user
 	stale   []string        // ids of superseded states
 	pruning bool
+	waiting []*journalWrite // states to write next
+	writing bool            // a save is writing the waiting states
 }
 
 // pruneAt is how many superseded states wait before they are deleted: the
@@ -85,31 +90,39 @@ func (s *Store) loadJournal(ctx context.Context) error {
 	return nil
 }
 
-// saveToJournal inserts c as the user's next state. Callers hold
-// s.memo.write.
+// saveToJournal inserts c as the user's next state. Callers hold the
+// user's turn (only one state of a user is saved at a time), not any lock
+// of the memo.
+//
+// Saves of many users at once are group-committed: the first one to find
+// no insert in progress writes every state waiting by then in one
+// InsertMany, which the embedded server does in one SQLite transaction, and
+// the others wait for its result. One user saves alone, at once; a hundred
+// share a few writes.
 func (s *Store) saveToJournal(ctx context.Context, c fieldlog.Conversation) error {
 	j := s.journal
+	d := toConversationDoc(c)
 	j.mu.Lock()
 	prev := j.seqs[c.UserID]
-	j.mu.Unlock()
 	seq := prev + 1
-	d := toConversationDoc(c)
-	d.UserID, d.User, d.Seq = journalID(c.UserID, seq), idString(c.UserID), seq
-	opCtx, cancel := s.op(ctx)
-	defer cancel()
-	_, err := s.conversations.InsertOne(opCtx, d)
-	j.mu.Lock()
 	// After a failure the insert may still have happened: the number is
 	// used up either way, and the next state takes the one after.
 	j.seqs[c.UserID] = seq
-	if err == nil {
-		j.stale = append(j.stale, journalID(c.UserID, prev))
-	}
-	prune := len(j.stale) >= pruneAt && !j.pruning
-	if prune {
-		j.pruning = true
-	}
+	d.UserID, d.User, d.Seq = journalID(c.UserID, seq), idString(c.UserID), seq
+	w := &journalWrite{doc: d, done: make(chan error, 1)}
+	j.waiting = append(j.waiting, w)
+	lead := !j.writing
+	j.writing = true
 	j.mu.Unlock()
+	if lead {
+		s.commitJournal(context.WithoutCancel(ctx))
+	}
+	var err error
+	select {
+	case err = <-w.done:
+	case <-ctx.Done():
+		err = ctx.Err() // the write goes on without us; its result is unknown
+	}
 	if err != nil {
 		// What the store holds for this user is unknown now: read it again.
 		s.memo.setConversation(c.UserID, nil, true)
@@ -117,10 +130,64 @@ func (s *Store) saveToJournal(ctx context.Context, c fieldlog.Conversation) erro
 	}
 	stored, _ := d.conversation()
 	s.memo.setConversation(c.UserID, &stored, false)
+	j.mu.Lock()
+	j.stale = append(j.stale, journalID(c.UserID, prev))
+	prune := len(j.stale) >= pruneAt && !j.pruning
+	if prune {
+		j.pruning = true
+	}
+	j.mu.Unlock()
 	if prune {
 		go s.prune(context.WithoutCancel(ctx))
 	}
 	return nil
+}
+
+// journalWrite is one state waiting to be written.
+type journalWrite struct {
+	doc  conversationDoc
+	done chan error
+}
+
+// commitJournal writes the waiting states until none are left.
+func (s *Store) commitJournal(ctx context.Context) {
+	j := s.journal
+	for {
+		j.mu.Lock()
+		batch := j.waiting
+		j.waiting = nil
+		if len(batch) == 0 {
+			j.writing = false
+			j.mu.Unlock()
+			return
+		}
+		j.mu.Unlock()
+		docs := make([]any, len(batch))
+		for i, w := range batch {
+			docs[i] = w.doc
+		}
+		opCtx, cancel := s.op(ctx)
+		_, err := s.conversations.InsertMany(opCtx, docs, options.InsertMany().SetOrdered(false))
+		cancel()
+		errs := make([]error, len(batch))
+		var bwe mongo.BulkWriteException
+		switch {
+		case err == nil:
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0:
+			for _, we := range bwe.WriteErrors {
+				if we.Index >= 0 && we.Index < len(batch) {
+					errs[we.Index] = fmt.Errorf("save conversation state %s: %w", batch[we.Index].doc.UserID, we)
+				}
+			}
+		default:
+			for i := range errs {
+				errs[i] = fmt.Errorf("save %d conversation states: %w", len(batch), err)
+			}
+		}
+		for i, w := range batch {
+			w.done <- errs[i]
+		}
+	}
 }
 
 // latestInJournal reads a user's latest state from the journal, when the

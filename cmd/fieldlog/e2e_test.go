@@ -591,6 +591,7 @@ func TestBadConfigurationNamesTheSetting(t *testing.T) {
 		"bad catalog":  {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_CATALOG": "/nonexistent.yaml"}, "FIELDLOG_CATALOG"},
 		"bad loglevel": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_LOG_LEVEL": "loud"}, "FIELDLOG_LOG_LEVEL"},
 		"bad units":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_UNITS": "/nonexistent.csv"}, "FIELDLOG_UNITS"},
+		"bad sync":     {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "FIELDLOG_SYNC": "sometimes"}, "FIELDLOG_SYNC"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := run(context.Background(), nil, world{getenv: getenv(tc.env), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})

@@ -76,6 +76,7 @@ type config struct {
 	mongoURI string
 	database string
 	dataDir  string
+	sync     storage.Sync
 	admins   []int64
 	location *time.Location
 	catalog  string
@@ -103,6 +104,12 @@ func readConfig(getenv func(string) string) (config, error) {
 	}
 	if c.mongoURI != "" && !strings.HasPrefix(c.mongoURI, "mongodb://") && !strings.HasPrefix(c.mongoURI, "mongodb+srv://") {
 		return c, errors.New("MONGODB_URI must start with mongodb:// or mongodb+srv://")
+	}
+	switch s := storage.Sync(or(getenv("FIELDLOG_SYNC"), string(storage.SyncInterval))); s {
+	case storage.SyncInterval, storage.SyncEveryWrite:
+		c.sync = s
+	default:
+		return c, fmt.Errorf("FIELDLOG_SYNC: %q is not %q or %q", s, storage.SyncInterval, storage.SyncEveryWrite)
 	}
 	for _, f := range strings.FieldsFunc(getenv("FIELDLOG_ADMINS"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		id, err := strconv.ParseInt(f, 10, 64)
@@ -134,7 +141,7 @@ func or(s, def string) string {
 
 // openStore opens MongoDB, or the embedded server when no URI is set.
 func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*storage.Store, error) {
-	store, err := storage.Open(ctx, storage.Config{URI: cfg.mongoURI, Database: cfg.database, DataDir: cfg.dataDir, Logger: logger})
+	store, err := storage.Open(ctx, storage.Config{URI: cfg.mongoURI, Database: cfg.database, DataDir: cfg.dataDir, Sync: cfg.sync, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
