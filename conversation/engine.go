@@ -160,6 +160,7 @@ type Engine struct {
 	turnTimeout   time.Duration
 	reportTimeout time.Duration
 	reports       chan struct{} // one token per report compiling
+	units         unitTree
 	log           *slog.Logger
 }
 
@@ -382,13 +383,40 @@ func (dl *deadline) stop() {
 // units returns the organisation tree, loaded once per turn.
 func (t *turn) units() (*fieldlog.Tree, error) {
 	if t.tree == nil {
-		us, err := t.e.store.AllUnits(t.ctx)
+		tree, err := t.e.units.get(t.ctx, t.e.store)
 		if err != nil {
-			return nil, fmt.Errorf("load units: %w", err)
+			return nil, err
 		}
-		t.tree = fieldlog.NewTree(us)
+		t.tree = tree
 	}
 	return t.tree, nil
+}
+
+// unitTree keeps the organisation tree between turns for a while. Units
+// change only when a unit file is imported (at a start, or by the units
+// command of another process), so a tree a minute old is good enough, and
+// most turns need one: the summary of a record names its unit.
+type unitTree struct {
+	mu     sync.Mutex
+	tree   *fieldlog.Tree
+	loaded time.Time
+}
+
+// unitTreeAge is how long a loaded tree is used.
+const unitTreeAge = time.Minute
+
+func (u *unitTree) get(ctx context.Context, store fieldlog.Units) (*fieldlog.Tree, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.tree != nil && time.Since(u.loaded) < unitTreeAge {
+		return u.tree, nil
+	}
+	us, err := store.AllUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load units: %w", err)
+	}
+	u.tree, u.loaded = fieldlog.NewTree(us), time.Now()
+	return u.tree, nil
 }
 
 // today is the current civil day in the deployment's time zone.
