@@ -17,7 +17,25 @@
 //     the rest), no Decimal128 (crashes the embedded server's connection), no
 //     $push with $slice (silently ignored);
 //   - uniqueness is decided by inserts (duplicate key E11000 on both servers),
-//     never by error codes of updates, which differ on the embedded server.
+//     never by error codes of updates, which differ on the embedded server;
+//   - $pull removes only elements equal to its value on the embedded server,
+//     and {"arr.f": {$ne: v}} and $elemMatch match arrays of documents
+//     wrongly there; $nor of an equality is right on both.
+//
+// The embedded server is slow in ways a real MongoDB is not (a lookup that
+// is not by a string _id reads every document; a replace costs four inserts;
+// every commit synced to disk), and this process is its only client, so in
+// embedded mode only:
+//
+//   - users, conversations and the unit tree are answered from memory
+//     (memo.go), written through to the store before the caller goes on;
+//   - conversations are a journal of inserted states, group-committed
+//     across users and pruned in batches (journal.go);
+//   - the inbox has a connection of its own, and handled updates leave it
+//     in batches (the bot's forgetter);
+//   - each table gets an SQLite index on the expression FerretDB looks _id
+//     up by (indexIDs), and the write-ahead log is synced every 100 ms
+//     unless Config.Sync asks for every write.
 //
 // Times are stored in UTC truncated to milliseconds, the precision of a BSON
 // date, and come back in UTC: a value written and read back is Equal to the
