@@ -43,7 +43,42 @@ type Activity struct {
 	UpdatedAt    time.Time
 	Deleted      bool
 	DeletedAt    time.Time
+	// Review is a coordinator's check of the record before the deadline.
+	Review Review
 }
+
+// Review is the exchange between a coordinator who doubts a record and its
+// reporter: the record is returned with a comment, and stays returned until
+// the reporter edits it or confirms it as it is.
+type Review struct {
+	State  ReviewState
+	Thread []ReviewNote // oldest first
+}
+
+// ReviewState is where a record's review stands.
+type ReviewState string
+
+// The states of a review. A record never reviewed has none.
+const (
+	Returned  ReviewState = "returned"  // waiting for the reporter
+	Confirmed ReviewState = "confirmed" // the reporter kept it as it is
+	Corrected ReviewState = "corrected" // the reporter edited it
+)
+
+// Pending reports whether the record waits for its reporter.
+func (r Review) Pending() bool { return r.State == Returned }
+
+// ReviewNote is one turn of a review: who did what, when, and the comment.
+type ReviewNote struct {
+	State  ReviewState // what this turn made of the review
+	By     int64
+	ByName string
+	At     time.Time
+	Text   string // the coordinator's comment; empty for the reporter's turns
+}
+
+// MaxReviewComment is how long a coordinator's comment may be.
+const MaxReviewComment = 200
 
 // ActivityFilter selects activity records. Deleted records are never
 // returned.

@@ -15,6 +15,8 @@ type Store interface {
 	Conversations
 	Attempts
 	Notebook
+	Calendar
+	Reminders
 }
 
 // Users stores people who have written to the bot.
@@ -23,6 +25,10 @@ type Users interface {
 	User(ctx context.Context, id int64) (User, error)
 	// SaveUser creates or replaces the user.
 	SaveUser(ctx context.Context, u User) error
+	// EachUser calls fn for every user who has joined, in no particular
+	// order and in memory that does not grow with their number. An error
+	// from fn stops it and is returned.
+	EachUser(ctx context.Context, fn func(User) error) error
 }
 
 // Units stores the organisation tree.
@@ -67,6 +73,9 @@ type Activities interface {
 	// are left out.
 	// An error from fn stops the iteration and is returned.
 	EachActivity(ctx context.Context, f ActivityFilter, fn func(Activity) error) error
+	// ReviewActivity sets the review state of a record that is not deleted
+	// and adds note to its thread, in one write; ErrNotFound otherwise.
+	ReviewActivity(ctx context.Context, id ActivityID, note ReviewNote) error
 }
 
 // Conversations stores each user's current flow.

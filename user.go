@@ -25,6 +25,11 @@ type User struct {
 	Role     Role
 	UnitID   UnitID
 	JoinedAt time.Time
+	// RemindersOff is set by /remind off: no reminders or nudges.
+	RemindersOff bool
+	// Blocked is set when Telegram says the user blocked the bot, and
+	// cleared when they write again; nothing is sent to them meanwhile.
+	Blocked bool
 }
 
 // Joined reports whether the user has a role.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"fieldlog"
@@ -32,11 +33,13 @@ func (s *Store) InsertActivity(ctx context.Context, a fieldlog.Activity) error {
 func (s *Store) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
+	// By _id alone, which the embedded server looks up by index; a filter
+	// on deleted as well would read every record there.
 	var d activityDoc
-	err := s.activities.FindOne(ctx, bson.D{
-		{Key: "_id", Value: string(id)},
-		{Key: "deleted", Value: false},
-	}).Decode(&d)
+	err := s.activities.FindOne(ctx, bson.D{{Key: "_id", Value: string(id)}}).Decode(&d)
+	if err == nil && d.Deleted {
+		err = mongo.ErrNoDocuments
+	}
 	if err != nil {
 		return fieldlog.Activity{}, fmt.Errorf("find activity %s: %w", id, notFound(err))
 	}
@@ -51,7 +54,14 @@ func (s *Store) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.
 // deleted (section, type, date, participants, quantity, title, place,
 // photos and, when set, updated_at); fieldlog.ErrNotFound otherwise. The
 // unit, reporter and logging time never change.
+//
+// Like Activity it finds the record by _id alone: the check that it is not
+// deleted is made first, and only its reporter, one turn at a time,
+// changes it.
 func (s *Store) UpdateActivity(ctx context.Context, a fieldlog.Activity) error {
+	if _, err := s.Activity(ctx, a.ID); err != nil {
+		return fmt.Errorf("update activity %s: %w", a.ID, err)
+	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	d := toActivityDoc(a)
@@ -68,9 +78,7 @@ func (s *Store) UpdateActivity(ctx context.Context, a fieldlog.Activity) error {
 	if !d.UpdatedAt.IsZero() {
 		set = append(set, bson.E{Key: "updated_at", Value: d.UpdatedAt})
 	}
-	res, err := s.activities.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: d.ID}, {Key: "deleted", Value: false}},
-		bson.D{{Key: "$set", Value: set}})
+	res, err := s.activities.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
 		return fmt.Errorf("update activity %s: %w", a.ID, err)
 	}
@@ -84,10 +92,13 @@ func (s *Store) UpdateActivity(ctx context.Context, a fieldlog.Activity) error {
 // is no such record or it is already deleted. The document is kept, so that
 // a deleted record can be audited and its ID is never reused.
 func (s *Store) DeleteActivity(ctx context.Context, id fieldlog.ActivityID, at time.Time) error {
+	if _, err := s.Activity(ctx, id); err != nil {
+		return fmt.Errorf("delete activity %s: %w", id, err)
+	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	res, err := s.activities.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: string(id)}, {Key: "deleted", Value: false}},
+		bson.D{{Key: "_id", Value: string(id)}},
 		bson.D{{Key: "$set", Value: bson.D{
 			{Key: "deleted", Value: true},
 			{Key: "deleted_at", Value: msTime(at)},
@@ -217,6 +228,29 @@ func (s *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn 
 	}
 	if err := cur.Err(); err != nil {
 		return fmt.Errorf("read activities: %w", err)
+	}
+	return nil
+}
+
+// ReviewActivity sets the review state of a record that is not deleted
+// and appends note to its thread, in one update found by _id alone (which
+// the embedded server looks up by index; a filter on deleted too would
+// read every record), after checking the record is there.
+func (s *Store) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
+	if _, err := s.Activity(ctx, id); err != nil {
+		return fmt.Errorf("review activity %s: %w", id, err)
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.activities.UpdateOne(ctx, bson.D{{Key: "_id", Value: string(id)}}, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "review_state", Value: string(note.State)}}},
+		{Key: "$push", Value: bson.D{{Key: "review_thread", Value: toReviewNoteDoc(note)}}},
+	})
+	if err != nil {
+		return fmt.Errorf("review activity %s: %w", id, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("review activity %s: %w", id, fieldlog.ErrNotFound)
 	}
 	return nil
 }

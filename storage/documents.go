@@ -29,6 +29,9 @@ type userDoc struct {
 	Role     string    `bson:"role"`
 	UnitID   string    `bson:"unit_id"`
 	JoinedAt time.Time `bson:"joined_at,omitempty"`
+	// RemindersOff and Blocked are left out while false.
+	RemindersOff bool `bson:"reminders_off,omitempty"`
+	Blocked      bool `bson:"blocked,omitempty"`
 }
 
 func toUserDoc(u fieldlog.User) userDoc {
@@ -40,6 +43,9 @@ func toUserDoc(u fieldlog.User) userDoc {
 		Role:     string(u.Role),
 		UnitID:   string(u.UnitID),
 		JoinedAt: msTime(u.JoinedAt),
+
+		RemindersOff: u.RemindersOff,
+		Blocked:      u.Blocked,
 	}
 }
 
@@ -52,6 +58,9 @@ func (d userDoc) user() fieldlog.User {
 		Role:     fieldlog.Role(d.Role),
 		UnitID:   fieldlog.UnitID(d.UnitID),
 		JoinedAt: d.JoinedAt,
+
+		RemindersOff: d.RemindersOff,
+		Blocked:      d.Blocked,
 	}
 }
 
@@ -167,6 +176,26 @@ type activityDoc struct {
 	UpdatedAt    time.Time `bson:"updated_at,omitempty"`
 	Deleted      bool      `bson:"deleted"`
 	DeletedAt    time.Time `bson:"deleted_at,omitempty"`
+	// The review, left out of records never reviewed; written only by
+	// ReviewActivity, one note at a time.
+	ReviewState  string          `bson:"review_state,omitempty"`
+	ReviewThread []reviewNoteDoc `bson:"review_thread,omitempty"`
+}
+
+type reviewNoteDoc struct {
+	State  string    `bson:"state"`
+	By     int64     `bson:"by"`
+	ByName string    `bson:"by_name"`
+	At     time.Time `bson:"at"`
+	Text   string    `bson:"text"`
+}
+
+func toReviewNoteDoc(n fieldlog.ReviewNote) reviewNoteDoc {
+	return reviewNoteDoc{State: string(n.State), By: n.By, ByName: n.ByName, At: msTime(n.At), Text: n.Text}
+}
+
+func (d reviewNoteDoc) note() fieldlog.ReviewNote {
+	return fieldlog.ReviewNote{State: fieldlog.ReviewState(d.State), By: d.By, ByName: d.ByName, At: d.At, Text: d.Text}
 }
 
 func dateString(d fieldlog.Date) string {
@@ -208,7 +237,17 @@ func toActivityDoc(a fieldlog.Activity) activityDoc {
 		UpdatedAt:    msTime(a.UpdatedAt),
 		Deleted:      a.Deleted,
 		DeletedAt:    msTime(a.DeletedAt),
+		ReviewState:  string(a.Review.State),
+		ReviewThread: reviewThreadDoc(a.Review.Thread),
 	}
+}
+
+func reviewThreadDoc(ns []fieldlog.ReviewNote) []reviewNoteDoc {
+	var out []reviewNoteDoc
+	for _, n := range ns {
+		out = append(out, toReviewNoteDoc(n))
+	}
+	return out
 }
 
 // activity maps the document back. An empty photo list comes back as nil,
@@ -239,7 +278,16 @@ func (d activityDoc) activity() (fieldlog.Activity, error) {
 		UpdatedAt:    d.UpdatedAt,
 		Deleted:      d.Deleted,
 		DeletedAt:    d.DeletedAt,
+		Review:       review(d.ReviewState, d.ReviewThread),
 	}, nil
+}
+
+func review(state string, thread []reviewNoteDoc) fieldlog.Review {
+	r := fieldlog.Review{State: fieldlog.ReviewState(state)}
+	for _, n := range thread {
+		r.Thread = append(r.Thread, n.note())
+	}
+	return r
 }
 
 // conversationDoc is a user's current flow, written whole after every step

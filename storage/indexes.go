@@ -45,6 +45,10 @@ func indexes() []index {
 		{colAttempts, "kind_user_at", bson.D{{Key: "kind", Value: 1}, {Key: "user_id", Value: 1}, {Key: "at", Value: 1}}, false},
 		// Pruning of old attempts (no TTL index on the embedded server).
 		{colAttempts, "at", bson.D{{Key: "at", Value: 1}}, false},
+		// The deadlines and reopenings of a half-year.
+		{colCalendar, "year_half", bson.D{{Key: "year", Value: 1}, {Key: "half", Value: 1}}, false},
+		// Claims whose lease ran out.
+		{colReminders, "state_lease", bson.D{{Key: "state", Value: 1}, {Key: "lease_until", Value: 1}}, false},
 		// Waiting updates of a chat, in order.
 		{colInbox, "chat_seq", bson.D{{Key: "chat_id", Value: 1}, {Key: "seq", Value: 1}}, false},
 	}
@@ -77,7 +81,7 @@ func (s *Store) createCollections(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes} {
+	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders} {
 		if slices.Contains(existing, name) {
 			continue
 		}

@@ -72,6 +72,8 @@ const (
 	colAttempts      = "attempts"
 	colInbox         = "inbox"
 	colNotes         = "notes"
+	colCalendar      = "calendar"
+	colReminders     = "reminders"
 )
 
 // Config says which server to use.
@@ -130,7 +132,7 @@ type Store struct {
 	inboxClient *mongo.Client
 	db          *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox, notes *mongo.Collection
+	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
@@ -226,6 +228,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.inbox = inboxClient.Database(dbName).Collection(colInbox)
 	}
 	s.notes = s.db.Collection(colNotes)
+	s.calendar = s.db.Collection(colCalendar)
+	s.reminders = s.db.Collection(colReminders)
 
 	if err := s.createCollections(ctx); err != nil {
 		return fail(err)

@@ -50,6 +50,10 @@ func Run(t *testing.T, open Opener) {
 		{"Inbox", testInbox},
 		{"InboxReceiveConcurrently", testInboxReceiveConcurrently},
 		{"InboxReceiveAll", testInboxReceiveAll},
+		{"EachUser", testEachUser},
+		{"Review", testReview},
+		{"Calendar", testCalendar},
+		{"ReminderClaims", testReminderClaims},
 		{"Notes", testNotes},
 		{"NotesWrittenAtOnce", testNotesWrittenAtOnce},
 	}
@@ -955,4 +959,175 @@ func testInboxReceiveAll(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	equal(t, "waiting", keys(got), []string{"tg:1", "tg:2", "tg:3", "tg:4"})
+}
+
+func testEachUser(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	for i, u := range []fieldlog.User{
+		{ID: 1, Lang: fieldlog.Chinese}, // has not joined
+		{ID: 2, Lang: fieldlog.Chinese, Role: fieldlog.Officer, UnitID: "hepan", RemindersOff: true},
+		{ID: 3, Lang: fieldlog.Mongolian, Role: fieldlog.Coordinator, UnitID: "xincheng", Blocked: true},
+	} {
+		if err := s.SaveUser(ctx, u); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	got := map[int64]fieldlog.User{}
+	if err := s.EachUser(ctx, func(u fieldlog.User) error { got[u.ID] = u; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !got[2].RemindersOff || !got[3].Blocked || got[3].Lang != fieldlog.Mongolian {
+		t.Errorf("joined users: %+v", got)
+	}
+	stop := errors.New("stop")
+	if err := s.EachUser(ctx, func(fieldlog.User) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("err = %v, want the error of fn", err)
+	}
+}
+
+func testReview(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	at := time.Date(2025, 6, 10, 9, 0, 0, 123_456_789, time.UTC)
+	a := activity("r1", 7001, "hepan", date(2025, 6, 7), at)
+	if err := s.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	returned := fieldlog.ReviewNote{State: fieldlog.Returned, By: 9, ByName: "王干事", At: at, Text: "人数请核实"}
+	confirmed := fieldlog.ReviewNote{State: fieldlog.Confirmed, By: 7001, ByName: "officer 7001", At: at.Add(time.Hour)}
+	if err := s.ReviewActivity(ctx, "r1", returned); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Activity(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Review.Pending() || len(got.Review.Thread) != 1 || got.Review.Thread[0].Text != "人数请核实" || !got.Review.Thread[0].At.Equal(ms(at)) {
+		t.Fatalf("after returning: %+v", got.Review)
+	}
+	// An edit keeps the review; only ReviewActivity changes it.
+	got.Title = "改过的名称"
+	if err := s.UpdateActivity(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReviewActivity(ctx, "r1", confirmed); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Activity(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fieldlog.Review{State: fieldlog.Confirmed, Thread: []fieldlog.ReviewNote{
+		{State: fieldlog.Returned, By: 9, ByName: "王干事", At: ms(at), Text: "人数请核实"},
+		{State: fieldlog.Confirmed, By: 7001, ByName: "officer 7001", At: ms(at.Add(time.Hour))},
+	}}
+	equal(t, "review", got.Review, want)
+	if got.Title != "改过的名称" || got.Review.Pending() {
+		t.Errorf("record after the review: %+v", got)
+	}
+	if err := s.ReviewActivity(ctx, "nope", returned); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("review of a missing record: err = %v", err)
+	}
+	if err := s.DeleteActivity(ctx, "r1", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReviewActivity(ctx, "r1", returned); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("review of a deleted record: err = %v", err)
+	}
+}
+
+func testCalendar(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	h1 := fieldlog.Period{Year: 2025, Half: 1}
+	t0 := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
+	for _, d := range []fieldlog.Deadline{
+		{Unit: "xincheng", Period: h1, Due: date(2025, 6, 20), SetBy: 9, SetAt: t0},
+		{Unit: "xincheng", Period: h1, Due: date(2025, 6, 22), SetBy: 10, SetAt: t0.Add(time.Hour)}, // set again: this one counts
+		{Unit: "hepan", Period: h1, Due: date(2025, 6, 18), SetBy: 9, SetAt: t0},
+		{Unit: "xincheng", Period: h1.Previous(), Due: date(2024, 12, 1), SetBy: 9, SetAt: t0},
+	} {
+		if err := s.SetDeadline(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	until := time.Date(2025, 7, 3, 16, 0, 0, 0, time.UTC)
+	for _, r := range []fieldlog.Reopening{
+		{Unit: "xincheng", Period: h1, Until: until.Add(-48 * time.Hour), By: 9, At: t0.Add(24 * time.Hour)},
+		{Unit: "xincheng", Period: h1, Until: until, By: 10, At: t0.Add(48 * time.Hour)},
+	} {
+		if err := s.Reopen(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sc, err := s.Schedule(ctx, h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Deadlines) != 2 || sc.Deadlines["xincheng"].Due != date(2025, 6, 22) || sc.Deadlines["xincheng"].SetBy != 10 ||
+		sc.Deadlines["hepan"].Due != date(2025, 6, 18) {
+		t.Errorf("deadlines: %+v", sc.Deadlines)
+	}
+	if r := sc.Reopenings["xincheng"]; !r.Until.Equal(until) || r.By != 10 {
+		t.Errorf("reopening in force: %+v", r)
+	}
+	prev, err := s.Schedule(ctx, h1.Previous())
+	if err != nil || len(prev.Deadlines) != 1 || len(prev.Reopenings) != 0 {
+		t.Errorf("the previous half-year: %+v, %v", prev, err)
+	}
+}
+
+func testReminderClaims(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	now := time.Date(2025, 6, 18, 9, 0, 0, 0, time.UTC)
+	claim := func(key, by string, lease time.Duration) fieldlog.ReminderClaim {
+		return fieldlog.ReminderClaim{Key: key, UserID: 7, ClaimedBy: by, ClaimedAt: now, LeaseUntil: now.Add(lease)}
+	}
+	// Eight processes claim one reminder at once: one wins.
+	var wg sync.WaitGroup
+	wins := make(chan string, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			ok, err := s.ClaimReminder(ctx, claim("due|a", fmt.Sprint("p", i), time.Minute))
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				wins <- fmt.Sprint("p", i)
+			}
+		})
+	}
+	wg.Wait()
+	close(wins)
+	if n := len(wins); n != 1 {
+		t.Fatalf("%d processes claimed one reminder", n)
+	}
+	if st, err := s.ReminderState(ctx, "due|a"); err != nil || st != fieldlog.ReminderSending {
+		t.Errorf("state after the claim: %q, %v", st, err)
+	}
+	if err := s.FinishReminder(ctx, "due|a", fieldlog.ReminderSent, 4321, now); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.ClaimReminder(ctx, claim("due|a", "later", time.Minute)); err != nil || ok {
+		t.Errorf("a sent reminder claimed again: %v, %v", ok, err)
+	}
+	// One whose sender stopped: uncertain once the lease ends, never again.
+	if ok, err := s.ClaimReminder(ctx, claim("due|b", "p0", time.Minute)); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if n, err := s.ExpireReminders(ctx, now.Add(30*time.Second)); err != nil || n != 0 {
+		t.Errorf("expired within the lease: %d, %v", n, err)
+	}
+	if n, err := s.ExpireReminders(ctx, now.Add(2*time.Minute)); err != nil || n != 1 {
+		t.Errorf("expired after the lease: %d, %v; want 1", n, err)
+	}
+	for key, want := range map[string]fieldlog.ReminderState{"due|a": fieldlog.ReminderSent, "due|b": fieldlog.ReminderUncertain} {
+		if st, err := s.ReminderState(ctx, key); err != nil || st != want {
+			t.Errorf("%s: %q, %v; want %q", key, st, err, want)
+		}
+	}
+	if _, err := s.ReminderState(ctx, "due|c"); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("a reminder never claimed: %v", err)
+	}
+	if err := s.FinishReminder(ctx, "due|c", fieldlog.ReminderSent, 1, now); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("finishing a reminder never claimed: %v", err)
+	}
 }

@@ -29,6 +29,19 @@ type Store struct {
 	notes    map[string]*fieldlog.Notes
 	attempts []attempt
 	inbox    map[string]fieldlog.IncomingUpdate
+	events   []event // the calendar, oldest first
+	claims   map[string]claim
+}
+
+// event is a deadline set or a reopening granted.
+type event struct {
+	deadline  *fieldlog.Deadline
+	reopening *fieldlog.Reopening
+}
+
+type claim struct {
+	c     fieldlog.ReminderClaim
+	state fieldlog.ReminderState
 }
 
 type attempt struct {
@@ -52,6 +65,7 @@ func New() *Store {
 		convs:   map[int64]fieldlog.Conversation{},
 		notes:   map[string]*fieldlog.Notes{},
 		inbox:   map[string]fieldlog.IncomingUpdate{},
+		claims:  map[string]claim{},
 	}
 }
 
@@ -153,8 +167,7 @@ func (m *Store) Activity(_ context.Context, id fieldlog.ActivityID) (fieldlog.Ac
 	if !ok || a.Deleted {
 		return fieldlog.Activity{}, fieldlog.ErrNotFound
 	}
-	a.Photos = slices.Clone(a.Photos)
-	return a, nil
+	return copyOf(a), nil
 }
 
 // UpdateActivity replaces the editable fields of a record that is not
@@ -167,6 +180,7 @@ func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
 		return fieldlog.ErrNotFound
 	}
 	a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt = old.UnitID, old.ReporterID, old.ReporterName, old.LoggedAt
+	a.Review = old.Review // changed only by ReviewActivity
 	a.Deleted, a.DeletedAt = false, time.Time{}
 	if a.UpdatedAt.IsZero() {
 		a.UpdatedAt = old.UpdatedAt
@@ -194,8 +208,7 @@ func (m *Store) matching(f fieldlog.ActivityFilter) []fieldlog.Activity {
 	var out []fieldlog.Activity
 	for _, a := range m.acts {
 		if f.Matches(a) {
-			a.Photos = slices.Clone(a.Photos)
-			out = append(out, a)
+			out = append(out, copyOf(a))
 		}
 	}
 	slices.SortFunc(out, func(a, b fieldlog.Activity) int {
@@ -292,6 +305,17 @@ func stored(t time.Time) time.Time {
 func storedActivity(a fieldlog.Activity) fieldlog.Activity {
 	a.Photos = nilIfEmpty(slices.Clone(a.Photos))
 	a.LoggedAt, a.UpdatedAt, a.DeletedAt = stored(a.LoggedAt), stored(a.UpdatedAt), stored(a.DeletedAt)
+	a.Review.Thread = nilIfEmpty(slices.Clone(a.Review.Thread))
+	for i := range a.Review.Thread {
+		a.Review.Thread[i].At = stored(a.Review.Thread[i].At)
+	}
+	return a
+}
+
+// copyOf is a record as a caller may change it without changing the store.
+func copyOf(a fieldlog.Activity) fieldlog.Activity {
+	a.Photos = slices.Clone(a.Photos)
+	a.Review.Thread = slices.Clone(a.Review.Thread)
 	return a
 }
 
@@ -440,4 +464,125 @@ func (m *Store) waiting(keep func(fieldlog.IncomingUpdate) bool) []fieldlog.Inco
 		return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.Key, b.Key))
 	})
 	return out
+}
+
+// EachUser calls fn for every joined user.
+func (m *Store) EachUser(ctx context.Context, fn func(fieldlog.User) error) error {
+	m.mu.Lock()
+	var all []fieldlog.User
+	for _, u := range m.users {
+		if u.Joined() {
+			all = append(all, u)
+		}
+	}
+	m.mu.Unlock()
+	for _, u := range all {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReviewActivity sets the review state of a record and adds note.
+func (m *Store) ReviewActivity(_ context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.acts[id]
+	if !ok || a.Deleted {
+		return fieldlog.ErrNotFound
+	}
+	note.At = stored(note.At)
+	a.Review.State = note.State
+	a.Review.Thread = append(slices.Clone(a.Review.Thread), note)
+	m.acts[id] = a
+	return nil
+}
+
+// SetDeadline records d.
+func (m *Store) SetDeadline(_ context.Context, d fieldlog.Deadline) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d.SetAt = stored(d.SetAt)
+	m.events = append(m.events, event{deadline: &d})
+	return nil
+}
+
+// Reopen records r.
+func (m *Store) Reopen(_ context.Context, r fieldlog.Reopening) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r.Until, r.At = stored(r.Until), stored(r.At)
+	m.events = append(m.events, event{reopening: &r})
+	return nil
+}
+
+// Schedule returns the deadlines and reopenings of p.
+func (m *Store) Schedule(_ context.Context, p fieldlog.Period) (fieldlog.Schedule, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ds []fieldlog.Deadline
+	var rs []fieldlog.Reopening
+	for _, e := range m.events {
+		if e.deadline != nil {
+			ds = append(ds, *e.deadline)
+		} else {
+			rs = append(rs, *e.reopening)
+		}
+	}
+	return fieldlog.NewSchedule(p, ds, rs), nil
+}
+
+// ClaimReminder records c unless its key was claimed before.
+func (m *Store) ClaimReminder(_ context.Context, c fieldlog.ReminderClaim) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.claims[c.Key]; ok {
+		return false, nil
+	}
+	c.ClaimedAt, c.LeaseUntil = stored(c.ClaimedAt), stored(c.LeaseUntil)
+	m.claims[c.Key] = claim{c: c, state: fieldlog.ReminderSending}
+	return true, nil
+}
+
+// FinishReminder records how a claimed reminder ended.
+func (m *Store) FinishReminder(_ context.Context, key string, state fieldlog.ReminderState, _ int, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.claims[key]
+	if !ok {
+		return fieldlog.ErrNotFound
+	}
+	c.state = state
+	m.claims[key] = c
+	return nil
+}
+
+// ExpireReminders marks claims whose lease ran out uncertain.
+func (m *Store) ExpireReminders(_ context.Context, now time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for k, c := range m.claims {
+		if c.state == fieldlog.ReminderSending && c.c.LeaseUntil.Before(now) {
+			c.state = fieldlog.ReminderUncertain
+			m.claims[k] = c
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ReminderState returns the state of key.
+func (m *Store) ReminderState(_ context.Context, key string) (fieldlog.ReminderState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.claims[key]
+	if !ok {
+		return "", fieldlog.ErrNotFound
+	}
+	return c.state, nil
 }
