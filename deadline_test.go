@@ -45,7 +45,8 @@ func TestScheduleDueInheritsAndOpenUntilTheEndOfTheDay(t *testing.T) {
 		{"bayan", at(6, 21, 0, 0), false},  // closed the day after
 		{"bayan", at(6, 22, 10, 0), true},  // reopened at the township (the latest reopening counts)
 		{"bayan", at(6, 25, 18, 0), false}, // until the reopening ends
-		{"zhao", at(6, 16, 9, 0), true},    // its own deadline has passed, but its township reopened
+		{"zhao", at(6, 16, 9, 0), false},   // its own deadline has passed
+		{"zhao", at(6, 23, 9, 0), true},    // and its township reopened since
 		{"aral", at(6, 25, 23, 0), true},   // the default deadline
 		{"aral", at(6, 26, 0, 30), false},
 	} {
