@@ -23,6 +23,10 @@ var (
 	// ErrTooEarly means the date is before the earliest day the caller
 	// still accepts records for.
 	ErrTooEarly = errors.New("date is too early")
+	// ErrPastDate means a deadline typed is already past.
+	ErrPastDate = errors.New("date has passed")
+	// ErrTooLate means a deadline typed is after the latest day allowed.
+	ErrTooLate = errors.New("date is too late")
 )
 
 // The numeric date forms, matched against fold(s). A separator may have
@@ -76,6 +80,43 @@ func Date(s string, today, earliest fieldlog.Date) (fieldlog.Date, error) {
 		return fieldlog.Date{}, ErrImpossibleDate
 	}
 	return inRange(fieldlog.Date{Year: y, Month: time.Month(m), Day: d}, today, earliest)
+}
+
+// Deadline reads a deadline as a coordinator types it, in the forms Date
+// accepts, and checks that it lies between today and latest, both
+// included. A date without a year is the next such day: this year's, or
+// next year's if this year's has passed (on 2026-12-30, 1月5日 is
+// 2027-01-05).
+//
+// The error is ErrNotDate, ErrImpossibleDate, ErrPastDate or ErrTooLate.
+func Deadline(s string, today, latest fieldlog.Date) (fieldlog.Date, error) {
+	s = strings.TrimSpace(fold(s))
+	var date fieldlog.Date
+	if n, ok := relativeDays[s]; ok {
+		date = today.AddDays(n)
+	} else {
+		y, m, d, ok := numericDate(s)
+		if !ok {
+			return fieldlog.Date{}, ErrNotDate
+		}
+		if y == noYear {
+			y = today.Year
+			if m < int(today.Month) || m == int(today.Month) && d < today.Day {
+				y++
+			}
+		}
+		if !isRealDate(y, m, d) {
+			return fieldlog.Date{}, ErrImpossibleDate
+		}
+		date = fieldlog.Date{Year: y, Month: time.Month(m), Day: d}
+	}
+	switch {
+	case date.Before(today):
+		return fieldlog.Date{}, ErrPastDate
+	case latest.Before(date):
+		return fieldlog.Date{}, ErrTooLate
+	}
+	return date, nil
 }
 
 // noYear is the year numericDate returns for a date written without one.

@@ -244,3 +244,44 @@ func isOneOf(err error, targets ...error) bool {
 	}
 	return false
 }
+
+func TestDeadline(t *testing.T) {
+	today := fieldlog.Date{Year: 2026, Month: 12, Day: 30}
+	latest := fieldlog.Date{Year: 2027, Month: 3, Day: 1}
+	for _, tc := range []struct {
+		in   string
+		want fieldlog.Date
+		err  error
+	}{
+		{"2027-01-05", fieldlog.Date{Year: 2027, Month: 1, Day: 5}, nil},
+		{"1月5日", fieldlog.Date{Year: 2027, Month: 1, Day: 5}, nil}, // next year's: this year's has passed
+		{"12月31日", fieldlog.Date{Year: 2026, Month: 12, Day: 31}, nil},
+		{"12.30", today, nil},
+		{"今天", today, nil},
+		{"᠑᠒-᠓᠑", fieldlog.Date{Year: 2026, Month: 12, Day: 31}, nil},
+		{"昨天", fieldlog.Date{}, ErrPastDate},
+		{"2026-12-29", fieldlog.Date{}, ErrPastDate},
+		{"2027-03-02", fieldlog.Date{}, ErrTooLate},
+		{"2月30日", fieldlog.Date{}, ErrImpossibleDate},
+		{"下周五", fieldlog.Date{}, ErrNotDate},
+	} {
+		got, err := Deadline(tc.in, today, latest)
+		if got != tc.want || !errors.Is(err, tc.err) {
+			t.Errorf("Deadline(%q) = %v, %v; want %v, %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func FuzzDeadline(f *testing.F) {
+	for _, s := range []string{"6月25日", "2024-06-25", "今天", "12.31", "᠖-᠒᠕"} {
+		f.Add(s)
+	}
+	today := fieldlog.Date{Year: 2024, Month: 6, Day: 1}
+	latest := fieldlog.Date{Year: 2024, Month: 9, Day: 30}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := Deadline(s, today, latest)
+		if err == nil && (d.Before(today) || latest.Before(d)) {
+			t.Fatalf("Deadline(%q) = %v, outside [%v, %v]", s, d, today, latest)
+		}
+	})
+}
