@@ -63,3 +63,10 @@ func (u User) OwnRecords() ActivityFilter {
 func ReportFilter(t *Tree, unit UnitID, p Period) ActivityFilter {
 	return ActivityFilter{Units: t.Subtree(unit), From: p.Start(), To: p.End()}
 }
+
+// MayReview reports whether the user may return record a to its reporter
+// for checking: a coordinator or admin who sees its unit, and who did not
+// report it.
+func (u User) MayReview(t *Tree, a Activity) bool {
+	return u.CanCoordinate() && u.Sees(t, a.UnitID) && a.ReporterID != u.ID
+}

@@ -15,14 +15,14 @@ import (
 func monthOf(d fieldlog.Date) string { return fmt.Sprintf("%04d-%02d", d.Year, d.Month) }
 
 // calendar lays out month (YYYY-MM) as rows of buttons, Monday first. Days
-// that cannot be chosen (in the future, or before the earliest allowed
-// day) show as a dot and do nothing.
+// that cannot be chosen (outside the flow's dateRange: an activity in the
+// future, a deadline in the past) show as a dot and do nothing.
 func (t *turn) calendar(month string) [][]Button {
 	first, err := fieldlog.ParseISODate(month + "-01")
 	if err != nil {
 		first = fieldlog.Date{Year: t.today().Year, Month: t.today().Month, Day: 1}
 	}
-	today, earliest := t.today(), t.earliest()
+	earliest, latest := t.dateRange()
 	noop := data("noop")
 
 	prev := Button{Text: " ", Data: noop}
@@ -30,7 +30,7 @@ func (t *turn) calendar(month string) [][]Button {
 		prev = Button{Text: "‹", Data: t.flowData("cal", monthOf(p))}
 	}
 	next := Button{Text: " ", Data: noop}
-	if n := first.AddDays(32); !today.Before(fieldlog.Date{Year: n.Year, Month: n.Month, Day: 1}) {
+	if n := first.AddDays(32); !latest.Before(fieldlog.Date{Year: n.Year, Month: n.Month, Day: 1}) {
 		next = Button{Text: "›", Data: t.flowData("cal", monthOf(n))}
 	}
 	out := [][]Button{{prev, {Text: t.tr("calendar_month", "Y", first.Year, "M", int(first.Month)), Data: noop}, next}}
@@ -51,7 +51,7 @@ func (t *turn) calendar(month string) [][]Button {
 	}
 	for d := first; d.Month == first.Month; d = d.AddDays(1) {
 		b := Button{Text: "·", Data: noop}
-		if !today.Before(d) && !d.Before(earliest) {
+		if !latest.Before(d) && !d.Before(earliest) {
 			b = Button{Text: strconv.Itoa(d.Day), Data: t.flowData("day", d.String())}
 		}
 		week = append(week, b)

@@ -195,6 +195,12 @@ func TestNotesOfTwoCoordinatorsAtOnce(t *testing.T) {
 func TestDraftCheckedAgainAtSave(t *testing.T) {
 	h := newHarness(t)
 	h.join(officerID, fieldlog.Officer, "v1")
+	// The report of the second half of 2023 is due late, so its records
+	// are still open in June.
+	if err := h.store.SetDeadline(context.Background(), fieldlog.Deadline{Unit: "banner", Period: fieldlog.Period{Year: 2023, Half: 2},
+		Due: fieldlog.Date{Year: 2024, Month: 7, Day: 10}}); err != nil {
+		t.Fatal(err)
+	}
 	h.send(officerID, "/log")
 	h.press(officerID, "宣传教育")
 	h.press(officerID, "宣讲活动")
@@ -274,11 +280,11 @@ type notices struct {
 	sent []string
 }
 
-func (n *notices) Notify(_ context.Context, chat int64, r Reply) error {
+func (n *notices) Notify(_ context.Context, chat int64, r Reply) (int, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.sent = append(n.sent, fmt.Sprint(chat, ": ", r.Text))
-	return nil
+	return len(n.sent), nil
 }
 
 // Item 7: at most MaxReports reports compile at once; one that waits is

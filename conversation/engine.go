@@ -128,9 +128,11 @@ type Config struct {
 }
 
 // Notifier delivers a message to a chat outside of the response to an
-// input. The channel adapter implements it.
+// input, and returns the id of the (last) message sent. The channel
+// adapter implements it: the message keeps its place among the chat's
+// answers and inside the channel's rate limits.
 type Notifier interface {
-	Notify(ctx context.Context, chatID int64, r Reply) error
+	Notify(ctx context.Context, chatID int64, r Reply) (messageID int, err error)
 }
 
 // Defaults of the engine's limits.
@@ -258,8 +260,9 @@ func (e *Engine) begin(ctx context.Context, in Input) (*turn, error) {
 	case err != nil:
 		return nil, fmt.Errorf("load user %d: %w", in.UserID, err)
 	}
-	if u.ChatID != in.ChatID || (in.Name != "" && u.Name != in.Name) {
+	if u.ChatID != in.ChatID || (in.Name != "" && u.Name != in.Name) || u.Blocked {
 		u.ChatID = in.ChatID
+		u.Blocked = false // they wrote: they have not blocked the bot
 		if in.Name != "" {
 			u.Name = in.Name
 		}

@@ -358,10 +358,27 @@ func (t *turn) save() error {
 		t.goTo(step)
 		return t.logPrompt()
 	}
+	// A half-year may have closed since the draft began; an edit may not
+	// move a record out of a closed one either.
+	for _, c := range t.halfYearsTouched(a, orig) {
+		closed, why, err := t.closed(c.unit, c.date)
+		if err != nil {
+			return err
+		}
+		if closed {
+			t.say(why)
+			return t.logPrompt()
+		}
+	}
 	a.UpdatedAt = t.now
 	if t.conv.Flow == flowEdit {
 		if err := t.e.store.UpdateActivity(t.ctx, a); err != nil {
 			return fmt.Errorf("update record %s: %w", a.ID, err)
+		}
+		if orig.Review.Pending() {
+			if err := t.resolveReview(orig, fieldlog.Corrected); err != nil {
+				return err
+			}
 		}
 	} else {
 		a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt = t.user.UnitID, t.user.ID, t.user.Name, t.now
@@ -427,11 +444,47 @@ func checkCount(c fieldlog.Count) error {
 	return nil
 }
 
+// halfYearsTouched are the unit and day of each half-year a save changes:
+// the draft's, and an edited record's own if its date moved.
+func (t *turn) halfYearsTouched(a, orig fieldlog.Activity) []struct {
+	unit fieldlog.UnitID
+	date fieldlog.Date
+} {
+	unit := t.user.UnitID
+	if t.conv.Flow == flowEdit {
+		unit = orig.UnitID
+	}
+	out := []struct {
+		unit fieldlog.UnitID
+		date fieldlog.Date
+	}{{unit, a.Date}}
+	if t.conv.Flow == flowEdit && fieldlog.PeriodOf(orig.Date) != fieldlog.PeriodOf(a.Date) {
+		out = append(out, struct {
+			unit fieldlog.UnitID
+			date fieldlog.Date
+		}{unit, orig.Date})
+	}
+	return out
+}
+
 // takeDate stores the activity's date and moves on, or, when err says the
-// date cannot be taken, says why and asks again.
+// date cannot be taken, says why and asks again. A day of a half-year that
+// has closed is refused here already, with whom to ask.
 func (t *turn) takeDate(date fieldlog.Date, err error) error {
 	if err != nil {
 		t.say(t.dateError(err))
+		return t.logPrompt()
+	}
+	unit := t.user.UnitID
+	if t.conv.Flow == flowEdit && t.conv.Draft.UnitID != "" {
+		unit = t.conv.Draft.UnitID
+	}
+	closed, why, err := t.closed(unit, date)
+	if err != nil {
+		return err
+	}
+	if closed {
+		t.say(why)
 		return t.logPrompt()
 	}
 	t.conv.Draft.Date = date

@@ -14,16 +14,18 @@ type action struct {
 }
 
 var (
-	actLog     = action{"log", "menu_log", "help_log"}
-	actMy      = action{"my", "menu_my", "help_my"}
-	actRecords = action{"records", "menu_records", "help_records"}
-	actInvite  = action{"invite", "menu_invite", "help_invite"}
-	actHelp    = action{"help", "menu_help", "help_help"}
-	actLang    = action{"lang", "menu_lang", "help_lang"}
-	actReport  = action{"report", "menu_report", "help_report"}
-	actStatus  = action{"status", "menu_status", "help_status"}
-	actNote    = action{"note", "", "help_note"}
-	actCancel  = action{"cancel", "", "help_cancel"}
+	actLog      = action{"log", "menu_log", "help_log"}
+	actMy       = action{"my", "menu_my", "help_my"}
+	actRecords  = action{"records", "menu_records", "help_records"}
+	actInvite   = action{"invite", "menu_invite", "help_invite"}
+	actHelp     = action{"help", "menu_help", "help_help"}
+	actLang     = action{"lang", "menu_lang", "help_lang"}
+	actReport   = action{"report", "menu_report", "help_report"}
+	actStatus   = action{"status", "menu_status", "help_status"}
+	actNote     = action{"note", "", "help_note"}
+	actDeadline = action{"deadline", "", "help_deadline"}
+	actRemind   = action{"remind", "", "help_remind"}
+	actCancel   = action{"cancel", "", "help_cancel"}
 )
 
 // actions returns the menu rows of what the user's role may do.
@@ -48,7 +50,7 @@ func commandsOf(u fieldlog.User) []action {
 	if u.CanCoordinate() {
 		out = append(out, actNote)
 	}
-	return append(out, actCancel)
+	return append(out, actDeadline, actRemind, actCancel)
 }
 
 // menu is the persistent keyboard of the user's actions.

@@ -68,12 +68,12 @@ func (t *turn) showList(scope string, page int, fromButton bool) error {
 	var buttons [][]Button
 	for i, a := range list {
 		n := page*pageSize + i + 1
-		line := fmt.Sprintf("%d. %s · %s · %s", n, t.formatDate(a.Date), t.typeOf(a).Name.In(t.lang), a.Title)
+		line := fmt.Sprintf("%d. %s%s · %s · %s", n, pendingMark(a), t.formatDate(a.Date), t.typeOf(a).Name.In(t.lang), a.Title)
 		if scope == scopeUnit {
 			line += " · " + t.unitName(a.UnitID)
 		}
 		lines = append(lines, line)
-		label := fmt.Sprintf("%d. %02d-%02d %s", n, a.Date.Month, a.Date.Day, shorten(a.Title, 24))
+		label := fmt.Sprintf("%d. %s%02d-%02d %s", n, pendingMark(a), a.Date.Month, a.Date.Day, shorten(a.Title, 24))
 		buttons = append(buttons, []Button{{Text: label, Data: data("rec", string(a.ID), scope, strconv.Itoa(page))}})
 	}
 	var nav []Button
@@ -142,12 +142,26 @@ func (t *turn) showRecord(id fieldlog.ActivityID, scope string, page int) error 
 	}
 	text := t.describe(a) + "\n" + t.tr("label_reporter") + a.ReporterName +
 		"\n" + t.tr("label_unit") + t.unitName(a.UnitID)
+	if lines := t.reviewLines(a.Review); len(lines) > 0 {
+		text += "\n\n" + strings.Join(lines, "\n")
+	}
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
 	var buttons [][]Button
 	if t.user.MayChange(a) {
-		buttons = append(buttons, []Button{
+		row := []Button{
 			{Text: t.tr("btn_edit"), Data: data("edit", string(a.ID))},
 			{Text: t.tr("btn_delete"), Data: data("del", string(a.ID), scope, strconv.Itoa(page))},
-		})
+		}
+		if a.Review.Pending() {
+			row = append(row, Button{Text: t.tr("btn_confirm_record"), Data: data("ok", string(a.ID))})
+		}
+		buttons = append(buttons, row)
+	}
+	if t.user.MayReview(tree, a) {
+		buttons = append(buttons, []Button{{Text: t.tr("btn_return"), Data: data("ret", string(a.ID))}})
 	}
 	if len(a.Photos) > 0 {
 		buttons = append(buttons, []Button{{Text: t.tr("btn_show_photos", "Count", len(a.Photos)), Data: data("photos", string(a.ID))}})
@@ -173,6 +187,13 @@ func (t *turn) startEdit(id fieldlog.ActivityID) error {
 	if err != nil || !ok {
 		return err
 	}
+	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
+		if err == nil {
+			t.in.MessageID = 0
+			t.say(why)
+		}
+		return err
+	}
 	t.startFlow(flowEdit, stepSummary)
 	t.conv.Draft = a
 	t.setVar(varRecord, string(a.ID))
@@ -185,6 +206,12 @@ func (t *turn) confirmDelete(id fieldlog.ActivityID, scope string, page int) err
 	if err != nil || !ok {
 		return err
 	}
+	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
+		if err == nil {
+			t.say(why)
+		}
+		return err
+	}
 	t.show(t.tr("confirm_delete")+"\n\n"+t.describe(a), []Button{
 		{Text: t.tr("btn_delete_yes"), Data: data("delok", string(a.ID), scope, strconv.Itoa(page))},
 		{Text: t.tr("btn_delete_no"), Data: data("rec", string(a.ID), scope, strconv.Itoa(page))},
@@ -194,10 +221,17 @@ func (t *turn) confirmDelete(id fieldlog.ActivityID, scope string, page int) err
 
 // delete removes a record after confirmation.
 func (t *turn) delete(id fieldlog.ActivityID, scope string, page int) error {
-	if _, ok, err := t.writable(id); err != nil || !ok {
+	a, ok, err := t.writable(id)
+	if err != nil || !ok {
 		return err
 	}
-	err := t.e.store.DeleteActivity(t.ctx, id, t.now)
+	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
+		if err == nil {
+			t.say(why)
+		}
+		return err
+	}
+	err = t.e.store.DeleteActivity(t.ctx, id, t.now)
 	if errors.Is(err, fieldlog.ErrNotFound) {
 		t.notice(t.tr("record_gone"))
 		return nil

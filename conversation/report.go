@@ -110,8 +110,13 @@ func (t *turn) periodChosen(p fieldlog.Period, tree *fieldlog.Tree) error {
 
 // scopeChosen hands the unit and half-year to the flow that asked.
 func (t *turn) scopeChosen(unit fieldlog.UnitID, p fieldlog.Period) error {
-	if t.conv.Flow == flowNote {
+	switch t.conv.Flow {
+	case flowNote:
 		return t.startNotes(unit, p)
+	case flowDeadline:
+		return t.startDeadline(unit, p)
+	case flowReopen:
+		return t.startReopen(unit, p)
 	}
 	t.endFlow()
 	return t.sendReport(unit, p, t.lang, fieldlog.Chinese)
@@ -231,7 +236,7 @@ func (t *turn) reportSlot() (release func(), err error) {
 	default:
 	}
 	if t.e.notifier != nil {
-		if err := t.e.notifier.Notify(t.ctx, t.in.ChatID, Reply{Text: t.tr("report_queued")}); err != nil {
+		if _, err := t.e.notifier.Notify(t.ctx, t.in.ChatID, Reply{Text: t.tr("report_queued")}); err != nil {
 			t.e.log.Warn("say that the report waits", "user", t.user.ID, "err", err)
 		}
 	}

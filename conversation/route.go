@@ -15,6 +15,9 @@ import (
 //	edit|<id>, del|<id>|<scope>|<page>, delok|<id>|<scope>|<page>
 //	rpt|<unit>|<period>|<lang>         the report again, in another language
 //	note|<unit>|<period>               write the report's notes
+//	dl|set, dl|reopen                  set a deadline, reopen a half-year
+//	go|<command>                       run a command (buttons of reminders)
+//	ret|<id>, ok|<id>                  return a record for review; confirm it
 //
 // Every payload is checked against the store before it changes anything.
 const sep = "|"
@@ -83,6 +86,10 @@ func (t *turn) route() error {
 		return t.startScoped(flowNote)
 	case "status":
 		return t.showStatus()
+	case "deadline":
+		return t.showDeadlines()
+	case "remind":
+		return t.remind(arg)
 	}
 	t.sayMenu(t.tr("unknown_command"))
 	return nil
@@ -148,6 +155,14 @@ func (t *turn) pressed() error {
 		return t.noteFromReport(fieldlog.UnitID(f[1]), f[2])
 	case f[0] == "photos" && len(f) == 2:
 		return t.showPhotos(fieldlog.ActivityID(f[1]))
+	case f[0] == "dl" && len(f) == 2:
+		return t.deadlineButton(f[1])
+	case f[0] == "go" && len(f) == 2:
+		return t.goButton(f[1])
+	case f[0] == "ret" && len(f) == 2:
+		return t.startReturn(fieldlog.ActivityID(f[1]))
+	case f[0] == "ok" && len(f) == 2:
+		return t.confirmRecord(fieldlog.ActivityID(f[1]))
 	case f[0] == "noop":
 		return nil
 	}
@@ -172,6 +187,10 @@ func (t *turn) flowButton(action, arg string) error {
 		return t.scopeAnswer(action, arg)
 	case flowNote:
 		return t.noteButton(action, arg)
+	case flowDeadline, flowReopen:
+		return t.deadlineFlowButton(action, arg)
+	case flowReturn:
+		return t.returnButton(action, arg)
 	}
 	t.notice(t.tr("stale_button"))
 	return nil
@@ -189,6 +208,10 @@ func (t *turn) answer() error {
 		return t.scopeAnswer("text", t.in.Text)
 	case flowNote:
 		return t.noteAnswer()
+	case flowDeadline, flowReopen:
+		return t.deadlineAnswer()
+	case flowReturn:
+		return t.returnAnswer()
 	}
 	t.endFlow()
 	t.sayMenu(t.tr("hint_use_menu"))
@@ -206,6 +229,10 @@ func (t *turn) prompt() error {
 		return t.scopePrompt()
 	case flowNote:
 		return t.notePrompt()
+	case flowDeadline, flowReopen:
+		return t.deadlinePrompt()
+	case flowReturn:
+		return t.returnPrompt()
 	}
 	return nil
 }

@@ -30,6 +30,10 @@ const (
 	msgColPlace            = "ledger.col.place"
 	msgColReporter         = "ledger.col.reporter"
 	msgColLoggedAt         = "ledger.col.loggedAt"
+	msgColReview           = "ledger.col.review"
+	msgReviewReturned      = "ledger.review.returned"
+	msgReviewConfirmed     = "ledger.review.confirmed"
+	msgReviewCorrected     = "ledger.review.corrected"
 	msgSummaryBySection    = "ledger.summary.bySection"
 	msgSummaryParticipants = "ledger.summary.participants"
 	msgSummaryRecords      = "ledger.summary.records"
@@ -51,6 +55,7 @@ const (
 	colPlace                     // 地点
 	colReporter                  // 填报人
 	colLoggedAt                  // 填报时间, an Excel date and time
+	colReview                    // 核实: a record a coordinator returned, and how it ended
 	numCols
 )
 
@@ -77,6 +82,7 @@ func columns() []column {
 		colPlace:              {msgColPlace, 18},
 		colReporter:           {msgColReporter, 12},
 		colLoggedAt:           {msgColLoggedAt, 16},
+		colReview:             {msgColReview, 9},
 	}
 }
 

@@ -68,6 +68,7 @@ type Ledger struct {
 	summarySheet string
 	title        string
 	approxMark   string
+	review       struct{ returned, confirmed, corrected string }
 
 	cat   catalogIndex
 	units unitIndex
@@ -117,6 +118,9 @@ func New(w io.Writer, cfg Config) (*Ledger, error) {
 	if l.title == "" {
 		l.title = cfg.Messages.Text(cfg.Lang, msgTitle, nil)
 	}
+	l.review.returned = cfg.Messages.Text(cfg.Lang, msgReviewReturned, nil)
+	l.review.confirmed = cfg.Messages.Text(cfg.Lang, msgReviewConfirmed, nil)
+	l.review.corrected = cfg.Messages.Text(cfg.Lang, msgReviewCorrected, nil)
 	l.tot = newTotals(len(l.cat.sections))
 	if err := l.start(); err != nil {
 		_ = l.f.Close()
@@ -261,6 +265,14 @@ func (l *Ledger) Add(a fieldlog.Activity) error {
 	}
 	if serial, ok := timeSerial(a.LoggedAt, l.cfg.Location); ok {
 		r[colLoggedAt] = excelize.Cell{StyleID: l.styles.dateTime, Value: serial}
+	}
+	switch a.Review.State {
+	case fieldlog.Returned:
+		r[colReview] = l.review.returned
+	case fieldlog.Confirmed:
+		r[colReview] = l.review.confirmed
+	case fieldlog.Corrected:
+		r[colReview] = l.review.corrected
 	}
 	for i, v := range r {
 		if s, ok := v.(string); ok && s == "" {

@@ -78,7 +78,7 @@ var headerIDs = []string{
 	"ledger.col.no", "ledger.col.unit", "ledger.col.section", "ledger.col.type", "ledger.col.date",
 	"ledger.col.participants", "ledger.col.participantsApprox", "ledger.col.quantity",
 	"ledger.col.quantityApprox", "ledger.col.measure", "ledger.col.title", "ledger.col.place",
-	"ledger.col.reporter", "ledger.col.loggedAt",
+	"ledger.col.reporter", "ledger.col.loggedAt", "ledger.col.review",
 }
 
 // expectedText is what a user string should become in a cell: the XML
@@ -241,7 +241,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 				t.Errorf("panes = %+v, %v; want header row frozen", panes, err)
 			}
 			tables, err := f.GetTables(records)
-			if err != nil || len(tables) != 1 || tables[0].Range != fmt.Sprintf("A1:N%d", len(kept)+1) {
+			if err != nil || len(tables) != 1 || tables[0].Range != fmt.Sprintf("A1:O%d", len(kept)+1) {
 				t.Errorf("tables = %+v, %v; want one over every record", tables, err)
 			}
 			for col, min := range map[string]float64{"B": 18, "K": 40, "E": 11} {

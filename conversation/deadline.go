@@ -1,0 +1,413 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fieldlog"
+	"fieldlog/parse"
+)
+
+// Deadlines: /deadline shows the deadline in force for the user's unit and
+// the units below it; a coordinator sets one for a half-year (the half-year,
+// the unit, then the day, by the calendar or typed) or reopens a closed
+// half-year for some days. After its deadline day a unit's half-year is
+// closed: nobody adds, changes or deletes its records until it is reopened.
+
+const (
+	flowDeadline = "deadline"
+	flowReopen   = "reopen"
+
+	stepDue        = "due"
+	stepReopenDays = "days"
+
+	varUnit = "unit" // the unit chosen by a scoped flow
+
+	maxReopenDays = 30
+	// deadlineReach is how far past its half-year a deadline may lie: a
+	// report may be due some weeks after the half-year ends.
+	deadlineReach = 62
+)
+
+// reopenChoices are the numbers of days offered as buttons.
+var reopenChoices = []int{3, 7, 14}
+
+// showDeadlines answers /deadline: the deadlines in force this half-year
+// for the user's unit and the units directly below it.
+func (t *turn) showDeadlines() error {
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	p := fieldlog.PeriodOf(t.today())
+	sched, err := t.schedule(p)
+	if err != nil {
+		return err
+	}
+	var units []fieldlog.UnitID
+	if u := t.user.UnitID; u != "" {
+		units = append(units, u)
+		if t.user.CanCoordinate() {
+			units = append(units, tree.Children(u)...)
+		}
+	} else {
+		units = tree.Roots()
+	}
+	lines := []string{t.tr("deadline_list", "Period", t.periodName(p))}
+	for _, u := range units {
+		lines = append(lines, t.deadlineLine(tree, sched, u))
+	}
+	var buttons [][]Button
+	if t.user.CanCoordinate() {
+		buttons = append(buttons, []Button{
+			{Text: t.tr("btn_set_deadline"), Data: data("dl", "set")},
+			{Text: t.tr("btn_reopen"), Data: data("dl", "reopen")},
+		})
+	}
+	t.say(strings.Join(lines, "\n"), buttons...)
+	return nil
+}
+
+// deadlineLine says a unit's deadline, where it comes from, and whether
+// the half-year is reopened.
+func (t *turn) deadlineLine(tree *fieldlog.Tree, sched fieldlog.Schedule, unit fieldlog.UnitID) string {
+	due, from := sched.Due(tree, unit)
+	date := t.formatDate(due)
+	var line string
+	switch from {
+	case unit:
+		line = t.tr("deadline_own", "Unit", tree.Name(unit, t.lang), "Date", date)
+	case "":
+		line = t.tr("deadline_default", "Unit", tree.Name(unit, t.lang), "Date", date)
+	default:
+		line = t.tr("deadline_inherited", "Unit", tree.Name(unit, t.lang), "Date", date, "From", tree.Name(from, t.lang))
+	}
+	if until := sched.ReopenedUntil(tree, unit, t.now); !until.IsZero() && t.now.Before(until) && due.Before(t.today()) {
+		line += t.tr("deadline_reopened", "Until", t.formatTime(until))
+	}
+	return line
+}
+
+// deadlineButton starts setting or reopening from the buttons under the
+// list: dl|set, dl|reopen.
+func (t *turn) deadlineButton(what string) error {
+	t.in.MessageID = 0 // keep the list; ask below it
+	switch what {
+	case "set":
+		return t.startScoped(flowDeadline)
+	case "reopen":
+		return t.startScoped(flowReopen)
+	}
+	t.notice(t.tr("stale_button"))
+	return nil
+}
+
+// startDeadline asks for the day, once the half-year and the unit are
+// chosen.
+func (t *turn) startDeadline(unit fieldlog.UnitID, p fieldlog.Period) error {
+	t.setVar(varUnit, string(unit))
+	t.setVar(varPeriod, p.String())
+	due, err := t.dueOf(unit, p)
+	if err != nil {
+		return err
+	}
+	from, _ := t.dateRange()
+	if from.Before(due) {
+		t.setVar(varCalendar, monthOf(due))
+	} else {
+		t.setVar(varCalendar, monthOf(from))
+	}
+	t.goTo(stepDue)
+	return t.deadlinePrompt()
+}
+
+// startReopen asks for the number of days, unless the half-year is open.
+func (t *turn) startReopen(unit fieldlog.UnitID, p fieldlog.Period) error {
+	t.setVar(varUnit, string(unit))
+	t.setVar(varPeriod, p.String())
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	sched, err := t.schedule(p)
+	if err != nil {
+		return err
+	}
+	if sched.Open(tree, unit, t.now, t.e.loc) {
+		due, _ := sched.Due(tree, unit)
+		t.endFlow()
+		t.show(t.tr("reopen_not_closed", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Date", t.formatDate(due)))
+		return nil
+	}
+	t.goTo(stepReopenDays)
+	return t.deadlinePrompt()
+}
+
+// deadlinePrompt asks the question of the current step.
+func (t *turn) deadlinePrompt() error {
+	switch t.conv.Step {
+	case stepPeriod, stepUnit:
+		return t.scopePrompt()
+	case stepDue:
+		unit, p := t.scopeOf()
+		t.show(t.tr("ask_deadline_date", "Unit", t.unitName(unit), "Period", t.periodName(p)), t.calendar(t.conv.Vars[varCalendar])...)
+	case stepReopenDays:
+		unit, p := t.scopeOf()
+		var days []Button
+		for _, n := range reopenChoices {
+			days = append(days, Button{Text: t.tr("btn_days", "N", n), Data: t.flowData("days", strconv.Itoa(n))})
+		}
+		t.show(t.tr("ask_reopen_days", "Unit", t.unitName(unit), "Period", t.periodName(p), "Max", maxReopenDays),
+			days, []Button{t.btnBack(), t.btnCancel()})
+	}
+	return nil
+}
+
+// deadlineFlowButton handles a button of the deadline and reopen flows.
+func (t *turn) deadlineFlowButton(action, arg string) error {
+	switch t.conv.Step {
+	case stepPeriod, stepUnit:
+		return t.scopeAnswer(action, arg)
+	case stepDue:
+		switch action {
+		case "cal":
+			if _, err := fieldlog.ParseISODate(arg + "-01"); err != nil {
+				break
+			}
+			t.setVar(varCalendar, arg)
+			return t.deadlinePrompt()
+		case "day":
+			d, err := fieldlog.ParseISODate(arg)
+			if err != nil {
+				break
+			}
+			if from, to := t.dateRange(); d.Before(from) || to.Before(d) {
+				// A calendar shown yesterday.
+				t.say(t.deadlineDateError(parse.ErrPastDate))
+				return t.deadlinePrompt()
+			}
+			return t.setDeadline(d)
+		case "back":
+			return t.backToScope()
+		}
+	case stepReopenDays:
+		switch action {
+		case "days":
+			if n := atoi(arg); n >= 1 && n <= maxReopenDays {
+				return t.reopen(n)
+			}
+		case "back":
+			return t.backToScope()
+		}
+	}
+	t.notice(t.tr("stale_button"))
+	return t.deadlinePrompt()
+}
+
+// deadlineAnswer takes a typed day or number of days.
+func (t *turn) deadlineAnswer() error {
+	switch t.conv.Step {
+	case stepPeriod, stepUnit:
+		return t.scopeAnswer("text", t.in.Text)
+	case stepDue:
+		from, to := t.dateRange()
+		d, err := parse.Deadline(t.in.Text, from, to)
+		if err != nil {
+			t.say(t.deadlineDateError(err))
+			return t.deadlinePrompt()
+		}
+		return t.setDeadline(d)
+	case stepReopenDays:
+		n, err := parse.Count(t.in.Text)
+		if err != nil || n.Value < 1 || n.Value > maxReopenDays || n.Approx {
+			t.say(t.tr("reopen_days_bad", "Max", maxReopenDays))
+			return t.deadlinePrompt()
+		}
+		return t.reopen(int(n.Value))
+	}
+	t.say(t.tr("use_buttons"))
+	return t.deadlinePrompt()
+}
+
+// backToScope goes back from the day or the days to the choice of unit,
+// or of the half-year for a user who does not choose units.
+func (t *turn) backToScope() error {
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	if t.user.Role != fieldlog.Admin && !hasGrandchildren(tree, t.user.UnitID) {
+		t.goTo(stepPeriod)
+	} else {
+		t.goTo(stepUnit)
+	}
+	return t.scopePrompt()
+}
+
+func (t *turn) deadlineDateError(err error) string {
+	from, to := t.dateRange()
+	switch {
+	case errors.Is(err, parse.ErrPastDate):
+		return t.tr("deadline_past", "Earliest", t.formatDate(from))
+	case errors.Is(err, parse.ErrTooLate):
+		return t.tr("deadline_too_late", "Latest", t.formatDate(to))
+	case errors.Is(err, parse.ErrImpossibleDate):
+		return t.tr("date_impossible") + "\n" + t.tr("date_forms")
+	}
+	return t.tr("date_not_understood") + "\n" + t.tr("date_forms")
+}
+
+// setDeadline stores the day chosen.
+func (t *turn) setDeadline(d fieldlog.Date) error {
+	unit, p := t.scopeOf()
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	if !t.user.MayAct(tree, unit) {
+		t.endFlow()
+		t.show(t.tr("not_allowed"))
+		return nil
+	}
+	if err := t.e.store.SetDeadline(t.ctx, fieldlog.Deadline{Unit: unit, Period: p, Due: d, SetBy: t.user.ID, SetAt: t.now}); err != nil {
+		return fmt.Errorf("set deadline: %w", err)
+	}
+	t.e.log.Info("deadline set", "by", t.user.ID, "unit", unit, "period", p.String(), "due", d.String())
+	t.endFlow()
+	t.show(t.tr("deadline_set", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Date", t.formatDate(d)))
+	return nil
+}
+
+// reopen opens the chosen unit's half-year for days from now.
+func (t *turn) reopen(days int) error {
+	unit, p := t.scopeOf()
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	if !t.user.MayAct(tree, unit) {
+		t.endFlow()
+		t.show(t.tr("not_allowed"))
+		return nil
+	}
+	until := t.now.Add(time.Duration(days) * 24 * time.Hour)
+	if err := t.e.store.Reopen(t.ctx, fieldlog.Reopening{Unit: unit, Period: p, Until: until, By: t.user.ID, At: t.now}); err != nil {
+		return fmt.Errorf("reopen: %w", err)
+	}
+	t.e.log.Info("half-year reopened", "by", t.user.ID, "unit", unit, "period", p.String(), "until", until)
+	t.endFlow()
+	t.show(t.tr("reopened", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Until", t.formatTime(until)))
+	return nil
+}
+
+// scopeOf is the unit and half-year a scoped flow has chosen.
+func (t *turn) scopeOf() (fieldlog.UnitID, fieldlog.Period) {
+	p, _ := t.chosenPeriod()
+	return fieldlog.UnitID(t.conv.Vars[varUnit]), p
+}
+
+// dateRange is the days the date step of the current flow accepts: an
+// activity from the earliest day to today; a deadline from today to some
+// weeks after its half-year.
+func (t *turn) dateRange() (from, to fieldlog.Date) {
+	if t.conv.Flow == flowDeadline {
+		_, p := t.scopeOf()
+		to = p.End().AddDays(deadlineReach)
+		if to.Before(t.today()) {
+			to = t.today()
+		}
+		return t.today(), to
+	}
+	return t.earliest(), t.today()
+}
+
+// schedule reads the deadlines and reopenings of p.
+func (t *turn) schedule(p fieldlog.Period) (fieldlog.Schedule, error) {
+	s, err := t.e.store.Schedule(t.ctx, p)
+	if err != nil {
+		return s, fmt.Errorf("read deadlines of %s: %w", p, err)
+	}
+	return s, nil
+}
+
+// dueOf is the deadline in force for unit in p.
+func (t *turn) dueOf(unit fieldlog.UnitID, p fieldlog.Period) (fieldlog.Date, error) {
+	tree, err := t.units()
+	if err != nil {
+		return fieldlog.Date{}, err
+	}
+	sched, err := t.schedule(p)
+	if err != nil {
+		return fieldlog.Date{}, err
+	}
+	due, _ := sched.Due(tree, unit)
+	return due, nil
+}
+
+// closed tells whether records of unit dated d may no longer change. When
+// they may not, why says so and whom to ask.
+func (t *turn) closed(unit fieldlog.UnitID, d fieldlog.Date) (closed bool, why string, err error) {
+	tree, err := t.units()
+	if err != nil {
+		return false, "", err
+	}
+	p := fieldlog.PeriodOf(d)
+	sched, err := t.schedule(p)
+	if err != nil {
+		return false, "", err
+	}
+	if sched.Open(tree, unit, t.now, t.e.loc) {
+		return false, "", nil
+	}
+	due, _ := sched.Due(tree, unit)
+	whom, err := t.whomToAsk(tree, unit)
+	if err != nil {
+		return false, "", err
+	}
+	return true, t.tr("period_closed", "Period", t.periodName(p), "Date", t.formatDate(due), "Whom", whom), nil
+}
+
+// whomToAsk names the coordinators nearest above unit, who may reopen its
+// half-year.
+func (t *turn) whomToAsk(tree *fieldlog.Tree, unit fieldlog.UnitID) (string, error) {
+	depth := map[fieldlog.UnitID]int{}
+	for id, d := unit, 0; id != "" && d <= tree.Len(); d++ {
+		depth[id] = d
+		u, ok := tree.Unit(id)
+		if !ok {
+			break
+		}
+		id = u.ParentID
+	}
+	best := -1
+	var names []string
+	err := t.e.store.EachUser(t.ctx, func(u fieldlog.User) error {
+		d, ok := depth[u.UnitID]
+		if u.Role != fieldlog.Coordinator || !ok || (best >= 0 && d > best) {
+			return nil
+		}
+		if d < best || best < 0 {
+			best, names = d, nil
+		}
+		names = append(names, t.tr("whom_one", "Name", u.Name, "Unit", tree.Name(u.UnitID, t.lang)))
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("find coordinators: %w", err)
+	}
+	if len(names) == 0 {
+		return t.tr("whom_anyone"), nil
+	}
+	slices.Sort(names)
+	return strings.Join(names, t.tr("whom_separator")), nil
+}
+
+// formatTime is a moment as users read it: its day and hour, local time.
+func (t *turn) formatTime(at time.Time) string {
+	at = at.In(t.e.loc)
+	return t.tr("time_format", "Date", t.formatDate(fieldlog.DateOf(at, t.e.loc)), "H", at.Hour(), "M", fmt.Sprintf("%02d", at.Minute()))
+}

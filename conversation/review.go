@@ -1,0 +1,216 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"fieldlog"
+	"fieldlog/parse"
+)
+
+// Review before the deadline: from a record's details a coordinator
+// returns it to its reporter with a short comment ("人数请核实"). The
+// reporter is told, with buttons to edit it or to confirm it as it is; until
+// they do, the record shows as returned in the lists and the ledger. The
+// exchange stays in the record's details.
+
+const (
+	flowReturn  = "return"
+	stepComment = "cmt"
+)
+
+// cannedComments are the comments offered as buttons, by message id.
+var cannedComments = []string{"comment_people", "comment_date", "comment_title", "comment_photos"}
+
+// startReturn asks a coordinator for the comment to return a record with.
+func (t *turn) startReturn(id fieldlog.ActivityID) error {
+	a, ok, err := t.readable(id)
+	if err != nil || !ok {
+		return err
+	}
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	if !t.user.MayReview(tree, a) {
+		t.notice(t.tr("not_allowed"))
+		return nil
+	}
+	t.startFlow(flowReturn, stepComment)
+	t.setVar(varRecord, string(a.ID))
+	t.in.MessageID = 0 // keep the record's details; ask below them
+	return t.returnPrompt()
+}
+
+func (t *turn) returnPrompt() error {
+	var canned []Button
+	for i, id := range cannedComments {
+		canned = append(canned, Button{Text: t.tr(id), Data: t.flowData("pick", strconv.Itoa(i))})
+	}
+	t.show(t.tr("ask_return_comment", "Max", fieldlog.MaxReviewComment), append(rows(canned, 2), []Button{t.btnCancel()})...)
+	return nil
+}
+
+func (t *turn) returnButton(action, arg string) error {
+	if i := atoi(arg); action == "pick" && arg != "" && i < len(cannedComments) {
+		return t.returnRecord(t.tr(cannedComments[i]))
+	}
+	t.notice(t.tr("stale_button"))
+	return t.returnPrompt()
+}
+
+func (t *turn) returnAnswer() error {
+	text, err := parse.Title(t.in.Text, fieldlog.MaxReviewComment)
+	if err != nil {
+		t.say(t.textError(err))
+		return t.returnPrompt()
+	}
+	return t.returnRecord(text)
+}
+
+// returnRecord returns the record with comment and tells its reporter.
+func (t *turn) returnRecord(comment string) error {
+	id := fieldlog.ActivityID(t.conv.Vars[varRecord])
+	a, ok, err := t.readable(id)
+	if err != nil {
+		return err
+	}
+	tree, err := t.units()
+	if err != nil {
+		return err
+	}
+	if !ok || !t.user.MayReview(tree, a) {
+		t.endFlow()
+		t.show(t.tr("record_gone"))
+		return nil
+	}
+	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: t.user.ID, ByName: t.user.Name, At: t.now, Text: comment}
+	if err := t.e.store.ReviewActivity(t.ctx, id, note); err != nil {
+		if errors.Is(err, fieldlog.ErrNotFound) {
+			t.endFlow()
+			t.show(t.tr("record_gone"))
+			return nil
+		}
+		return fmt.Errorf("return record %s: %w", id, err)
+	}
+	t.e.log.Info("record returned for review", "by", t.user.ID, "activity", id)
+	t.endFlow()
+	t.show(t.tr("returned_done", "Name", a.ReporterName))
+	reporter, err := t.e.store.User(t.ctx, a.ReporterID)
+	if err != nil {
+		t.e.log.Warn("reporter of a returned record", "activity", id, "err", err)
+		return nil
+	}
+	l := reporter.Lang
+	if !l.Valid() {
+		l = fieldlog.Chinese
+	}
+	t.notify(reporter, Reply{
+		Text: t.trIn(l, "returned_to_you", "Name", t.user.Name, "Comment", comment) + "\n\n" + t.describeIn(l, a),
+		Buttons: [][]Button{{
+			{Text: t.trIn(l, "btn_edit"), Data: data("edit", string(a.ID))},
+			{Text: t.trIn(l, "btn_confirm_record"), Data: data("ok", string(a.ID))},
+		}},
+	})
+	return nil
+}
+
+// confirmRecord lets the reporter keep a returned record as it is.
+func (t *turn) confirmRecord(id fieldlog.ActivityID) error {
+	a, ok, err := t.writable(id)
+	if err != nil || !ok {
+		return err
+	}
+	if !a.Review.Pending() {
+		t.notice(t.tr("review_not_pending"))
+		return nil
+	}
+	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
+		if err == nil {
+			t.say(why)
+		}
+		return err
+	}
+	if err := t.resolveReview(a, fieldlog.Confirmed); err != nil {
+		return err
+	}
+	t.show(t.tr("review_confirmed") + "\n\n" + t.describe(a))
+	return nil
+}
+
+// resolveReview records the reporter's answer to a returned record and
+// tells the coordinator who returned it.
+func (t *turn) resolveReview(a fieldlog.Activity, state fieldlog.ReviewState) error {
+	note := fieldlog.ReviewNote{State: state, By: t.user.ID, ByName: t.user.Name, At: t.now}
+	if err := t.e.store.ReviewActivity(t.ctx, a.ID, note); err != nil {
+		return fmt.Errorf("record the review of %s: %w", a.ID, err)
+	}
+	var by int64
+	for _, n := range a.Review.Thread {
+		if n.State == fieldlog.Returned {
+			by = n.By
+		}
+	}
+	coord, err := t.e.store.User(t.ctx, by)
+	if err != nil {
+		return nil // the coordinator sees the answer in the record's details
+	}
+	l := coord.Lang
+	if !l.Valid() {
+		l = fieldlog.Chinese
+	}
+	id := "review_confirmed_by"
+	if state == fieldlog.Corrected {
+		id = "review_corrected_by"
+	}
+	t.notify(coord, Reply{Text: t.trIn(l, id, "Name", t.user.Name, "Title", a.Title),
+		Buttons: [][]Button{{{Text: t.trIn(l, "btn_open_record"), Data: data("rec", string(a.ID), scopeUnit, "0")}}}})
+	return nil
+}
+
+// reviewLines is the exchange of a record's review, for its details.
+func (t *turn) reviewLines(r fieldlog.Review) []string {
+	if len(r.Thread) == 0 {
+		return nil
+	}
+	lines := []string{t.tr("review_thread")}
+	for _, n := range r.Thread {
+		date := t.formatDate(fieldlog.DateOf(n.At, t.e.loc))
+		switch n.State {
+		case fieldlog.Returned:
+			lines = append(lines, t.tr("review_note_returned", "Date", date, "Name", n.ByName, "Text", n.Text))
+		case fieldlog.Confirmed:
+			lines = append(lines, t.tr("review_note_confirmed", "Date", date, "Name", n.ByName))
+		case fieldlog.Corrected:
+			lines = append(lines, t.tr("review_note_corrected", "Date", date, "Name", n.ByName))
+		}
+	}
+	return lines
+}
+
+// notify sends r to another user, when they can be reached.
+func (t *turn) notify(u fieldlog.User, r Reply) {
+	if t.e.notifier == nil || u.Blocked || u.ChatID == 0 {
+		return
+	}
+	if _, err := t.e.notifier.Notify(t.ctx, u.ChatID, r); err != nil {
+		t.e.log.Warn("notify a user", "user", u.ID, "err", err)
+	}
+}
+
+// describeIn is describe in another user's language.
+func (t *turn) describeIn(l fieldlog.Lang, a fieldlog.Activity) string {
+	saved := t.lang
+	t.lang = l
+	defer func() { t.lang = saved }()
+	return t.describe(a)
+}
+
+// pendingMark marks a returned record in a list.
+func pendingMark(a fieldlog.Activity) string {
+	if a.Review.Pending() {
+		return "↩️ "
+	}
+	return ""
+}
