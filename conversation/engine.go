@@ -468,3 +468,7 @@ func randomString(alphabet string, n int) string {
 	}
 	return string(b)
 }
+
+// ErrUnreachable is the error a channel returns for a message to a user
+// who cannot be written to (they blocked the bot).
+var ErrUnreachable = errors.New("the user cannot be reached")

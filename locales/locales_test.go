@@ -750,9 +750,11 @@ func TestCodeMessageIDsExist(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no Go files in ../conversation")
 	}
-	cmd, _ := codeIDs(t, filepath.Join("..", "cmd", "fieldlog"), false)
-	for id, where := range cmd {
-		used[id] = append(used[id], where...)
+	for _, dir := range []string{filepath.Join("..", "cmd", "fieldlog"), filepath.Join("..", "reminder")} {
+		more, _ := codeIDs(t, dir, false)
+		for id, where := range more {
+			used[id] = append(used[id], where...)
+		}
 	}
 	// The role names are shown through "role_"+role; check them whatever the
 	// code looks like today.
