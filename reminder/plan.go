@@ -20,8 +20,8 @@ type wave struct {
 	tree    *fieldlog.Tree
 	periods []fieldlog.Period
 	scheds  map[fieldlog.Period]fieldlog.Schedule
-	// reporters and units count records per half-year; last is each
-	// reporter's latest day.
+	// reporters and units count records per half-year; last is the day
+	// each reporter last logged.
 	reporters map[int64]map[fieldlog.Period]int
 	last      map[int64]fieldlog.Date
 	units     map[fieldlog.Period]map[fieldlog.UnitID]int
@@ -53,8 +53,14 @@ func (s *Scheduler) plan(ctx context.Context, day fieldlog.Date) (*wave, error) 
 			w.reporters[a.ReporterID] = map[fieldlog.Period]int{}
 		}
 		w.reporters[a.ReporterID][q]++
-		if w.last[a.ReporterID].Before(a.Date) {
-			w.last[a.ReporterID] = a.Date
+		// When they logged, not the day of the activity: logging today
+		// what happened last week is logging.
+		logged := a.Date
+		if !a.LoggedAt.IsZero() {
+			logged = fieldlog.DateOf(a.LoggedAt, s.loc)
+		}
+		if w.last[a.ReporterID].Before(logged) {
+			w.last[a.ReporterID] = logged
 		}
 		if m := w.units[q]; m != nil {
 			m[a.UnitID]++

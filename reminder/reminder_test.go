@@ -182,7 +182,8 @@ func newFixture(t *testing.T, store Store) *fixture {
 	}{{officerA, "v1", 3, 1, 2}, {officerC, "v2", 6, 16, 1}} {
 		for k := range r.repeated {
 			a := fieldlog.Activity{ID: fieldlog.ActivityID(fmt.Sprint("r", i, k)), SectionID: "s", TypeID: "t",
-				Date: fieldlog.Date{Year: 2024, Month: r.m, Day: r.d}, UnitID: r.unit, ReporterID: r.id, Title: "x"}
+				Date: fieldlog.Date{Year: 2024, Month: r.m, Day: r.d}, UnitID: r.unit, ReporterID: r.id, Title: "x",
+				LoggedAt: at(r.m, r.d, 20, 0)}
 			if err := store.InsertActivity(ctx, a); err != nil {
 				t.Fatal(err)
 			}
@@ -481,5 +482,22 @@ func TestBlockedUserIsSkipped(t *testing.T) {
 	}
 	if n := f.sender.total(); n != 4 {
 		t.Errorf("%d sent, want the other 4", n)
+	}
+}
+
+// "Logged in the last 3 days" counts from when a record was logged, not
+// from the day of its activity: one who logs yesterday what they did in
+// March has logged lately.
+func TestLoggedLatelyCountsWhenLogged(t *testing.T) {
+	f := newFixture(t, memory.New())
+	ctx := context.Background()
+	a := fieldlog.Activity{ID: "late", SectionID: "s", TypeID: "t", Date: fieldlog.Date{Year: 2024, Month: 3, Day: 2},
+		UnitID: "v1", ReporterID: officerB, Title: "x", LoggedAt: at(6, 17, 21, 0)}
+	if err := f.store.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	f.day(ctx, f.scheduler("p1"))
+	if got := f.sender.texts(officerB); len(got) != 0 {
+		t.Errorf("an officer who logged yesterday was reminded: %q", got)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"fieldlog/catalog"
 	"fieldlog/conversation"
 	"fieldlog/locales"
+	"fieldlog/reminder"
 	"fieldlog/statuschart"
 	"fieldlog/storage"
 	"fieldlog/units"
@@ -190,8 +191,23 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time
 	bilingual := func(id string) string {
 		return msgs.Text(fieldlog.Chinese, id, nil) + "\n" + msgs.Text(fieldlog.Mongolian, id, nil)
 	}
+	// The engine keeps who blocked the bot, for the reminders to pass them
+	// over; it exists only once the channel does, hence the indirection.
+	var engine *conversation.Engine
+	markBlocked := func(blocked bool) func(context.Context, int64) {
+		return func(ctx context.Context, chat int64) {
+			if engine == nil {
+				return
+			}
+			// Private chats: the chat id is the user's id.
+			if err := engine.SetBlocked(ctx, chat, blocked); err != nil {
+				logger.Warn("mark blocked", "chat", chat, "blocked", blocked, "err", err)
+			}
+		}
+	}
 	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store,
-		Apology: bilingual("error_try_again"), Busy: bilingual("busy_wait"), Logger: logger})
+		Apology: bilingual("error_try_again"), Busy: bilingual("busy_wait"),
+		OnBlocked: markBlocked(true), OnUnblocked: markBlocked(false), Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -199,7 +215,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time
 	if err != nil {
 		return fmt.Errorf("load chart fonts: %w", err)
 	}
-	engine := conversation.New(conversation.Config{
+	engine = conversation.New(conversation.Config{
 		Store:    store,
 		Catalog:  cat,
 		Messages: msgs,
@@ -221,8 +237,34 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time
 	}); err != nil {
 		logger.Warn("register command lists", "err", err)
 	}
+	reminders := reminder.New(reminder.Config{Store: store, Sender: channel, Messages: msgs, Location: cfg.location,
+		Clock: programClock{now}, ID: processID(), Logger: logger})
+	remindersDone := make(chan struct{})
+	go func() {
+		defer close(remindersDone)
+		if err := reminders.Run(ctx); err != nil {
+			logger.Error("reminders stopped", "err", err)
+		}
+	}()
+	defer func() { <-remindersDone }() // before the store closes
 	logger.Info("fieldlog running", "bot", channel.Username(), "embedded_store", cfg.mongoURI == "")
 	return channel.Run(ctx, engine)
+}
+
+// programClock is the reminders' clock: the program's, waiting in real time.
+type programClock struct{ now func() time.Time }
+
+func (c programClock) Now() time.Time                         { return c.now() }
+func (c programClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// processID names this process in the reminders it claims, for whoever
+// reads the store: host and process id.
+func processID() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown"
+	}
+	return fmt.Sprintf("%s/%d", host, os.Getpid())
 }
 
 // loadCatalog reads FIELDLOG_CATALOG, or the built-in catalogue.
