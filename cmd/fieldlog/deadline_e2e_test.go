@@ -1,0 +1,174 @@
+package main
+
+// Deadlines, reminders, the coordinator's review and locking, end to end
+// through the fake Bot API, in both languages.
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fieldlog"
+	"fieldlog/bot/bottest"
+	"fieldlog/units"
+)
+
+// langs are the two languages every flow is walked in.
+var langs = []fieldlog.Lang{fieldlog.Chinese, fieldlog.Mongolian}
+
+// switchLang moves u to l with /lang.
+func (a *app) switchLang(u bottest.User, l fieldlog.Lang) {
+	a.t.Helper()
+	a.say(u, "/lang", a.chooseLanguage())
+	label := "中文"
+	if l == fieldlog.Mongolian {
+		label = "ᠮᠣᠩᠭᠣᠯ"
+	}
+	a.tapThen(u, label, a.tr(l, "language_set"))
+}
+
+// period is the first half-year of 2024 as the bot names it in l.
+func (a *app) period(l fieldlog.Lang) string { return a.msg(l, "period_h1", "Year", 2024) }
+
+// restartAt stops the bot, sets its clock to at, and starts it again: a
+// reminder wave starts with the process when it is past 09:00.
+func (a *app) restartAt(at time.Time) *app {
+	a.t.Helper()
+	a.stop()
+	clockOf(a.t).set(at)
+	return startApp(a.t, a.srv, a.env)
+}
+
+// galutuVillages are the villages of 嘎鲁图镇 in the order the bot lists them.
+func galutuVillages(t *testing.T) []fieldlog.UnitID {
+	t.Helper()
+	list, err := units.ReadFile(filepath.Join("..", "..", "deploy", "units.sample.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fieldlog.NewTree(list).Children("galutu")
+}
+
+func cst(m time.Month, d, h, min int) time.Time {
+	return time.Date(2024, m, d, h, min, 0, 0, testStart.Location())
+}
+
+// TestDeadlineRemindersReviewAndLocking walks issue 8 as its users live
+// it, once in Chinese and once in Mongolian: the coordinator sets the
+// township's deadline, an officer logs, the coordinator returns the record
+// and the officer confirms it; a day before the deadline the officer is
+// reminded and the coordinator gets one digest, once however often the bot
+// restarts; after the deadline the record is locked until the coordinator
+// reopens the half-year.
+func TestDeadlineRemindersReviewAndLocking(t *testing.T) {
+	for _, l := range langs {
+		t.Run(string(l), func(t *testing.T) {
+			a, _, coord, officer := setUp(t, l)
+			if l == fieldlog.Mongolian {
+				a.switchLang(coord, l)
+			}
+			town := unitName(t, "galutu", l)
+			village := unitName(t, "duguilang", l)
+			date := func(m time.Month, d int) string { return a.date(l, fieldlog.Date{Year: 2024, Month: m, Day: d}) }
+
+			// 1. The coordinator sees the deadlines in force and sets the township's.
+			lines := []string{a.msg(l, "deadline_list", "Period", a.period(l)),
+				a.msg(l, "deadline_default", "Unit", town, "Date", date(6, 25))}
+			for _, v := range galutuVillages(t) {
+				lines = append(lines, a.msg(l, "deadline_default", "Unit", unitName(t, v, l), "Date", date(6, 25)))
+			}
+			a.say(coord, "/deadline", strings.Join(lines, "\n"))
+			a.tapThen(coord, a.tr(l, "btn_set_deadline"), a.tr(l, "ask_report_period"))
+			ask := a.msg(l, "ask_deadline_date", "Unit", town, "Period", a.period(l))
+			a.tapThen(coord, a.period(l), ask)
+			a.say(coord, "2024-06-01", a.msg(l, "deadline_past", "Earliest", date(6, 20)))
+			a.waitText(coord, ask)
+			a.say(coord, "2024-06-28", a.msg(l, "deadline_set", "Unit", town, "Period", a.period(l), "Date", date(6, 28)))
+			a.say(officer, "/deadline", a.msg(l, "deadline_list", "Period", a.period(l))+"\n"+
+				a.msg(l, "deadline_inherited", "Unit", village, "Date", date(6, 28), "From", town))
+
+			// 5. The officer logs; the coordinator returns the record for checking.
+			logLeaflets(a, officer, l)
+			a.tapThenLead(officer, a.tr(l, "btn_save"), a.tr(l, "saved"))
+			list := a.sayLead(coord, "/records", a.msg(l, "list_unit", "Page", 1, "Pages", 1, "Total", 1))
+			a.tap(coord, list.InlineKeyboard[0][0].Text)
+			a.waitContaining(coord, "\n"+a.tr(l, "label_reporter")+"Bat\n")
+			a.tapThen(coord, a.tr(l, "btn_return"), a.msg(l, "ask_return_comment", "Max", fieldlog.MaxReviewComment))
+			a.tapThen(coord, a.tr(l, "comment_people"), a.msg(l, "returned_done", "Name", "Bat"))
+			a.waitLead(officer, a.msg(l, "returned_to_you", "Name", "王干事", "Comment", a.tr(l, "comment_people"))+"\n")
+			list = a.sayLead(officer, "/my", a.msg(l, "list_own", "Page", 1, "Pages", 1, "Total", 1))
+			if !strings.Contains(list.Text, "↩️ ") {
+				t.Errorf("the officer's list does not mark the returned record:\n%s", list.Text)
+			}
+			a.tapThenLead(officer, a.tr(l, "btn_confirm_record"), a.tr(l, "review_confirmed")+"\n")
+			a.waitText(coord, a.msg(l, "review_confirmed_by", "Name", "Bat", "Title", "政策赶大集 🎉"))
+
+			// 2, 3. On 27 June, a day before the deadline, the officer (who
+			// last logged a week ago) is reminded; the coordinator gets one
+			// digest of the villages below them.
+			a = a.restartAt(cst(6, 27, 9, 30))
+			reminder := a.waitText(officer, a.msg(l, "reminder_due", "Period", a.period(l), "Days", 1, "Date", date(6, 28), "Count", 1))
+			var digest []string
+			for _, v := range galutuVillages(t) {
+				if v == "duguilang" {
+					digest = append(digest, a.msg(l, "digest_thin", "Unit", unitName(t, v, l), "Count", 1))
+				} else {
+					digest = append(digest, a.msg(l, "digest_silent", "Unit", unitName(t, v, l)))
+				}
+			}
+			a.waitText(coord, a.msg(l, "digest", "Period", a.period(l), "Date", date(6, 28), "Days", 1, "Unit", town,
+				"List", strings.Join(digest, "\n")))
+			// A restart the same morning sends nobody anything twice.
+			count := func() int { return len(a.srv.Messages(officer.ID)) + len(a.srv.Messages(coord.ID)) }
+			before := count()
+			a = a.restartAt(cst(6, 27, 9, 45))
+			a.say(officer, "/remind", a.msg(l, "remind_usage", "Off", false))
+			if n := count() - before; n != 1 {
+				t.Errorf("after a restart the bot sent %d messages, want only the answer to /remind", n)
+			}
+			// The reminder's button starts logging.
+			if _, err := a.srv.Tap(officer, reminder.ID, a.tr(l, "btn_log_now")); err != nil {
+				t.Fatal(err)
+			}
+			a.waitText(officer, a.tr(l, "ask_section"))
+			a.say(officer, "/cancel", a.tr(l, "cancelled"))
+
+			// 6. After the deadline the record is locked; the coordinator reopens.
+			a = a.restartAt(cst(6, 29, 10, 0))
+			closed := a.msg(l, "period_closed", "Period", a.period(l), "Date", date(6, 28),
+				"Whom", a.msg(l, "whom_one", "Name", "王干事", "Unit", town))
+			list = a.sayLead(officer, "/my", a.msg(l, "list_own", "Page", 1, "Pages", 1, "Total", 1))
+			a.tap(officer, list.InlineKeyboard[0][0].Text)
+			a.waitContaining(officer, "\n"+a.tr(l, "label_reporter")+"Bat\n")
+			a.tapThen(officer, a.tr(l, "btn_edit"), closed)
+			a.say(coord, "/deadline", strings.Join(append([]string{lines[0],
+				a.msg(l, "deadline_own", "Unit", town, "Date", date(6, 28))}, inherited(t, a, l, town, date(6, 28))...), "\n"))
+			a.tapThen(coord, a.tr(l, "btn_reopen"), a.tr(l, "ask_report_period"))
+			a.tapThen(coord, a.period(l), a.msg(l, "ask_reopen_days", "Unit", town, "Period", a.period(l), "Max", 30))
+			a.tap(coord, a.msg(l, "btn_days", "N", 3))
+			// Three days from when the button was pressed, to the minute.
+			reopened := func(at time.Time) string {
+				at = at.Add(72 * time.Hour).In(testStart.Location())
+				return a.msg(l, "reopened", "Unit", town, "Period", a.period(l), "Until", a.msg(l, "time_format",
+					"Date", date(at.Month(), at.Day()), "H", at.Hour(), "M", fmt.Sprintf("%02d", at.Minute())))
+			}
+			now := clockOf(t).now()
+			a.srv.WaitFor(t, coord.ID, func(m bottest.Message) bool {
+				return m.Text == reopened(now) || m.Text == reopened(now.Add(-time.Minute))
+			}, 15*time.Second)
+			a.tapThenLead(officer, a.tr(l, "btn_edit"), a.tr(l, "check_summary"))
+		})
+	}
+}
+
+// inherited is the deadline lines of the villages of 嘎鲁图镇 that follow
+// the township's.
+func inherited(t *testing.T, a *app, l fieldlog.Lang, town, date string) []string {
+	var out []string
+	for _, v := range galutuVillages(t) {
+		out = append(out, a.msg(l, "deadline_inherited", "Unit", unitName(t, v, l), "Date", date, "From", town))
+	}
+	return out
+}
