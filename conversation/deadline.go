@@ -276,6 +276,7 @@ func (t *turn) setDeadline(d fieldlog.Date) error {
 	if err := t.e.store.SetDeadline(t.ctx, fieldlog.Deadline{Unit: unit, Period: p, Due: d, SetBy: t.user.ID, SetAt: t.now}); err != nil {
 		return fmt.Errorf("set deadline: %w", err)
 	}
+	t.e.schedules.forget(p)
 	t.e.log.Info("deadline set", "by", t.user.ID, "unit", unit, "period", p.String(), "due", d.String())
 	t.endFlow()
 	t.show(t.tr("deadline_set", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Date", t.formatDate(d)))
@@ -298,6 +299,7 @@ func (t *turn) reopen(days int) error {
 	if err := t.e.store.Reopen(t.ctx, fieldlog.Reopening{Unit: unit, Period: p, Until: until, By: t.user.ID, At: t.now}); err != nil {
 		return fmt.Errorf("reopen: %w", err)
 	}
+	t.e.schedules.forget(p)
 	t.e.log.Info("half-year reopened", "by", t.user.ID, "unit", unit, "period", p.String(), "until", until)
 	t.endFlow()
 	t.show(t.tr("reopened", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Until", t.formatTime(until)))
@@ -327,11 +329,7 @@ func (t *turn) dateRange() (from, to fieldlog.Date) {
 
 // schedule reads the deadlines and reopenings of p.
 func (t *turn) schedule(p fieldlog.Period) (fieldlog.Schedule, error) {
-	s, err := t.e.store.Schedule(t.ctx, p)
-	if err != nil {
-		return s, fmt.Errorf("read deadlines of %s: %w", p, err)
-	}
-	return s, nil
+	return t.e.schedules.get(t.ctx, t.e.store, p)
 }
 
 // dueOf is the deadline in force for unit in p.

@@ -163,6 +163,7 @@ type Engine struct {
 	reportTimeout time.Duration
 	reports       chan struct{} // one token per report compiling
 	units         unitTree
+	schedules     schedules
 	log           *slog.Logger
 }
 
@@ -420,6 +421,47 @@ func (u *unitTree) get(ctx context.Context, store fieldlog.Units) (*fieldlog.Tre
 	}
 	u.tree, u.loaded = fieldlog.NewTree(us), time.Now()
 	return u.tree, nil
+}
+
+// schedules keeps the deadlines and reopenings of each half-year between
+// turns for a while, as unitTree keeps the units: the lock check of every
+// date step and every save needs them. A change made through this engine
+// shows at once; one made by another process within scheduleAge.
+type schedules struct {
+	mu     sync.Mutex
+	cached map[fieldlog.Period]cachedSchedule
+}
+
+type cachedSchedule struct {
+	sched  fieldlog.Schedule
+	loaded time.Time
+}
+
+// scheduleAge is how long a loaded schedule is used.
+const scheduleAge = time.Minute
+
+func (s *schedules) get(ctx context.Context, store fieldlog.Calendar, p fieldlog.Period) (fieldlog.Schedule, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.cached[p]; ok && time.Since(c.loaded) < scheduleAge {
+		return c.sched, nil
+	}
+	sched, err := store.Schedule(ctx, p)
+	if err != nil {
+		return sched, fmt.Errorf("read deadlines of %s: %w", p, err)
+	}
+	if s.cached == nil {
+		s.cached = map[fieldlog.Period]cachedSchedule{}
+	}
+	s.cached[p] = cachedSchedule{sched: sched, loaded: time.Now()}
+	return sched, nil
+}
+
+// forget drops p's schedule, after this engine changed it.
+func (s *schedules) forget(p fieldlog.Period) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.cached, p)
 }
 
 // today is the current civil day in the deployment's time zone.

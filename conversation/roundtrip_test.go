@@ -25,12 +25,15 @@ import (
 //
 // The budget is what the design needs, and must only go down: lower it
 // when a change needs fewer calls, never raise it to make a change pass.
-// For now it is what the engine does today (issue 7's "before"), not yet
-// what the design needs.
+// Issue 7's "before" was 27 calls a conversation, AllUnits at the last two
+// steps. The units are now kept a minute, which saves one; issue 8's lock
+// check reads the deadlines, kept a minute too: 27 again, with the check.
 //
-// Not counted here: the Telegram adapter records each update in the inbox
-// before it is handled and forgets it afterwards (fieldlog.Inbox Receive
-// and Done), two more round trips per update.
+// Not counted here: the Telegram adapter records each batch of updates it
+// polls in the inbox in one insert, and forgets handled ones in one delete
+// a second (fieldlog.Inbox ReceiveAll and Done): well under one more round
+// trip per update under load. On the embedded store, users and
+// conversations are also answered from memory (storage/memo.go).
 var logStepBudget = []struct {
 	step   string
 	budget map[string]int
@@ -38,11 +41,13 @@ var logStepBudget = []struct {
 	{"/log", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
 	{"section", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
 	{"type", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
-	{"yesterday", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
+	// The date decides the half-year, whose lock the step checks: it reads
+	// the units and the deadlines, which the engine then keeps a minute.
+	{"yesterday", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1, "AllUnits": 1, "Schedule": 1}},
 	{"participants", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
 	{"title", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
-	{"skip photos", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1, "AllUnits": 1}},
-	{"save", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1, "AllUnits": 1, "InsertActivity": 1}},
+	{"skip photos", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
+	{"save", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1, "InsertActivity": 1}},
 }
 
 // TestLogStepRoundTrips walks an officer through one /log conversation
@@ -134,7 +139,7 @@ func TestLogStepRoundTrips(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("one /log conversation: %d store calls in %d steps (and 2 inbox calls per step in the Telegram adapter)", total, len(logStepBudget))
+	t.Logf("one /log conversation: %d store calls in %d steps", total, len(logStepBudget))
 
 	if !strings.HasPrefix(text(last), tr("saved")) {
 		t.Fatalf("the conversation did not end saved: %q", text(last))
@@ -301,4 +306,49 @@ func (s *countingStore) AddParagraph(ctx context.Context, unit fieldlog.UnitID, 
 func (s *countingStore) DeleteParagraph(ctx context.Context, unit fieldlog.UnitID, p fieldlog.Period, part fieldlog.NotePart, id string) error {
 	s.count("DeleteParagraph")
 	return s.inner.DeleteParagraph(ctx, unit, p, part, id)
+}
+
+func (s *countingStore) EachUser(ctx context.Context, fn func(fieldlog.User) error) error {
+	s.count("EachUser")
+	return s.inner.EachUser(ctx, fn)
+}
+
+func (s *countingStore) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
+	s.count("ReviewActivity")
+	return s.inner.ReviewActivity(ctx, id, note)
+}
+
+func (s *countingStore) SetDeadline(ctx context.Context, d fieldlog.Deadline) error {
+	s.count("SetDeadline")
+	return s.inner.SetDeadline(ctx, d)
+}
+
+func (s *countingStore) Reopen(ctx context.Context, r fieldlog.Reopening) error {
+	s.count("Reopen")
+	return s.inner.Reopen(ctx, r)
+}
+
+func (s *countingStore) Schedule(ctx context.Context, p fieldlog.Period) (fieldlog.Schedule, error) {
+	s.count("Schedule")
+	return s.inner.Schedule(ctx, p)
+}
+
+func (s *countingStore) ClaimReminder(ctx context.Context, c fieldlog.ReminderClaim) (bool, error) {
+	s.count("ClaimReminder")
+	return s.inner.ClaimReminder(ctx, c)
+}
+
+func (s *countingStore) FinishReminder(ctx context.Context, key string, state fieldlog.ReminderState, messageID int, at time.Time) error {
+	s.count("FinishReminder")
+	return s.inner.FinishReminder(ctx, key, state, messageID, at)
+}
+
+func (s *countingStore) ExpireReminders(ctx context.Context, now time.Time) (int, error) {
+	s.count("ExpireReminders")
+	return s.inner.ExpireReminders(ctx, now)
+}
+
+func (s *countingStore) ReminderState(ctx context.Context, key string) (fieldlog.ReminderState, error) {
+	s.count("ReminderState")
+	return s.inner.ReminderState(ctx, key)
 }
