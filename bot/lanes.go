@@ -20,10 +20,13 @@ type lanes struct {
 	wg      sync.WaitGroup
 }
 
-// job is one update to handle.
+// job is one update to handle, or a notification to send.
 type job struct {
 	key string
 	run func()
+	// drop, if not nil, is called instead of run when a stop leaves the
+	// job undone.
+	drop func()
 }
 
 type lane struct {
@@ -68,13 +71,38 @@ func (l *lanes) push(chat int64, key string, run func(), overflow func()) {
 		}
 		return
 	}
-	q.jobs = append(q.jobs, job{key, run})
+	q.jobs = append(q.jobs, job{key: key, run: run})
 	q.keys[key] = true
 	if !busy {
 		l.wg.Add(1)
 		go l.drain(chat, q)
 	}
 	l.mu.Unlock()
+}
+
+// pushNotice queues a notification on chat's lane, behind what is queued
+// there. Unlike an update it is queued even when the lane is full: it is
+// recorded nowhere else, and its sender waits for it, so the senders bound
+// how many there are. It reports whether it was queued (not after a stop);
+// drop is called if a stop leaves it undone.
+func (l *lanes) pushNotice(chat int64, key string, run, drop func()) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		return false
+	}
+	q, busy := l.queues[chat]
+	if !busy {
+		q = &lane{keys: map[string]bool{}}
+		l.queues[chat] = q
+	}
+	q.jobs = append(q.jobs, job{key: key, run: run, drop: drop})
+	q.keys[key] = true
+	if !busy {
+		l.wg.Add(1)
+		go l.drain(chat, q)
+	}
+	return true
 }
 
 func (l *lanes) drain(chat int64, q *lane) {
@@ -95,7 +123,14 @@ func (l *lanes) drain(chat int64, q *lane) {
 		}
 		if len(q.jobs) == 0 || l.stopped {
 			delete(l.queues, chat)
+			left := q.jobs
+			q.jobs = nil
 			l.mu.Unlock()
+			for _, j := range left {
+				if j.drop != nil {
+					j.drop()
+				}
+			}
 			return
 		}
 		j := q.jobs[0]

@@ -212,7 +212,7 @@ func TestLanesBoundedQueueRefillsFromTheInbox(t *testing.T) {
 	for i := range total {
 		key := fmt.Sprintf("u%02d", i)
 		mu.Lock()
-		waiting = append(waiting, job{key, runner(key)})
+		waiting = append(waiting, job{key: key, run: runner(key)})
 		mu.Unlock()
 		l.push(7, key, runner(key), func() { overflows.Add(1) })
 		if i == 0 {

@@ -137,7 +137,7 @@ func TestTelegramStopIsBounded(t *testing.T) {
 		return echo(in), nil
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, PollTimeout: time.Second, StopGrace: 200 * time.Millisecond})
+	tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, PollTimeout: time.Second, StopGrace: 200 * time.Millisecond, Limits: Limits{Off: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestTelegramFloodIsHandledInTurn(t *testing.T) {
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, Busy: "busy", PollTimeout: time.Second, MaxQueued: 3})
+	tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, Busy: "busy", PollTimeout: time.Second, MaxQueued: 3, Limits: Limits{Off: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,23 @@ type Config struct {
 	// done by then stays in the inbox for the next start. Zero means
 	// DefaultStopGrace.
 	StopGrace time.Duration
-	Logger    *slog.Logger
+	// Limits are the rates at which the bot sends (see throttle.go); the
+	// zero value keeps inside Telegram's.
+	Limits Limits
+	// OnBlocked is called when Telegram refuses to deliver to a chat (403:
+	// the user blocked the bot), once until the user writes again. Until
+	// then this process sends nothing to the chat (ErrBlocked, without
+	// asking Telegram; after an hour without news it asks once more). Keep
+	// the mark where a restart and the other processes see it. It runs in
+	// the send that found out, with a context of its own that a stop does
+	// not cancel, bounded to 10 s.
+	OnBlocked func(ctx context.Context, chatID int64)
+	// OnUnblocked is called when a chat that this process marked blocked
+	// writes again, before its update is handled. A mark set by another
+	// process, or before a restart, is not known here: whoever keeps the
+	// mark should also clear it when the user's input is handled.
+	OnUnblocked func(ctx context.Context, chatID int64)
+	Logger      *slog.Logger
 }
 
 // maxConnections is how many connections to the Bot API stay open for
@@ -85,12 +101,19 @@ type Telegram struct {
 	handling     context.Context
 	stopHandling context.CancelFunc
 	lanes        *lanes
+
+	throttle    *throttle
+	blocked     *blockList
+	onBlocked   func(ctx context.Context, chatID int64)
+	onUnblocked func(ctx context.Context, chatID int64)
 }
 
 // New connects to the Bot API and asks who the bot is.
 func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	t := &Telegram{inbox: cfg.Inbox, apology: cfg.Apology, busy: cfg.Busy, log: cfg.Logger,
-		grace: cmp.Or(cfg.StopGrace, DefaultStopGrace)}
+		grace:    cmp.Or(cfg.StopGrace, DefaultStopGrace),
+		throttle: newThrottle(cfg.Limits, realClock{}), blocked: newBlockList(realClock{}),
+		onBlocked: cfg.OnBlocked, onUnblocked: cfg.OnUnblocked}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}
@@ -128,6 +151,9 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		return nil, fmt.Errorf("ask telegram who the bot is (getMe): %w", err)
 	}
 	t.username = me.Username
+	// Made here, not in Run, so that Notify may be called before or while
+	// Run starts.
+	t.handling, t.stopHandling = context.WithCancel(context.WithoutCancel(ctx))
 	return t, nil
 }
 
@@ -152,7 +178,6 @@ func (t *Telegram) SetCommands(ctx context.Context, byLang map[string][]conversa
 // inbox and are handled at the next start.
 func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	t.engine = engine
-	t.handling, t.stopHandling = context.WithCancel(context.WithoutCancel(ctx))
 	defer t.stopHandling()
 	pending, err := t.inbox.Unhandled(ctx)
 	if err != nil {
@@ -244,8 +269,9 @@ func (t *Telegram) sayBusy(chat int64) {
 		return
 	}
 	go func() {
+		ctx := answering(t.handling)
 		p := &tg.SendMessageParams{ChatID: chat, Text: t.busy}
-		if err := t.call(t.handling, func() error { _, err := t.api.SendMessage(t.handling, p); return err }); err != nil {
+		if _, err := t.sendTo(ctx, chat, func() (*models.Message, error) { return t.api.SendMessage(ctx, p) }); err != nil {
 			t.log.Warn("say busy", "chat", chat, "err", err)
 		}
 	}()
@@ -256,9 +282,11 @@ func (t *Telegram) sayBusy(chat int64) {
 // also when handling failed for good (the user was told); it stays when a
 // stop cut it short.
 func (t *Telegram) handle(key string, upd *update) {
-	ctx := t.handling
 	in, callbackID := input(upd)
 	in.Key = key
+	// Sends within the turn, Notify's too, know they answer this chat.
+	ctx := inTurn(t.handling, in.ChatID)
+	t.unblock(ctx, in.ChatID) // the user writes: the bot may write back
 	defer func() {
 		if r := recover(); r != nil {
 			t.log.Error("panic while handling update", "key", key, "panic", r, "stack", string(debug.Stack()))
@@ -278,7 +306,10 @@ func (t *Telegram) handle(key string, upd *update) {
 		t.forget.add(ctx, in.ChatID, key)
 		return
 	}
-	if err := t.send(ctx, in, callbackID, resp); err != nil {
+	switch err := t.send(ctx, in, callbackID, resp); {
+	case errors.Is(err, ErrBlocked):
+		t.log.Info("response not sent: the user blocked the bot", "key", key, "user", in.UserID)
+	case err != nil:
 		t.log.Error("send response", "key", key, "user", in.UserID, "err", err)
 	}
 	t.forget.add(ctx, in.ChatID, key)
@@ -298,15 +329,9 @@ func (t *Telegram) apologise(ctx context.Context, chat int64, callbackID string)
 		_, _ = t.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID})
 	}
 	if chat != 0 && t.apology != "" {
-		_, _ = t.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: t.apology})
+		p := &tg.SendMessageParams{ChatID: chat, Text: t.apology}
+		_, _ = t.sendTo(ctx, chat, func() (*models.Message, error) { return t.api.SendMessage(ctx, p) })
 	}
-}
-
-// Notify sends r to a chat outside of a response: the engine tells a user
-// whose report must wait, and will send reminders.
-func (t *Telegram) Notify(ctx context.Context, chatID int64, r conversation.Reply) error {
-	r.Edit = false
-	return t.reply(ctx, chatID, 0, r)
 }
 
 // send delivers the engine's response.
@@ -322,7 +347,7 @@ func (t *Telegram) send(ctx context.Context, in conversation.Input, callbackID s
 		}()
 	}
 	for _, r := range resp.Replies {
-		if err := t.reply(ctx, in.ChatID, in.MessageID, r); err != nil {
+		if _, err := t.reply(ctx, in.ChatID, in.MessageID, r); err != nil {
 			return err
 		}
 	}
@@ -336,86 +361,95 @@ func (t *Telegram) send(ctx context.Context, in conversation.Input, callbackID s
 }
 
 // reply sends one reply to chat; messageID is the message whose button
-// was pressed, which an Edit reply replaces (0: none).
-func (t *Telegram) reply(ctx context.Context, chat int64, messageID int, r conversation.Reply) error {
+// was pressed, which an Edit reply replaces (0: none). It returns the id of
+// the last message sent or edited.
+func (t *Telegram) reply(ctx context.Context, chat int64, messageID int, r conversation.Reply) (last int, err error) {
+	sent := func(m *models.Message, err error) error {
+		if m != nil {
+			last = m.ID
+		}
+		return err
+	}
 	caption, overflow := fitCaption(r.Caption)
 	for i, photo := range r.Photos {
 		c := ""
 		if i == 0 {
 			c = caption
 		}
-		send := func() error {
+		send := func() (*models.Message, error) {
 			if id, ok := strings.CutPrefix(photo, documentPrefix); ok {
-				_, err := t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Document: &models.InputFileString{Data: id}, Caption: c})
-				return err
+				return t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Document: &models.InputFileString{Data: id}, Caption: c})
 			}
-			_, err := t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileString{Data: photo}, Caption: c})
-			return err
+			return t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileString{Data: photo}, Caption: c})
 		}
-		if err := t.call(ctx, send); err != nil {
-			return fmt.Errorf("send photo: %w", err)
+		if err := sent(t.sendTo(ctx, chat, send)); err != nil {
+			return last, fmt.Errorf("send photo: %w", err)
 		}
 	}
 	if len(r.Photos) == 0 && caption != "" {
 		overflow = caption // nothing to put it under
 	}
 	if overflow != "" {
-		if err := t.sendText(ctx, chat, 0, conversation.Reply{Text: overflow}); err != nil {
-			return err
+		if err := sent(t.sendText(ctx, chat, 0, conversation.Reply{Text: overflow})); err != nil {
+			return last, err
 		}
 	}
 	if r.Image != nil {
 		p := &tg.SendPhotoParams{ChatID: chat}
-		send := func() error {
+		send := func() (*models.Message, error) {
 			p.Photo = &models.InputFileUpload{Filename: "chart.png", Data: bytes.NewReader(r.Image)}
-			_, err := t.api.SendPhoto(ctx, p)
-			return err
+			return t.api.SendPhoto(ctx, p)
 		}
-		if err := t.call(ctx, send); err != nil {
-			return fmt.Errorf("send picture: %w", err)
+		if err := sent(t.sendTo(ctx, chat, send)); err != nil {
+			return last, fmt.Errorf("send picture: %w", err)
 		}
 	}
-	if err := t.sendText(ctx, chat, messageID, r); err != nil {
-		return err
+	if err := sent(t.sendText(ctx, chat, messageID, r)); err != nil {
+		return last, err
 	}
 	for _, f := range r.Files {
 		p := &tg.SendDocumentParams{ChatID: chat}
-		send := func() error {
+		send := func() (*models.Message, error) {
 			// A retry needs a fresh reader: the first try consumed it.
 			p.Document = &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}
-			_, err := t.api.SendDocument(ctx, p)
-			return err
+			return t.api.SendDocument(ctx, p)
 		}
-		if err := t.call(ctx, send); err != nil {
-			return fmt.Errorf("send file %s: %w", f.Name, err)
+		if err := sent(t.sendTo(ctx, chat, send)); err != nil {
+			return last, fmt.Errorf("send file %s: %w", f.Name, err)
 		}
 	}
-	return nil
+	return last, nil
 }
 
-// sendText sends or edits the text of a reply, if it has one. A text over
-// Telegram's limit goes as several messages, cut at line breaks; an edit
-// then replaces the pressed message with the first part, and the buttons
-// or the menu come with the last.
-func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r conversation.Reply) error {
+// sendText sends or edits the text of a reply, if it has one, and returns
+// the last message sent or edited (nil: none). A text over Telegram's
+// limit goes as several messages, cut at line breaks; an edit then replaces
+// the pressed message with the first part, and the buttons or the menu
+// come with the last.
+func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r conversation.Reply) (*models.Message, error) {
 	if r.Text == "" {
-		return nil
+		return nil, nil
 	}
 	parts := splitText(r.Text, maxText)
 	if len(parts) > 1 {
 		t.log.Debug("long reply sent in parts", "parts", len(parts), "units", utf16Len(r.Text))
 	}
+	var last *models.Message
 	for i, part := range parts {
-		last := i == len(parts)-1
+		final := i == len(parts)-1
 		var buttons [][]conversation.Button
-		if last {
+		if final {
 			buttons = r.Buttons
 		}
 		if i == 0 && r.Edit && messageID != 0 {
 			p := &tg.EditMessageTextParams{ChatID: chat, MessageID: messageID, Text: part, ReplyMarkup: t.inlineKeyboard(buttons)}
-			err := t.call(ctx, func() error { _, err := t.api.EditMessageText(ctx, p); return err })
+			m, err := t.sendTo(ctx, chat, func() (*models.Message, error) { return t.api.EditMessageText(ctx, p) })
 			if err == nil || strings.Contains(err.Error(), "message is not modified") {
+				last = cmp.Or(m, &models.Message{ID: messageID})
 				continue
+			}
+			if errors.Is(err, ErrBlocked) || ctx.Err() != nil {
+				return last, fmt.Errorf("edit message: %w", err)
 			}
 			// Old messages cannot be edited; a new message does as well.
 			t.log.Info("edit failed; sending instead", "err", err)
@@ -424,18 +458,21 @@ func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r co
 		switch {
 		case len(buttons) > 0:
 			p.ReplyMarkup = t.inlineKeyboard(buttons)
-		case last && r.Menu != nil:
+		case final && r.Menu != nil:
 			p.ReplyMarkup = menuKeyboard(r.Menu)
 		}
-		if err := t.call(ctx, func() error { _, err := t.api.SendMessage(ctx, p); return err }); err != nil {
-			return fmt.Errorf("send message: %w", err)
+		m, err := t.sendTo(ctx, chat, func() (*models.Message, error) { return t.api.SendMessage(ctx, p) })
+		if err != nil {
+			return last, fmt.Errorf("send message: %w", err)
 		}
+		last = m
 	}
-	return nil
+	return last, nil
 }
 
-// call runs a Bot API request, waiting out Telegram's flood limit a few
-// times before giving up.
+// call runs a Bot API request that sends nothing into a chat (commands, a
+// button's answer), waiting out Telegram's flood limit a few times before
+// giving up.
 func (t *Telegram) call(ctx context.Context, req func() error) error {
 	for try := 0; ; try++ {
 		err := req()

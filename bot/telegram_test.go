@@ -158,8 +158,11 @@ func (e *stubEngine) texts(chat int64) []string {
 func run(t *testing.T, srv *bottest.Server, inbox fieldlog.Inbox, engine Engine) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	// The fake enforces no limits here, and the tests act faster than
+	// Telegram would let a bot answer: limits_test.go tests the limits.
 	tg, err := New(ctx, Config{
 		Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, Apology: "sorry", PollTimeout: 2 * time.Second,
+		Limits: Limits{Off: true},
 	})
 	if err != nil {
 		cancel()

@@ -803,3 +803,112 @@ func TestConcurrentConversations(t *testing.T) {
 		t.Errorf("%d sendMessage calls, want 100", n)
 	}
 }
+
+// With Telegram's limits, a 4th message to a chat within a second is
+// refused with 429 and a retry_after, and so is a 31st message within a
+// second to any chats; refused sends are not carried out, and other chats
+// are not held by one that is. answerCallbackQuery and setMyCommands are
+// not counted.
+func TestLimitsAnswerTooManyRequests(t *testing.T) {
+	srv := New(t, WithLimits())
+	b := newBot(t, srv)
+	ctx := context.Background()
+	users := make([]User, 40)
+	for i := range users {
+		users[i] = User{ID: 5000 + int64(i), FirstName: "u"}
+		srv.Register(users[i])
+	}
+	send := func(u User) error {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.ID, Text: "hi"})
+		return err
+	}
+	for i := range 3 {
+		if err := send(users[0]); err != nil {
+			t.Fatalf("message %d of a burst of 3: %v", i+1, err)
+		}
+	}
+	var tooMany *bot.TooManyRequestsError
+	if err := send(users[0]); !errors.As(err, &tooMany) || tooMany.RetryAfter != 1 {
+		t.Fatalf("4th message to a chat within a second: err = %v, want 429 retry_after 1", err)
+	}
+	if n := len(srv.Messages(users[0].ID)); n != 3 {
+		t.Errorf("the chat has %d messages, want 3: a refused send was carried out", n)
+	}
+	for i, u := range users[1:28] { // 3 + 27 = 30 sends within the second
+		if err := send(u); err != nil {
+			t.Fatalf("send %d to another chat: %v", i+4, err)
+		}
+	}
+	if err := send(users[30]); !errors.As(err, &tooMany) || tooMany.RetryAfter != 1 {
+		t.Fatalf("31st send within a second: err = %v, want 429 retry_after 1", err)
+	}
+	if _, err := b.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: []models.BotCommand{{Command: "start", Description: "Start"}}}); err != nil {
+		t.Errorf("setMyCommands counted against the limit: %v", err)
+	}
+	if got := srv.TooManyRequests(); got != 2 {
+		t.Errorf("TooManyRequests() = %d, want 2", got)
+	}
+
+	srv.EnforceLimits(Limits{})
+	for range 40 {
+		if err := send(users[0]); err != nil {
+			t.Fatalf("limits off: %v", err)
+		}
+	}
+}
+
+// The per-chat limit lets a burst go and then one message a second; after
+// the wait told by retry_after the message goes.
+func TestLimitsPerChatRefills(t *testing.T) {
+	srv := New(t)
+	srv.EnforceLimits(Limits{PerSecond: 1000, PerChat: 10, ChatBurst: 2}) // 100 ms apart after 2
+	srv.Register(ann)
+	b := newBot(t, srv)
+	ctx := context.Background()
+	send := func() error {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: "hi"})
+		return err
+	}
+	for range 2 {
+		if err := send(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := send(); err == nil {
+		t.Fatal("3rd message at once was not refused")
+	}
+	time.Sleep(110 * time.Millisecond)
+	if err := send(); err != nil {
+		t.Fatalf("after 110 ms: %v", err)
+	}
+	if err := send(); err == nil {
+		t.Fatal("the next at once was not refused")
+	}
+}
+
+// A user who blocked the bot gets nothing: 403 "bot was blocked by the
+// user", counted by Forbidden; writing again unblocks the bot, as on
+// Telegram.
+func TestBlockedUser(t *testing.T) {
+	srv := New(t)
+	srv.Register(ann)
+	b := newBot(t, srv)
+	ctx := context.Background()
+	srv.Block(ann.ID)
+	_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: "hi"})
+	if !errors.Is(err, bot.ErrorForbidden) || !strings.Contains(err.Error(), "Forbidden: bot was blocked by the user") {
+		t.Fatalf("send to a user who blocked the bot: err = %v", err)
+	}
+	if n := len(srv.Messages(ann.ID)); n != 0 || srv.Forbidden() != 1 {
+		t.Errorf("messages %d (want 0), Forbidden() %d (want 1)", n, srv.Forbidden())
+	}
+	srv.SendText(ann, "/start")
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: "hi"}); err != nil {
+		t.Fatalf("after the user wrote again: %v", err)
+	}
+	srv.Block(ann.ID)
+	srv.Unblock(ann.ID)
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: "hi"}); err != nil {
+		t.Fatalf("after Unblock: %v", err)
+	}
+}

@@ -77,6 +77,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
+// countError counts the answers tests ask about. Callers hold s.mu.
+func (s *Server) countError(e *apiError) {
+	switch {
+	case e == nil:
+	case e.code == http.StatusTooManyRequests:
+		s.answered429++
+	case e.code == http.StatusForbidden:
+		s.answered403++
+	}
+}
+
 func writeError(w http.ResponseWriter, e *apiError) {
 	type parameters struct {
 		RetryAfter int `json:"retry_after,omitempty"`
@@ -102,6 +113,7 @@ func (s *Server) call(r *http.Request, method string) (any, *apiError) {
 	s.calls[key]++
 	if queued := s.failures[key]; len(queued) > 0 {
 		s.failures[key] = queued[1:]
+		s.countError(&queued[0])
 		s.mu.Unlock()
 		return nil, &queued[0]
 	}
@@ -113,6 +125,13 @@ func (s *Server) call(r *http.Request, method string) (any, *apiError) {
 			return nil, &apiError{code: http.StatusRequestEntityTooLarge, desc: "Request Entity Too Large"}
 		}
 		return nil, badRequest("%v", err)
+	}
+	s.mu.Lock()
+	aerr := s.admit(key, p.str("chat_id"))
+	s.countError(aerr)
+	s.mu.Unlock()
+	if aerr != nil {
+		return nil, aerr
 	}
 	switch key {
 	case "getme":

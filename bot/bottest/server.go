@@ -14,6 +14,14 @@
 // The test side plays the users (SendText, SendPhoto, Tap, ...) and reads what
 // the bot did (Messages, WaitFor, CallbackAnswers, ...). All methods are safe
 // for concurrent use.
+//
+// With WithLimits (or EnforceLimits) the server enforces Telegram's flood
+// limits, 30 messages a second overall and 1 a second per chat after a
+// short burst, and answers a send over them 429 with retry_after; Block
+// makes a user's chat answer 403 as for a user who blocked the bot.
+// TooManyRequests and Forbidden count those answers, and each Message
+// records when it arrived (At), so that tests can prove a bot keeps inside
+// the limits.
 package bottest
 
 import (
@@ -74,6 +82,10 @@ type Server struct {
 	commands     map[string][]models.BotCommand // by commandKey
 	calls        map[string]int                 // by lower-case method
 	failures     map[string][]apiError          // by lower-case method
+	limits       *enforcer                      // nil: no flood limits
+	blocked      map[int64]bool                 // users who blocked the bot
+	answered429  int
+	answered403  int
 }
 
 // New starts a fake Bot API server; it is closed when the test ends.
@@ -99,6 +111,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		commands:     map[string][]models.BotCommand{},
 		calls:        map[string]int{},
 		failures:     map[string][]apiError{},
+		blocked:      map[int64]bool{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -568,6 +581,7 @@ func (s *Server) chatOf(chat models.Chat) *chatState {
 
 // userMessage starts a message from u in their private chat.
 func (s *Server) userMessage(u User) models.Message {
+	delete(s.blocked, u.ID) // a user who writes has unblocked the bot
 	c := s.chatOf(u.privateChat())
 	c.cursor = s.seq
 	c.lastMsgID++
@@ -595,6 +609,7 @@ func (s *Server) enqueue(u models.Update) int64 {
 }
 
 func (s *Server) enqueueCallback(u User, chat models.Chat, msg models.MaybeInaccessibleMessage, data string) int64 {
+	delete(s.blocked, u.ID)
 	s.lastCallback++
 	// Real query ids are long decimal strings.
 	id := strconv.FormatInt(4_000_000_000_000_000_000+s.lastCallback, 10)
@@ -634,6 +649,7 @@ func (s *Server) newFile(dir, ext, name, mimeType string, data []byte) *File {
 // chat's events, and wakes waiters.
 func (s *Server) record(c *chatState, m *sentMessage) {
 	snap := m.snapshot()
+	snap.At = time.Now()
 	m.history = append(m.history, snap)
 	s.seq++
 	c.events = append(c.events, event{seq: s.seq, msg: snap})

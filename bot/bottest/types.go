@@ -3,6 +3,7 @@ package bottest
 import (
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -92,6 +93,8 @@ type Message struct {
 	Document       *File
 	Edits          int  // how many times the bot edited the message
 	Deleted        bool // only in History: the bot deleted the message
+	// At is when the server recorded this version.
+	At time.Time
 	// Raw is the message as the server returned it to the bot.
 	Raw models.Message
 }
