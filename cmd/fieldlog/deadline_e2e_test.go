@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fieldlog"
+	"fieldlog/bot"
 	"fieldlog/bot/bottest"
 	"fieldlog/units"
 )
@@ -38,7 +39,7 @@ func (a *app) restartAt(at time.Time) *app {
 	a.t.Helper()
 	a.stop()
 	clockOf(a.t).set(at)
-	return startApp(a.t, a.srv, a.env)
+	return startAppLimited(a.t, a.srv, a.env, a.limits)
 }
 
 // galutuVillages are the villages of 嘎鲁图镇 in the order the bot lists them.
@@ -171,4 +172,94 @@ func inherited(t *testing.T, a *app, l fieldlog.Lang, town, date string) []strin
 		out = append(out, a.msg(l, "deadline_inherited", "Unit", unitName(t, v, l), "Date", date, "From", town))
 	}
 	return out
+}
+
+// TestRemindersInsideTelegramsLimits runs a reminder wave with Telegram's
+// limits in the bot and in the fake Bot API: 40 officers, a third of them
+// reading Mongolian, and their coordinator. One officer has blocked the
+// bot; one taps the reminder's button at once and logs while the wave
+// goes on; Telegram answers one send with a 429. Every reminder arrives
+// once, no limit is crossed, the blocked officer is asked once and then
+// left alone until they write again.
+func TestRemindersInsideTelegramsLimits(t *testing.T) {
+	srv := bottest.New(t, bottest.WithLimits())
+	env := testEnv(t, srv)
+	joinOfficers(t, srv, env, 40)
+	coord := fieldlog.User{ID: 7000002, ChatID: 7000002, Name: "王干事", Lang: fieldlog.Chinese, Role: fieldlog.Coordinator,
+		UnitID: "galutu", JoinedAt: cst(3, 1, 10, 0)}
+	seedUsers(t, srv, env, coord)
+	const blocked, eager = 8_000_001, 8_000_003 // Chinese; Mongolian (i%3 == 0)
+	srv.Block(blocked)
+	srv.FailNext("sendMessage", 1, 429, 1)
+	clockOf(t).set(cst(6, 18, 9, 0)) // seven days before 25 June
+	a := startAppLimited(t, srv, env, bot.Limits{})
+	mn := fieldlog.Mongolian
+	user := func(id int64) bottest.User { return bottest.User{ID: id, FirstName: "officer"} }
+	remindIn := func(l fieldlog.Lang, days, _ int) string {
+		return a.msg(l, "reminder_due_none", "Period", a.period(l), "Days", days, "Date", a.date(l, fieldlog.Date{Year: 2024, Month: 6, Day: 25}))
+	}
+	reminder := a.waitText(user(eager), remindIn(mn, 7, 25))
+	if _, err := a.srv.Tap(user(eager), reminder.ID, a.tr(mn, "btn_log_now")); err != nil {
+		t.Fatal(err)
+	}
+	a.waitText(user(eager), a.tr(mn, "ask_section"))
+	section, _ := labels(t, mn, "publicity", "leaflets")
+	a.tap(user(eager), section)
+
+	// Everyone else gets theirs, once; the blocked officer is asked once.
+	for i := range 40 {
+		id := int64(8_000_000 + i)
+		if id == blocked || id == eager {
+			continue
+		}
+		l := fieldlog.Chinese
+		if i%3 == 0 {
+			l = mn
+		}
+		a.waitText(user(id), remindIn(l, 7, 25))
+	}
+	a.srv.WaitFor(t, coord.ID, func(m bottest.Message) bool {
+		return strings.HasPrefix(m.Text, a.msg(fieldlog.Chinese, "digest",
+			"Period", a.period(fieldlog.Chinese), "Date", a.date(fieldlog.Chinese, fieldlog.Date{Year: 2024, Month: 6, Day: 25}),
+			"Days", 7, "Unit", unitName(t, "galutu", fieldlog.Chinese), "List", ""))
+	}, 15*time.Second)
+	waitLogged(t, a, "reminders of the day")
+	if n := srv.TooManyRequests(); n != 1 {
+		t.Errorf("the fake answered 429 %d times, want only the one it was told to", n)
+	}
+	if n := srv.Forbidden(); n != 1 {
+		t.Errorf("the blocked officer was tried %d times, want once", n)
+	}
+	for i := range 40 {
+		if id := int64(8_000_000 + i); id != blocked {
+			if n := len(srv.Messages(id)); n != 1 && id != eager {
+				t.Errorf("officer %d got %d messages, want 1", id, n)
+			}
+		}
+	}
+
+	// Three days before: the blocked officer is not tried again.
+	a = a.restartAt(cst(6, 22, 9, 0))
+	a.waitText(user(8_000_002), remindIn(fieldlog.Chinese, 3, 25))
+	waitLogged(t, a, "reminders of the day")
+	if n := srv.Forbidden(); n != 1 {
+		t.Errorf("the blocked officer was tried %d times in all, want once", n)
+	}
+	// They write again (which unblocks on Telegram) and are reminded the
+	// day before.
+	a.sayLead(user(blocked), "/help", a.tr(fieldlog.Chinese, "help_intro"))
+	a = a.restartAt(cst(6, 24, 9, 0))
+	a.waitText(user(blocked), remindIn(fieldlog.Chinese, 1, 25))
+}
+
+// waitLogged waits for the bot to log msg.
+func waitLogged(t *testing.T, a *app, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(a.logs.String(), `msg="`+msg+`"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot did not log %q", msg)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

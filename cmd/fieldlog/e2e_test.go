@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"fieldlog"
+	"fieldlog/bot"
 	"fieldlog/bot/bottest"
 	"fieldlog/catalog"
 	"fieldlog/locales"
@@ -34,6 +35,7 @@ type app struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *syncBuffer
+	limits bot.Limits
 }
 
 type syncBuffer struct {
@@ -56,7 +58,7 @@ func (s *syncBuffer) String() string {
 // testEnv is the environment of a bot under test: the fake Bot API, the
 // embedded store in a temporary directory (or MONGODB_TEST_URI with a
 // database of its own), and the sample units imported.
-func testEnv(t *testing.T, srv *bottest.Server) map[string]string {
+func testEnv(t testing.TB, srv *bottest.Server) map[string]string {
 	t.Helper()
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": srv.Token(),
@@ -116,17 +118,26 @@ func clockOf(t *testing.T) *clock {
 	return c.(*clock)
 }
 
-// startApp runs the bot until the test ends (or stop is called).
+// startApp runs the bot until the test ends (or stop is called), sending
+// as fast as the test's users answer: the fake Bot API enforces no limits
+// unless told to, and the limits have tests of their own.
 func startApp(t *testing.T, srv *bottest.Server, env map[string]string) *app {
+	t.Helper()
+	return startAppLimited(t, srv, env, bot.Limits{Off: true})
+}
+
+// startAppLimited runs the bot sending at limits (the zero value:
+// Telegram's, as in production).
+func startAppLimited(t *testing.T, srv *bottest.Server, env map[string]string, limits bot.Limits) *app {
 	t.Helper()
 	msgs, err := locales.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &app{t: t, srv: srv, env: env, msgs: msgs, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
+	a := &app{t: t, srv: srv, env: env, msgs: msgs, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}, limits: limits}
 	go func() {
-		a.done <- run(ctx, []string{"serve"}, world{getenv: getenv(env), stdout: &bytes.Buffer{}, stderr: a.logs, now: clockOf(t).now})
+		a.done <- run(ctx, []string{"serve"}, world{getenv: getenv(env), stdout: &bytes.Buffer{}, stderr: a.logs, now: clockOf(t).now, sendLimits: limits})
 	}()
 	t.Cleanup(func() {
 		a.stop()

@@ -49,6 +49,10 @@ type world struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
 	now            func() time.Time // time.Now when nil
+	// sendLimits are the rates the bot sends at; the zero value keeps to
+	// Telegram's. Tests of other things turn them off, as their simulated
+	// users answer faster than any person.
+	sendLimits bot.Limits
 }
 
 // run is the whole program.
@@ -63,7 +67,7 @@ func run(ctx context.Context, args []string, w world) error {
 	logger := slog.New(slog.NewTextHandler(w.stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	switch {
 	case len(args) == 0 || args[0] == "serve":
-		return serve(ctx, cfg, logger, w.now)
+		return serve(ctx, cfg, logger, w)
 	case len(args) == 3 && args[0] == "units" && args[1] == "import":
 		return importUnits(ctx, cfg, logger, args[2], w.stdout)
 	}
@@ -150,7 +154,7 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*storage.S
 }
 
 // serve runs the bot until ctx is cancelled.
-func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time.Time) error {
+func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error {
 	if cfg.token == "" {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
 	}
@@ -207,7 +211,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time
 	}
 	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store,
 		Apology: bilingual("error_try_again"), Busy: bilingual("busy_wait"),
-		OnBlocked: markBlocked(true), OnUnblocked: markBlocked(false), Logger: logger})
+		Limits: w.sendLimits, OnBlocked: markBlocked(true), OnUnblocked: markBlocked(false), Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -223,7 +227,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time
 		Admins:   cfg.admins,
 		BotName:  channel.Username(),
 		Charts:   charts,
-		Now:      now,
+		Now:      w.now,
 		Notifier: channel,
 		Logger:   logger,
 	})
@@ -238,7 +242,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, now func() time
 		logger.Warn("register command lists", "err", err)
 	}
 	reminders := reminder.New(reminder.Config{Store: store, Sender: channel, Messages: msgs, Location: cfg.location,
-		Clock: programClock{now}, ID: processID(), Logger: logger})
+		Clock: programClock{w.now}, ID: processID(), Logger: logger})
 	remindersDone := make(chan struct{})
 	go func() {
 		defer close(remindersDone)
