@@ -73,6 +73,7 @@ type config struct {
 	cpuProfile    string
 	fakeProfile   string
 	keep          bool
+	sync          string
 }
 
 // firstOfficer is the Telegram id of the first officer; seed records have
@@ -104,7 +105,12 @@ func main() {
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the bot's process during the load of the last run to this file")
 	flag.StringVar(&c.fakeProfile, "fakeprofile", "", "write a CPU profile of the fake's process during the load of the last run to this file")
 	flag.BoolVar(&c.keep, "keep", false, "keep each run's temporary directory (store files, bot.log)")
+	flag.StringVar(&c.sync, "sync", string(storage.SyncInterval), "when the embedded store's writes reach the disk, as FIELDLOG_SYNC: interval or write")
 	flag.Parse()
+	if s := storage.Sync(c.sync); s != storage.SyncInterval && s != storage.SyncEveryWrite {
+		fmt.Fprintln(os.Stderr, "fieldlog-load: -sync must be interval or write")
+		os.Exit(2)
+	}
 	if c.store != "embedded" && c.store != "memory" {
 		fmt.Fprintln(os.Stderr, "fieldlog-load: -store must be embedded or memory")
 		os.Exit(2)
@@ -274,7 +280,7 @@ func openStore(ctx context.Context, c config, dir string, logger *slog.Logger) (
 	if c.store == "memory" {
 		return memory.New(), func() {}, nil
 	}
-	s, err := storage.Open(ctx, storage.Config{DataDir: filepath.Join(dir, "data"), Logger: logger})
+	s, err := storage.Open(ctx, storage.Config{DataDir: filepath.Join(dir, "data"), Sync: storage.Sync(c.sync), Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
