@@ -519,3 +519,30 @@ func TestBlockListLapses(t *testing.T) {
 		t.Error("clear reports a lapsed mark once")
 	}
 }
+
+// Telegram counts a send when it arrives. Sends that left evenly spaced
+// but are held up on the way may arrive together, so a send goes only
+// while fewer than 30 could still be counted with it: those in flight and
+// those answered within the last second.
+func TestThrottleWindowCountsSendsInFlight(t *testing.T) {
+	c := newFakeClock()
+	th := newThrottle(Limits{}, c)
+	every := interval(DefaultPerSecond)
+	var slots []slot
+	for chat := int64(1); chat <= 30; chat++ {
+		s := start(t, th, context.Background(), chat, notice)
+		slots = append(slots, mustGo(t, c, s, fmt.Sprintf("send %d", chat)))
+		c.Advance(every)
+	}
+	// Thirty in flight, none answered: the 31st waits, however long.
+	next := start(t, th, context.Background(), 31, notice)
+	c.Advance(5 * time.Second)
+	mustWait(t, next, "the 31st with 30 in flight")
+	// The first is answered: it may have arrived until now, so it counts
+	// for a second more.
+	th.done(slots[0])
+	c.Advance(time.Second - time.Millisecond)
+	mustWait(t, next, "the 31st within a second of the first's answer")
+	c.Advance(time.Millisecond)
+	mustGo(t, c, next, "the 31st a second after the first's answer")
+}
