@@ -270,10 +270,12 @@ func (w *wave) nudgeJob(u fieldlog.User) job {
 	return job{key: key("nudge", month, itoa(u.ID)), user: u, kind: "nudge",
 		check: func(ctx context.Context, u fieldlog.User) (conversation.Reply, bool, error) {
 			l := langOf(u)
-			days := silentDays
-			if last := w.last[u.ID]; !last.IsZero() {
-				days = -w.daysUntil(last)
+			// Days since they last logged, or since they joined.
+			since := w.last[u.ID]
+			if since.IsZero() {
+				since = fieldlog.DateOf(u.JoinedAt, w.s.loc)
 			}
+			days := -w.daysUntil(since)
 			return conversation.Reply{Text: w.tr(l, "nudge", "Days", days),
 				Buttons: [][]conversation.Button{{goButton(w.tr(l, "btn_log_now"), "log")}}}, true, nil
 		}}

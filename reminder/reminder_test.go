@@ -392,10 +392,11 @@ func TestNudgeAfterSilence(t *testing.T) {
 		t.Errorf("officer A got %q, want %q", got, nudge)
 	}
 	// Those who never logged count from when they joined (2 January).
-	for _, chat := range []int64{officerB, officerE} {
-		if n := len(f.sender.texts(chat)); n != 1 {
-			t.Errorf("officer %d, silent since joining, got %d nudges", chat, n)
-		}
+	if got, want := f.sender.texts(officerB), f.tr(fieldlog.Chinese, "nudge", "Days", 129); !slices.Equal(got, []string{want}) {
+		t.Errorf("officer B, silent since joining on 2 January, got %q, want %q", got, want)
+	}
+	if n := len(f.sender.texts(officerE)); n != 1 {
+		t.Errorf("officer E, silent since joining, got %d nudges", n)
 	}
 	if got := f.sender.texts(officerD); len(got) != 0 {
 		t.Errorf("an officer with reminders off got %q", got)

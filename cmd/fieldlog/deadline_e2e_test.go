@@ -125,6 +125,7 @@ func TestDeadlineRemindersReviewAndLocking(t *testing.T) {
 			count := func() int { return len(a.srv.Messages(officer.ID)) + len(a.srv.Messages(coord.ID)) }
 			before := count()
 			a = a.restartAt(cst(6, 27, 9, 45))
+			waitLogged(t, a, "reminders of the day")
 			a.say(officer, "/remind", a.msg(l, "remind_usage", "Off", false))
 			if n := count() - before; n != 1 {
 				t.Errorf("after a restart the bot sent %d messages, want only the answer to /remind", n)
@@ -135,6 +136,11 @@ func TestDeadlineRemindersReviewAndLocking(t *testing.T) {
 			}
 			a.waitText(officer, a.tr(l, "ask_section"))
 			a.say(officer, "/cancel", a.tr(l, "cancelled"))
+
+			// 3. On the deadline day the coordinator gets the final summary.
+			a = a.restartAt(cst(6, 28, 9, 30))
+			a.waitText(coord, a.msg(l, "digest_final", "Period", a.period(l), "Date", date(6, 28), "Unit", town,
+				"Total", 1, "Silent", len(digest)-1)+"\n"+strings.Join(digest, "\n"))
 
 			// 6. After the deadline the record is locked; the coordinator reopens.
 			a = a.restartAt(cst(6, 29, 10, 0))
@@ -238,18 +244,45 @@ func TestRemindersInsideTelegramsLimits(t *testing.T) {
 		}
 	}
 
-	// Three days before: the blocked officer is not tried again.
+	// One officer pauses their reminders.
+	const paused = 8_000_004 // Chinese
+	a.say(user(paused), "/remind off", a.tr(fieldlog.Chinese, "remind_off"))
+
+	// Three days before: the blocked officer is not tried again, the
+	// paused one is left alone.
 	a = a.restartAt(cst(6, 22, 9, 0))
 	a.waitText(user(8_000_002), remindIn(fieldlog.Chinese, 3, 25))
 	waitLogged(t, a, "reminders of the day")
 	if n := srv.Forbidden(); n != 1 {
 		t.Errorf("the blocked officer was tried %d times in all, want once", n)
 	}
+	if got := srv.Last(paused).Text; got != a.tr(fieldlog.Chinese, "remind_off") {
+		t.Errorf("after /remind off the officer got %q", got)
+	}
 	// They write again (which unblocks on Telegram) and are reminded the
 	// day before.
 	a.sayLead(user(blocked), "/help", a.tr(fieldlog.Chinese, "help_intro"))
 	a = a.restartAt(cst(6, 24, 9, 0))
 	a.waitText(user(blocked), remindIn(fieldlog.Chinese, 1, 25))
+
+	// 4. Silent since they joined on 1 March, the officers get a nudge in
+	// September, far from any deadline, in their language; the paused one
+	// does not.
+	a = a.restartAt(cst(9, 2, 9, 0))
+	a.waitText(user(8_000_002), a.msg(fieldlog.Chinese, "nudge", "Days", 185))
+	a.waitText(user(8_000_006), a.msg(mn, "nudge", "Days", 185))
+	waitLogged(t, a, "reminders of the day")
+	if got := srv.Last(paused).Text; got != a.tr(fieldlog.Chinese, "remind_off") {
+		t.Errorf("after /remind off the officer got %q", got)
+	}
+	// A restart the same day nudges nobody again.
+	before := srv.Calls("sendMessage")
+	a = a.restartAt(cst(9, 2, 10, 0))
+	waitLogged(t, a, "reminders of the day")
+	a.say(user(8_000_002), "/remind", a.msg(fieldlog.Chinese, "remind_usage", "Off", false))
+	if n := srv.Calls("sendMessage") - before; n != 1 {
+		t.Errorf("a restart on the day of the nudges sent %d messages, want only the answer to /remind", n)
+	}
 }
 
 // waitLogged waits for the bot to log msg.
