@@ -261,17 +261,27 @@ func (t *turn) deadlineDateError(err error) string {
 	return t.tr("date_not_understood") + "\n" + t.tr("date_forms")
 }
 
-// setDeadline stores the day chosen.
-func (t *turn) setDeadline(d fieldlog.Date) error {
-	unit, p := t.scopeOf()
-	tree, err := t.units()
-	if err != nil {
-		return err
+// chosenScope is the unit and half-year the flow chose, checked again
+// against what the user may act on now (their role may have changed since
+// the flow began); ok is false, and the flow over, when they may not.
+func (t *turn) chosenScope() (tree *fieldlog.Tree, unit fieldlog.UnitID, p fieldlog.Period, ok bool, err error) {
+	unit, p = t.scopeOf()
+	if tree, err = t.units(); err != nil {
+		return nil, "", p, false, err
 	}
 	if !t.user.MayAct(tree, unit) {
 		t.endFlow()
 		t.show(t.tr("not_allowed"))
-		return nil
+		return tree, unit, p, false, nil
+	}
+	return tree, unit, p, true, nil
+}
+
+// setDeadline stores the day chosen.
+func (t *turn) setDeadline(d fieldlog.Date) error {
+	tree, unit, p, ok, err := t.chosenScope()
+	if !ok {
+		return err
 	}
 	if err := t.e.store.SetDeadline(t.ctx, fieldlog.Deadline{Unit: unit, Period: p, Due: d, SetBy: t.user.ID, SetAt: t.now}); err != nil {
 		return fmt.Errorf("set deadline: %w", err)
@@ -285,15 +295,9 @@ func (t *turn) setDeadline(d fieldlog.Date) error {
 
 // reopen opens the chosen unit's half-year for days from now.
 func (t *turn) reopen(days int) error {
-	unit, p := t.scopeOf()
-	tree, err := t.units()
-	if err != nil {
+	tree, unit, p, ok, err := t.chosenScope()
+	if !ok {
 		return err
-	}
-	if !t.user.MayAct(tree, unit) {
-		t.endFlow()
-		t.show(t.tr("not_allowed"))
-		return nil
 	}
 	until := t.now.Add(time.Duration(days) * 24 * time.Hour)
 	if err := t.e.store.Reopen(t.ctx, fieldlog.Reopening{Unit: unit, Period: p, Until: until, By: t.user.ID, At: t.now}); err != nil {
@@ -367,6 +371,18 @@ func (t *turn) closed(unit fieldlog.UnitID, d fieldlog.Date) (closed bool, why s
 		return false, "", err
 	}
 	return true, t.tr("period_closed", "Period", t.periodName(p), "Date", t.formatDate(due), "Whom", whom), nil
+}
+
+// lockedOut tells the user, below the record's details, when a's
+// half-year is closed to changes, and reports whether it is.
+func (t *turn) lockedOut(a fieldlog.Activity) (bool, error) {
+	closed, why, err := t.closed(a.UnitID, a.Date)
+	if err != nil || !closed {
+		return false, err
+	}
+	t.in.MessageID = 0
+	t.say(why)
+	return true, nil
 }
 
 // whomToAsk names the coordinators nearest above unit, who may reopen its

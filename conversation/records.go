@@ -187,11 +187,7 @@ func (t *turn) startEdit(id fieldlog.ActivityID) error {
 	if err != nil || !ok {
 		return err
 	}
-	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
-		if err == nil {
-			t.in.MessageID = 0
-			t.say(why)
-		}
+	if locked, err := t.lockedOut(a); locked || err != nil {
 		return err
 	}
 	t.startFlow(flowEdit, stepSummary)
@@ -206,10 +202,7 @@ func (t *turn) confirmDelete(id fieldlog.ActivityID, scope string, page int) err
 	if err != nil || !ok {
 		return err
 	}
-	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
-		if err == nil {
-			t.say(why)
-		}
+	if locked, err := t.lockedOut(a); locked || err != nil {
 		return err
 	}
 	t.show(t.tr("confirm_delete")+"\n\n"+t.describe(a), []Button{
@@ -225,10 +218,7 @@ func (t *turn) delete(id fieldlog.ActivityID, scope string, page int) error {
 	if err != nil || !ok {
 		return err
 	}
-	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
-		if err == nil {
-			t.say(why)
-		}
+	if locked, err := t.lockedOut(a); locked || err != nil {
 		return err
 	}
 	err = t.e.store.DeleteActivity(t.ctx, id, t.now)

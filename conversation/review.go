@@ -126,10 +126,7 @@ func (t *turn) confirmRecord(id fieldlog.ActivityID) error {
 		t.notice(t.tr("review_not_pending"))
 		return nil
 	}
-	if closed, why, err := t.closed(a.UnitID, a.Date); err != nil || closed {
-		if err == nil {
-			t.say(why)
-		}
+	if locked, err := t.lockedOut(a); locked || err != nil {
 		return err
 	}
 	if err := t.resolveReview(a, fieldlog.Confirmed); err != nil {
