@@ -105,6 +105,17 @@ func TestDeadlineRemindersReviewAndLocking(t *testing.T) {
 			}
 			a.tapThenLead(officer, a.tr(l, "btn_confirm_record"), a.tr(l, "review_confirmed")+"\n")
 			a.waitText(coord, a.msg(l, "review_confirmed_by", "Name", "Bat", "Title", "政策赶大集 🎉"))
+			// Returned again with a typed reason, the officer corrects it
+			// from the message.
+			list = a.sayLead(coord, "/records", a.msg(l, "list_unit", "Page", 1, "Pages", 1, "Total", 1))
+			a.tap(coord, list.InlineKeyboard[0][0].Text)
+			a.waitContaining(coord, "\n"+a.tr(l, "label_reporter")+"Bat\n")
+			a.tapThen(coord, a.tr(l, "btn_return"), a.msg(l, "ask_return_comment", "Max", fieldlog.MaxReviewComment))
+			a.say(coord, "日期请核实", a.msg(l, "returned_done", "Name", "Bat"))
+			a.waitLead(officer, a.msg(l, "returned_to_you", "Name", "王干事", "Comment", "日期请核实")+"\n")
+			a.tapThenLead(officer, a.tr(l, "btn_edit"), a.tr(l, "check_summary"))
+			a.tapThenLead(officer, a.tr(l, "btn_save"), a.tr(l, "saved"))
+			a.waitText(coord, a.msg(l, "review_corrected_by", "Name", "Bat", "Title", "政策赶大集 🎉"))
 
 			// 2, 3. On 27 June, a day before the deadline, the officer (who
 			// last logged a week ago) is reminded; the coordinator gets one
@@ -244,9 +255,19 @@ func TestRemindersInsideTelegramsLimits(t *testing.T) {
 		}
 	}
 
-	// One officer pauses their reminders.
-	const paused = 8_000_004 // Chinese
+	// Two officers pause their reminders.
+	const paused, pausedMn = 8_000_004, 8_000_009 // Chinese; Mongolian
 	a.say(user(paused), "/remind off", a.tr(fieldlog.Chinese, "remind_off"))
+	a.say(user(pausedMn), "/remind off", a.tr(mn, "remind_off"))
+	stillPaused := func() {
+		t.Helper()
+		if got := srv.Last(paused).Text; got != a.tr(fieldlog.Chinese, "remind_off") {
+			t.Errorf("after /remind off the officer got %q", got)
+		}
+		if got := srv.Last(pausedMn).Text; got != a.tr(mn, "remind_off") {
+			t.Errorf("after /remind off the Mongolian officer got %q", got)
+		}
+	}
 
 	// Three days before: the blocked officer is not tried again, the
 	// paused one is left alone.
@@ -256,9 +277,7 @@ func TestRemindersInsideTelegramsLimits(t *testing.T) {
 	if n := srv.Forbidden(); n != 1 {
 		t.Errorf("the blocked officer was tried %d times in all, want once", n)
 	}
-	if got := srv.Last(paused).Text; got != a.tr(fieldlog.Chinese, "remind_off") {
-		t.Errorf("after /remind off the officer got %q", got)
-	}
+	stillPaused()
 	// They write again (which unblocks on Telegram) and are reminded the
 	// day before.
 	a.sayLead(user(blocked), "/help", a.tr(fieldlog.Chinese, "help_intro"))
@@ -272,9 +291,7 @@ func TestRemindersInsideTelegramsLimits(t *testing.T) {
 	a.waitText(user(8_000_002), a.msg(fieldlog.Chinese, "nudge", "Days", 185))
 	a.waitText(user(8_000_006), a.msg(mn, "nudge", "Days", 185))
 	waitLogged(t, a, "reminders of the day")
-	if got := srv.Last(paused).Text; got != a.tr(fieldlog.Chinese, "remind_off") {
-		t.Errorf("after /remind off the officer got %q", got)
-	}
+	stillPaused()
 	// A restart the same day nudges nobody again.
 	before := srv.Calls("sendMessage")
 	a = a.restartAt(cst(9, 2, 10, 0))
