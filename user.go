@@ -37,3 +37,12 @@ func (u User) Joined() bool { return u.Role.Valid() }
 
 // CanCoordinate reports whether the user may invite and see a subtree.
 func (u User) CanCoordinate() bool { return u.Role == Coordinator || u.Role == Admin }
+
+// Language is the language the user reads: theirs, or Chinese, the
+// language of the reports, for one who has not chosen yet.
+func (u User) Language() Lang {
+	if u.Lang.Valid() {
+		return u.Lang
+	}
+	return Chinese
+}

@@ -473,14 +473,7 @@ func (t *turn) tr(id string, kv ...any) string { return t.trIn(t.lang, id, kv...
 // trIn translates message id into l; kv are name, value pairs of its
 // template data.
 func (t *turn) trIn(l fieldlog.Lang, id string, kv ...any) string {
-	var data map[string]any
-	if len(kv) > 0 {
-		data = make(map[string]any, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			data[kv[i].(string)] = kv[i+1]
-		}
-	}
-	return t.e.msgs.Text(l, id, data)
+	return t.e.msgs.Textf(l, id, kv...)
 }
 
 // say adds a message.

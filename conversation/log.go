@@ -580,7 +580,7 @@ func (t *turn) formatDate(d fieldlog.Date) string {
 	if d.IsZero() {
 		return "—"
 	}
-	return t.tr("date_format", "Y", d.Year, "M", int(d.Month), "D", d.Day)
+	return t.e.msgs.Date(t.lang, d)
 }
 
 // formatCount shows a figure with its measure word; approximate figures

@@ -260,12 +260,7 @@ func paragraphTexts(ps []fieldlog.Paragraph) []string {
 // periodName is a half-year as users write it: 2024年上半年.
 func (t *turn) periodName(p fieldlog.Period) string { return t.periodNameIn(t.lang, p) }
 
-func (t *turn) periodNameIn(l fieldlog.Lang, p fieldlog.Period) string {
-	if p.Half == 2 {
-		return t.trIn(l, "period_h2", "Year", p.Year)
-	}
-	return t.trIn(l, "period_h1", "Year", p.Year)
-}
+func (t *turn) periodNameIn(l fieldlog.Lang, p fieldlog.Period) string { return t.e.msgs.Period(l, p) }
 
 // fileName makes a file name safe on phones and Windows.
 func fileName(name, ext string) string {

@@ -102,10 +102,7 @@ func (t *turn) returnRecord(comment string) error {
 		t.e.log.Warn("reporter of a returned record", "activity", id, "err", err)
 		return nil
 	}
-	l := reporter.Lang
-	if !l.Valid() {
-		l = fieldlog.Chinese
-	}
+	l := reporter.Language()
 	t.notify(reporter, Reply{
 		Text: t.trIn(l, "returned_to_you", "Name", t.user.Name, "Comment", comment) + "\n\n" + t.describeIn(l, a),
 		Buttons: [][]Button{{
@@ -153,10 +150,7 @@ func (t *turn) resolveReview(a fieldlog.Activity, state fieldlog.ReviewState) er
 	if err != nil {
 		return nil // the coordinator sees the answer in the record's details
 	}
-	l := coord.Lang
-	if !l.Valid() {
-		l = fieldlog.Chinese
-	}
+	l := coord.Language()
 	id := "review_confirmed_by"
 	if state == fieldlog.Corrected {
 		id = "review_corrected_by"

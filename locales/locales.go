@@ -66,6 +66,31 @@ func (m *Messages) Text(lang fieldlog.Lang, id string, data map[string]any) stri
 	return s
 }
 
+// Textf is Text with its data given as name, value pairs.
+func (m *Messages) Textf(lang fieldlog.Lang, id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 0 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			data[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return m.Text(lang, id, data)
+}
+
+// Date is a day as the bot writes it in lang.
+func (m *Messages) Date(lang fieldlog.Lang, d fieldlog.Date) string {
+	return m.Textf(lang, "date_format", "Y", d.Year, "M", int(d.Month), "D", d.Day)
+}
+
+// Period names a half-year in lang ("2024年上半年").
+func (m *Messages) Period(lang fieldlog.Lang, p fieldlog.Period) string {
+	if p.Half == 2 {
+		return m.Textf(lang, "period_h2", "Year", p.Year)
+	}
+	return m.Textf(lang, "period_h1", "Year", p.Year)
+}
+
 // Files returns the embedded message files by name, for tests and tools.
 func Files() (map[string]string, error) {
 	names, err := fs.Glob(files, "*.toml")

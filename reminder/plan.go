@@ -133,31 +133,11 @@ func (w *wave) stillDue(ctx context.Context, u fieldlog.User, q fieldlog.Period,
 	return now == due, nil
 }
 
-func (w *wave) tr(l fieldlog.Lang, id string, kv ...any) string {
-	data := map[string]any{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		data[kv[i].(string)] = kv[i+1]
-	}
-	return w.s.msgs.Text(l, id, data)
-}
+func (w *wave) tr(l fieldlog.Lang, id string, kv ...any) string { return w.s.msgs.Textf(l, id, kv...) }
 
-func (w *wave) date(l fieldlog.Lang, d fieldlog.Date) string {
-	return w.tr(l, "date_format", "Y", d.Year, "M", int(d.Month), "D", d.Day)
-}
+func (w *wave) date(l fieldlog.Lang, d fieldlog.Date) string { return w.s.msgs.Date(l, d) }
 
-func (w *wave) period(l fieldlog.Lang, q fieldlog.Period) string {
-	if q.Half == 2 {
-		return w.tr(l, "period_h2", "Year", q.Year)
-	}
-	return w.tr(l, "period_h1", "Year", q.Year)
-}
-
-func langOf(u fieldlog.User) fieldlog.Lang {
-	if u.Lang.Valid() {
-		return u.Lang
-	}
-	return fieldlog.Chinese
-}
+func (w *wave) period(l fieldlog.Lang, q fieldlog.Period) string { return w.s.msgs.Period(l, q) }
 
 func goButton(label, cmd string) conversation.Button {
 	return conversation.Button{Text: label, Data: "go|" + cmd}
@@ -170,7 +150,7 @@ func (w *wave) dueJob(u fieldlog.User, q fieldlog.Period, due fieldlog.Date, off
 			if ok, err := w.stillDue(ctx, u, q, due); !ok || err != nil {
 				return conversation.Reply{}, false, err
 			}
-			l := langOf(u)
+			l := u.Language()
 			n := w.reporters[u.ID][q]
 			text := w.tr(l, "reminder_due", "Period", w.period(l, q), "Days", off, "Date", w.date(l, due), "Count", n)
 			if n == 0 {
@@ -234,7 +214,7 @@ func (w *wave) digestJob(u fieldlog.User, q fieldlog.Period, due fieldlog.Date, 
 			if len(w.tree.Children(u.UnitID)) == 0 {
 				return conversation.Reply{}, false, nil
 			}
-			l := langOf(u)
+			l := u.Language()
 			lines, _ := w.digestLines(l, q, u.UnitID)
 			list := w.tr(l, "digest_all_active")
 			if len(lines) > 0 {
@@ -253,7 +233,7 @@ func (w *wave) finalJob(u fieldlog.User, q fieldlog.Period, due fieldlog.Date) j
 			if ok, err := w.stillDue(ctx, u, q, due); !ok || err != nil {
 				return conversation.Reply{}, false, err
 			}
-			l := langOf(u)
+			l := u.Language()
 			lines, silent := w.digestLines(l, q, u.UnitID)
 			text := w.tr(l, "digest_final", "Period", w.period(l, q), "Date", w.date(l, due), "Unit", w.tree.Name(u.UnitID, l),
 				"Total", w.unitCount(q, u.UnitID), "Silent", silent)
@@ -269,7 +249,7 @@ func (w *wave) nudgeJob(u fieldlog.User) job {
 	month := fmt.Sprintf("%04d-%02d", w.day.Year, w.day.Month)
 	return job{key: key("nudge", month, itoa(u.ID)), user: u, kind: "nudge",
 		check: func(ctx context.Context, u fieldlog.User) (conversation.Reply, bool, error) {
-			l := langOf(u)
+			l := u.Language()
 			// Days since they last logged, or since they joined.
 			since := w.last[u.ID]
 			if since.IsZero() {

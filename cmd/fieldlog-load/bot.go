@@ -79,13 +79,7 @@ func conversationScript() (script, error) {
 		return script{}, err
 	}
 	zh := fieldlog.Chinese
-	tr := func(id string, kv ...any) string {
-		data := map[string]any{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			data[kv[i].(string)] = kv[i+1]
-		}
-		return msgs.Text(zh, id, data)
-	}
+	tr := func(id string, kv ...any) string { return msgs.Textf(zh, id, kv...) }
 	sec, ok := cat.Section("publicity")
 	ty, ok2 := cat.Type("publicity", "lecture")
 	if !ok || !ok2 || ty.Quantity {
