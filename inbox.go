@@ -38,3 +38,15 @@ type Inbox interface {
 	// order.
 	UnhandledIn(ctx context.Context, chatID int64) ([]IncomingUpdate, error)
 }
+
+// ChatLeases are per-chat leases, kept where every process of the bot
+// sees them, so that several processes sharing one Inbox handle each
+// chat's updates one at a time, in order.
+type ChatLeases interface {
+	// AcquireChat takes chat's lease for holder for ttl, or renews it if
+	// holder has it. It returns false while another holder has it.
+	AcquireChat(ctx context.Context, chatID int64, holder string, ttl time.Duration) (bool, error)
+	// ReleaseChat gives up holder's lease of chat; nothing if holder does
+	// not have it.
+	ReleaseChat(ctx context.Context, chatID int64, holder string) error
+}

@@ -74,6 +74,7 @@ const (
 	colNotes         = "notes"
 	colCalendar      = "calendar"
 	colReminders     = "reminders"
+	colLeases        = "leases"
 )
 
 // Config says which server to use.
@@ -132,7 +133,7 @@ type Store struct {
 	inboxClient *mongo.Client
 	db          *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders *mongo.Collection
+	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
@@ -144,8 +145,9 @@ type Store struct {
 }
 
 var (
-	_ fieldlog.Store = (*Store)(nil)
-	_ fieldlog.Inbox = (*Store)(nil)
+	_ fieldlog.Store      = (*Store)(nil)
+	_ fieldlog.Inbox      = (*Store)(nil)
+	_ fieldlog.ChatLeases = (*Store)(nil)
 )
 
 // Open connects to the server described by cfg, starting the embedded one
@@ -230,6 +232,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.notes = s.db.Collection(colNotes)
 	s.calendar = s.db.Collection(colCalendar)
 	s.reminders = s.db.Collection(colReminders)
+	s.leases = s.db.Collection(colLeases)
 
 	if err := s.createCollections(ctx); err != nil {
 		return fail(err)

@@ -24,6 +24,7 @@ import (
 type Store interface {
 	fieldlog.Store
 	fieldlog.Inbox
+	fieldlog.ChatLeases
 }
 
 // Opener returns a fresh, empty store for t, closed when t ends.
@@ -46,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"EachActivity", testEachActivity},
 		{"EachActivityManyBatches", testEachActivityManyBatches},
 		{"Conversation", testConversation},
+		{"ChatLeases", testChatLeases},
 		{"Attempts", testAttempts},
 		{"Inbox", testInbox},
 		{"InboxReceiveConcurrently", testInboxReceiveConcurrently},
@@ -1129,5 +1131,56 @@ func testReminderClaims(t *testing.T, open Opener) {
 	}
 	if err := s.FinishReminder(ctx, "due|c", fieldlog.ReminderSent, 1, now); !errors.Is(err, fieldlog.ErrNotFound) {
 		t.Errorf("finishing a reminder never claimed: %v", err)
+	}
+}
+
+func testChatLeases(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	// Eight processes take one chat's lease at once: one wins.
+	var wg sync.WaitGroup
+	wins := make(chan string, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			holder := fmt.Sprint("p", i)
+			ok, err := s.AcquireChat(ctx, 42, holder, time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				wins <- holder
+			}
+		})
+	}
+	wg.Wait()
+	close(wins)
+	if len(wins) != 1 {
+		t.Fatalf("%d processes took one chat's lease", len(wins))
+	}
+	winner := <-wins
+	if ok, err := s.AcquireChat(ctx, 42, winner, time.Minute); !ok || err != nil {
+		t.Errorf("the holder could not renew its lease: %v, %v", ok, err)
+	}
+	if ok, err := s.AcquireChat(ctx, 43, "other", time.Minute); !ok || err != nil {
+		t.Errorf("another chat's lease: %v, %v", ok, err)
+	}
+	if err := s.ReleaseChat(ctx, 42, "other"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.AcquireChat(ctx, 42, "other", time.Minute); ok {
+		t.Error("a process that does not hold a lease let it go")
+	}
+	if err := s.ReleaseChat(ctx, 42, winner); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.AcquireChat(ctx, 42, "other", 300*time.Millisecond); !ok || err != nil {
+		t.Fatalf("a lease let go was not free: %v, %v", ok, err)
+	}
+	// A lease that lapses (its holder died) is free.
+	if ok, _ := s.AcquireChat(ctx, 42, winner, time.Minute); ok {
+		t.Error("a lease was taken while held")
+	}
+	time.Sleep(400 * time.Millisecond)
+	if ok, err := s.AcquireChat(ctx, 42, winner, time.Minute); !ok || err != nil {
+		t.Errorf("a lapsed lease was not free: %v, %v", ok, err)
 	}
 }

@@ -31,6 +31,13 @@ type Store struct {
 	inbox    map[string]fieldlog.IncomingUpdate
 	events   []event // the calendar, oldest first
 	claims   map[string]claim
+	leases   map[int64]lease
+}
+
+// lease is a chat's lease: who holds it until when.
+type lease struct {
+	holder string
+	until  time.Time
 }
 
 // event is a deadline set or a reopening granted.
@@ -66,7 +73,31 @@ func New() *Store {
 		notes:   map[string]*fieldlog.Notes{},
 		inbox:   map[string]fieldlog.IncomingUpdate{},
 		claims:  map[string]claim{},
+		leases:  map[int64]lease{},
 	}
+}
+
+// AcquireChat takes or renews chat's lease for holder; false while
+// another holds it.
+func (s *Store) AcquireChat(_ context.Context, chatID int64, holder string, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if l, ok := s.leases[chatID]; ok && l.holder != holder && now.Before(l.until) {
+		return false, nil
+	}
+	s.leases[chatID] = lease{holder: holder, until: now.Add(ttl)}
+	return true, nil
+}
+
+// ReleaseChat gives up holder's lease of chat.
+func (s *Store) ReleaseChat(_ context.Context, chatID int64, holder string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leases[chatID].holder == holder {
+		delete(s.leases, chatID)
+	}
+	return nil
 }
 
 // User returns the user with id, or fieldlog.ErrNotFound.

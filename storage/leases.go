@@ -1,0 +1,63 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// leaseDoc is one chat's lease: who holds it and until when.
+type leaseDoc struct {
+	ID     string    `bson:"_id"` // "chat:<id>": a string _id is found by index on the embedded server
+	Holder string    `bson:"holder"`
+	Until  time.Time `bson:"until"`
+}
+
+func leaseID(chatID int64) string { return "chat:" + strconv.FormatInt(chatID, 10) }
+
+// AcquireChat takes chat's lease for holder, or renews it. A lease that
+// lapsed, or is holder's, is taken by one conditional update, which the
+// server applies atomically (on the embedded server, its one connection
+// does); a lease nobody ever held is created by an insert that the unique
+// _id lets only one process make. The processes' clocks must agree to
+// well within ttl.
+func (s *Store) AcquireChat(ctx context.Context, chatID int64, holder string, ttl time.Duration) (bool, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	now := time.Now()
+	id := leaseID(chatID)
+	res, err := s.leases.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "holder", Value: holder}},
+			bson.D{{Key: "until", Value: bson.D{{Key: "$lte", Value: now}}}},
+		}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: holder}, {Key: "until", Value: now.Add(ttl)}}}})
+	if err != nil {
+		return false, fmt.Errorf("take the lease of chat %d: %w", chatID, err)
+	}
+	if res.MatchedCount == 1 {
+		return true, nil
+	}
+	if _, err := s.leases.InsertOne(ctx, leaseDoc{ID: id, Holder: holder, Until: now.Add(ttl)}); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return false, nil // held by another
+		}
+		return false, fmt.Errorf("take the lease of chat %d: %w", chatID, err)
+	}
+	return true, nil
+}
+
+// ReleaseChat deletes holder's lease of chat. Leases are deleted when let
+// go, so the collection holds only the chats being handled.
+func (s *Store) ReleaseChat(ctx context.Context, chatID int64, holder string) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	if _, err := s.leases.DeleteOne(ctx, bson.D{{Key: "_id", Value: leaseID(chatID)}, {Key: "holder", Value: holder}}); err != nil {
+		return fmt.Errorf("let the lease of chat %d go: %w", chatID, err)
+	}
+	return nil
+}
