@@ -138,6 +138,12 @@ func (s *Server) call(r *http.Request, method string) (any, *apiError) {
 		u := s.botUser
 		return &u, nil
 	case "getupdates":
+		s.mu.Lock()
+		hooked := s.hook != nil
+		s.mu.Unlock()
+		if hooked {
+			return nil, webhookConflict()
+		}
 		return s.getUpdates(r.Context(), p)
 	case "sendmessage":
 		return s.sendMessage(p)
@@ -163,9 +169,12 @@ func (s *Server) call(r *http.Request, method string) (any, *apiError) {
 		return s.deleteMyCommands(p)
 	case "sendchataction":
 		return s.sendChatAction(p)
+	case "setwebhook":
+		return s.setWebhook(p)
 	case "deletewebhook":
-		// Bots often call it before polling; there is no webhook to delete.
-		return true, nil
+		return s.deleteWebhook(p)
+	case "getwebhookinfo":
+		return s.getWebhookInfo()
 	default:
 		return nil, &apiError{code: http.StatusNotFound, desc: "Not Found"}
 	}

@@ -86,6 +86,8 @@ type Server struct {
 	blocked      map[int64]bool                 // users who blocked the bot
 	answered429  int
 	answered403  int
+	hook         *webhook      // nil: updates are polled
+	posts        []WebhookPost // deliveries to the webhook
 }
 
 // New starts a fake Bot API server; it is closed when the test ends.
