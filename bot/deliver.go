@@ -121,16 +121,23 @@ func (t *Telegram) sendTo(ctx context.Context, chat int64, req func() (*models.M
 		var flood *tg.TooManyRequestsError
 		switch {
 		case errors.As(err, &flood) && try < maxFloodRetries:
+			t.observe.TooManyRequests()
 			wait := max(time.Duration(flood.RetryAfter)*time.Second, time.Second)
 			whole := t.throttle.flooded(s, wait)
 			t.log.Warn("telegram flood limit; waiting", "chat", chat, "retry_after", flood.RetryAfter, "whole_bot", whole)
 			continue
 		case errors.Is(err, tg.ErrorForbidden):
+			t.observe.Sent(err)
 			t.markBlocked(ctx, chat, err)
 			return nil, fmt.Errorf("%w: %w", ErrBlocked, err)
 		case err != nil:
+			if errors.As(err, &flood) {
+				t.observe.TooManyRequests()
+			}
+			t.observe.Sent(err)
 			return nil, err // go-telegram/bot returns an empty message too
 		}
+		t.observe.Sent(nil)
 		return m, nil
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	tg "github.com/go-telegram/bot"
+
 	"fieldlog"
 )
 
@@ -84,14 +86,20 @@ func (p *poller) get(ctx context.Context, offset int64) ([]*update, error) {
 // poll receives updates until ctx ends. A batch that cannot be recorded is
 // not confirmed: Telegram keeps it and it is asked for again after a
 // pause, so that a store that is down loses nothing.
-func (t *Telegram) poll(ctx context.Context) {
+func (t *Telegram) poll(ctx context.Context) error {
+	// A webhook left from a run in webhook mode makes Telegram refuse
+	// getUpdates; deleting it keeps the updates waiting for it.
+	if err := t.call(ctx, func() error { _, err := t.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); return err }); err != nil {
+		return fmt.Errorf("delete the webhook before polling: %w", err)
+	}
+	t.running.Store(true)
 	var offset int64
 	pause := time.Duration(0)
 	for ctx.Err() == nil {
 		if pause > 0 {
 			select {
 			case <-ctx.Done():
-				return
+				return nil
 			case <-time.After(pause):
 			}
 		}
@@ -102,14 +110,16 @@ func (t *Telegram) poll(ctx context.Context) {
 			continue
 		case err != nil:
 			if ctx.Err() != nil {
-				return
+				return nil
 			}
 			pause = min(max(2*pause, time.Second), 30*time.Second)
 			t.log.Warn("receive updates", "err", err, "retry_in", pause)
 			continue
 		}
-		if err := t.receive(batch); err != nil {
-			pause = min(max(2*pause, time.Second), 30*time.Second)
+		if err := t.receive(t.handling, batch); err != nil {
+			// The store is down: short pauses, so that the waiting are
+			// answered soon after it is back.
+			pause = min(max(2*pause, time.Second), 5*time.Second)
 			t.log.Error("record updates; asking for them again", "count", len(batch), "err", err, "retry_in", pause)
 			continue
 		}
@@ -119,11 +129,12 @@ func (t *Telegram) poll(ctx context.Context) {
 			offset = max(offset, u.ID+1)
 		}
 	}
+	return nil
 }
 
 // receive records a batch of updates in the inbox and queues the fresh
 // ones on their chats' lanes, in the order Telegram sent them.
-func (t *Telegram) receive(batch []*update) error {
+func (t *Telegram) receive(ctx context.Context, batch []*update) error {
 	var (
 		us   []fieldlog.IncomingUpdate
 		upds []*update
@@ -143,7 +154,7 @@ func (t *Telegram) receive(batch []*update) error {
 		us = append(us, fieldlog.IncomingUpdate{Key: updateKey(upd.ID), Seq: upd.ID, ChatID: chat, Payload: payload, ReceivedAt: now})
 		upds = append(upds, upd)
 	}
-	fresh, err := t.inbox.ReceiveAll(t.handling, us)
+	fresh, err := t.inbox.ReceiveAll(ctx, us)
 	if err != nil {
 		return err
 	}
@@ -153,7 +164,8 @@ func (t *Telegram) receive(batch []*update) error {
 			continue
 		}
 		upd := upds[i]
-		t.lanes.push(u.ChatID, u.Key, func() { t.handle(u.Key, upd) }, func() { t.sayBusy(u.ChatID) })
+		t.observe.UpdateReceived(kindOf(upd))
+		t.lanes.push(u.ChatID, u.Key, t.job(u.ChatID, u.Key, upd), func() { t.sayBusy(u.ChatID) })
 	}
 	return nil
 }

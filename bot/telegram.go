@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -68,7 +69,18 @@ type Config struct {
 	// process, or before a restart, is not known here: whoever keeps the
 	// mark should also clear it when the user's input is handled.
 	OnUnblocked func(ctx context.Context, chatID int64)
-	Logger      *slog.Logger
+	// Webhook, when set, makes Telegram post updates to the bot (see
+	// WebhookHandler) instead of the bot polling for them.
+	Webhook *Webhook
+	// Leases, when set, let several processes share one inbox: a chat's
+	// updates are handled by one process at a time, in order (see
+	// shared.go). Nil: this process is the only one.
+	Leases fieldlog.ChatLeases
+	// Holder names this process in the leases it takes.
+	Holder string
+	// Observer is told what the channel does, for metrics; nil: nobody.
+	Observer Observer
+	Logger   *slog.Logger
 }
 
 // maxConnections is how many connections to the Bot API stay open for
@@ -78,9 +90,9 @@ const maxConnections = 100
 // Defaults of Config.
 const (
 	DefaultMaxQueued = 20
-	// DefaultStopGrace leaves time, within systemd's 20 s before it kills
-	// the process, for the store to close.
-	DefaultStopGrace = 10 * time.Second
+	// DefaultStopGrace leaves time for the store to close within the 10 s
+	// an operator may expect a stop to take (systemd kills after 20).
+	DefaultStopGrace = 7 * time.Second
 )
 
 // Telegram is the Telegram channel of the bot.
@@ -106,6 +118,14 @@ type Telegram struct {
 	blocked     *blockList
 	onBlocked   func(ctx context.Context, chatID int64)
 	onUnblocked func(ctx context.Context, chatID int64)
+
+	webhook *Webhook
+	// running is set while Run takes updates: the webhook answers 503
+	// before and after, so that Telegram posts the update again later.
+	running atomic.Bool
+	leases  fieldlog.ChatLeases
+	holder  string
+	observe Observer
 }
 
 // New connects to the Bot API and asks who the bot is.
@@ -113,9 +133,18 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	t := &Telegram{inbox: cfg.Inbox, apology: cfg.Apology, busy: cfg.Busy, log: cfg.Logger,
 		grace:    cmp.Or(cfg.StopGrace, DefaultStopGrace),
 		throttle: newThrottle(cfg.Limits, realClock{}), blocked: newBlockList(realClock{}),
-		onBlocked: cfg.OnBlocked, onUnblocked: cfg.OnUnblocked}
+		onBlocked: cfg.OnBlocked, onUnblocked: cfg.OnUnblocked,
+		webhook: cfg.Webhook, leases: cfg.Leases, holder: cfg.Holder, observe: cfg.Observer}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
+	}
+	if t.observe == nil {
+		t.observe = noObserver{}
+	}
+	if t.webhook != nil {
+		if err := t.webhook.Check(); err != nil {
+			return nil, err
+		}
 	}
 	t.lanes = newLanes(cmp.Or(cfg.MaxQueued, DefaultMaxQueued), t.refill)
 	t.forget = newForgetter(cfg.Inbox, t.log)
@@ -172,10 +201,12 @@ func (t *Telegram) SetCommands(ctx context.Context, byLang map[string][]conversa
 	return nil
 }
 
-// Run handles updates left unhandled by an earlier run, then polls for
-// new ones until ctx is cancelled. Then it gives the updates in hand
-// Config.StopGrace to finish; those still waiting or cut short stay in the
-// inbox and are handled at the next start.
+// Run handles updates left unhandled by an earlier run, then receives new
+// ones until ctx is cancelled: it polls for them, or with Config.Webhook
+// registers the webhook and takes what WebhookHandler records. Then it
+// gives the updates in hand Config.StopGrace to finish; those still
+// waiting or cut short stay in the inbox and are handled at the next
+// start (or, with Config.Leases, by another process).
 func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	t.engine = engine
 	defer t.stopHandling()
@@ -195,11 +226,16 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 		defer close(forgetting)
 		t.forget.run(stopForgetting)
 	}()
-	t.poll(ctx)
+	if t.webhook != nil {
+		err = t.serveWebhook(ctx)
+	} else {
+		err = t.poll(ctx)
+	}
+	t.running.Store(false)
 	t.stop()
 	cancel() // what was handled is forgotten once more, then it ends
 	<-forgetting
-	return nil
+	return err
 }
 
 // stop waits for the updates in hand, at most the grace period, and then
@@ -232,7 +268,16 @@ func (t *Telegram) queue(u fieldlog.IncomingUpdate) {
 		t.done(t.handling, u.Key)
 		return
 	}
-	t.lanes.push(u.ChatID, u.Key, func() { t.handle(u.Key, &upd) }, nil)
+	t.lanes.push(u.ChatID, u.Key, t.job(u.ChatID, u.Key, &upd), nil)
+}
+
+// job is what a chat's lane runs for one of its updates: the update, or
+// with leases whatever of the chat waits in the inbox (shared.go).
+func (t *Telegram) job(chat int64, key string, upd *update) func() {
+	if t.leases != nil {
+		return func() { t.handleShared(chat, key) }
+	}
+	return func() { t.handle(key, upd) }
 }
 
 // refill gives a lane the updates of its chat that waited in the inbox
@@ -258,7 +303,7 @@ func (t *Telegram) refill(chat int64) []job {
 			t.done(t.handling, u.Key)
 			continue
 		}
-		jobs = append(jobs, job{key: u.Key, run: func() { t.handle(u.Key, &upd) }})
+		jobs = append(jobs, job{key: u.Key, run: t.job(chat, u.Key, &upd)})
 	}
 	return jobs
 }
@@ -296,6 +341,7 @@ func (t *Telegram) handle(key string, upd *update) {
 	}()
 	start := time.Now()
 	resp, err := t.engine.Handle(ctx, in)
+	t.observe.UpdateHandled(kindOf(upd), time.Since(start))
 	if err != nil {
 		if ctx.Err() != nil {
 			t.log.Warn("update cut short by the stop; handled at the next start", "key", key)
@@ -477,7 +523,11 @@ func (t *Telegram) call(ctx context.Context, req func() error) error {
 	for try := 0; ; try++ {
 		err := req()
 		var flood *tg.TooManyRequestsError
-		if !errors.As(err, &flood) || try == 3 {
+		if !errors.As(err, &flood) {
+			return err
+		}
+		t.observe.TooManyRequests()
+		if try == 3 {
 			return err
 		}
 		wait := time.Duration(flood.RetryAfter) * time.Second
@@ -488,4 +538,12 @@ func (t *Telegram) call(ctx context.Context, req func() error) error {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// Ping checks that the Bot API answers (getMe), for the readiness probe.
+func (t *Telegram) Ping(ctx context.Context) error {
+	if _, err := t.api.GetMe(ctx); err != nil {
+		return fmt.Errorf("ask the Bot API who the bot is: %w", err)
+	}
+	return nil
 }

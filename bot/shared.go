@@ -1,0 +1,166 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"fieldlog"
+)
+
+// Several processes, one inbox. Behind a load balancer, one chat's
+// updates reach different processes; each records what it gets in the
+// shared inbox, and a chat's updates are handled by whichever process
+// holds the chat's lease, one after another in Telegram's order, straight
+// from the inbox. A process that cannot take the lease leaves its update
+// to the holder, which reads the inbox again before it lets go; if the
+// holder let go before the update was recorded, the process takes the
+// lease itself on its next try. A holder that dies loses the lease when it
+// lapses, and the sweep of the other processes picks up what it left.
+
+// Lease timing: a lease lasts leaseTTL and is renewed every leaseTTL/3 by
+// its holder, so that a long turn (a report) keeps it; a dead holder's
+// lease lapses after leaseTTL.
+const (
+	leaseTTL = 30 * time.Second
+	// sweepEvery is how often a process looks for updates nobody handles
+	// (their process died), and sweepAge how old they must be.
+	sweepEvery = 30 * time.Second
+	sweepAge   = leaseTTL + 5*time.Second
+)
+
+// handleShared handles the waiting updates of chat, key among them, under
+// the chat's lease.
+func (t *Telegram) handleShared(chat int64, key string) {
+	ctx := t.handling
+	pause := 20 * time.Millisecond
+	for ctx.Err() == nil {
+		ok, err := t.leases.AcquireChat(ctx, chat, t.holder, leaseTTL)
+		if err != nil {
+			t.log.Warn("take a chat's lease", "chat", chat, "err", err)
+		}
+		if ok {
+			t.drainHeld(ctx, chat)
+			return
+		}
+		// Another process has the chat: it handles the update unless it
+		// let go before the update was recorded.
+		if err == nil && !t.waiting(ctx, chat, key) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// drainHeld handles, while holding chat's lease, what of the chat waits
+// in the inbox, until nothing does; then it lets the lease go.
+func (t *Telegram) drainHeld(ctx context.Context, chat int64) {
+	keep, lost := t.keepLease(ctx, chat)
+	defer func() {
+		keep()
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := t.leases.ReleaseChat(release, chat, t.holder); err != nil {
+			t.log.Warn("let a chat's lease go; it lapses", "chat", chat, "err", err)
+		}
+	}()
+	for ctx.Err() == nil && lost.Err() == nil {
+		us, err := t.inbox.UnhandledIn(ctx, chat)
+		if err != nil {
+			t.log.Error("read waiting updates of a chat", "chat", chat, "err", err)
+			return
+		}
+		if len(us) == 0 {
+			return
+		}
+		for _, u := range us {
+			if ctx.Err() != nil || lost.Err() != nil {
+				return
+			}
+			var upd update
+			if err := json.Unmarshal(u.Payload, &upd); err != nil {
+				t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
+				t.done(ctx, u.Key)
+				continue
+			}
+			t.handle(u.Key, &upd)
+		}
+		// Handled updates leave the inbox before the next read, and
+		// before another process may take the chat.
+		t.forget.flush(ctx)
+	}
+}
+
+// keepLease renews chat's lease until keep is called; lost ends if a
+// renewal finds the lease taken by another holder.
+func (t *Telegram) keepLease(ctx context.Context, chat int64) (keep func(), lost context.Context) {
+	lost, lose := context.WithCancel(context.Background())
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(leaseTTL / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			ok, err := t.leases.AcquireChat(ctx, chat, t.holder, leaseTTL)
+			switch {
+			case err != nil:
+				t.log.Warn("renew a chat's lease", "chat", chat, "err", err)
+			case !ok:
+				t.log.Error("a chat's lease was taken by another process; stopping its updates here", "chat", chat)
+				lose()
+				return
+			}
+		}
+	}()
+	return func() { close(stop); <-done; lose() }, lost
+}
+
+// waiting reports whether the update key of chat is still in the inbox
+// (true when that cannot be read: better to try again).
+func (t *Telegram) waiting(ctx context.Context, chat int64, key string) bool {
+	us, err := t.inbox.UnhandledIn(ctx, chat)
+	if err != nil {
+		return true
+	}
+	return slices.ContainsFunc(us, func(u fieldlog.IncomingUpdate) bool { return u.Key == key })
+}
+
+// sweep queues, every sweepEvery until ctx ends, the updates that have
+// waited longer than a lease lasts: their process died before handling
+// them, and no new update of their chat came to start another.
+func (t *Telegram) sweep(ctx context.Context) {
+	go func() {
+		tick := time.NewTicker(sweepEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			us, err := t.inbox.Unhandled(ctx)
+			if err != nil {
+				t.log.Warn("look for updates nobody handles", "err", err)
+				continue
+			}
+			for _, u := range us {
+				if time.Since(u.ReceivedAt) > sweepAge {
+					t.queue(u)
+				}
+			}
+		}
+	}()
+}
