@@ -124,8 +124,22 @@ type Config struct {
 	// means DefaultMaxReports. Each reads every record of a half-year and
 	// builds two files in memory.
 	MaxReports int
-	Logger     *slog.Logger
+	// Observer is told of records saved and reports compiled, for the
+	// operator's metrics; nil: nobody.
+	Observer Observer
+	Logger   *slog.Logger
 }
+
+// Observer counts what the engine does. Its methods must return quickly.
+type Observer interface {
+	RecordSaved()
+	ReportCompiled()
+}
+
+type noObserver struct{}
+
+func (noObserver) RecordSaved()    {}
+func (noObserver) ReportCompiled() {}
 
 // Notifier delivers a message to a chat outside of the response to an
 // input, and returns the id of the (last) message sent. The channel
@@ -164,6 +178,7 @@ type Engine struct {
 	reports       chan struct{} // one token per report compiling
 	units         unitTree
 	schedules     schedules
+	observe       Observer
 	log           *slog.Logger
 }
 
@@ -178,6 +193,7 @@ func New(cfg Config) *Engine {
 		botName: cfg.BotName,
 		charts:  cfg.Charts,
 		now:     cfg.Now,
+		observe: cmp.Or[Observer](cfg.Observer, noObserver{}),
 		log:     cfg.Logger,
 
 		notifier:      cfg.Notifier,

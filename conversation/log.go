@@ -382,8 +382,10 @@ func (t *turn) save() error {
 		}
 	} else {
 		a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt = t.user.UnitID, t.user.ID, t.user.Name, t.now
-		err := t.e.store.InsertActivity(t.ctx, a)
-		if err != nil && !errors.Is(err, fieldlog.ErrDuplicate) {
+		switch err := t.e.store.InsertActivity(t.ctx, a); {
+		case err == nil:
+			t.e.observe.RecordSaved()
+		case !errors.Is(err, fieldlog.ErrDuplicate):
 			return fmt.Errorf("save record: %w", err)
 		}
 	}

@@ -221,6 +221,7 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 		},
 		Files: []File{{Name: fileName(docName, ".docx"), Data: word.Bytes()}, {Name: fileName(ledName, ".xlsx"), Data: xlsx.Bytes()}},
 	})
+	t.e.observe.ReportCompiled()
 	t.e.log.Info("report compiled", "user", t.user.ID, "unit", unit, "period", p.String(), "records", count)
 	return nil
 }

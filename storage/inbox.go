@@ -109,3 +109,14 @@ func (s *Store) waiting(ctx context.Context, filter bson.D) ([]fieldlog.Incoming
 	}
 	return ups, nil
 }
+
+// Backlog counts the updates waiting in the inbox, for the metrics.
+func (s *Store) Backlog(ctx context.Context) (int64, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	n, err := s.inbox.CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, fmt.Errorf("count waiting updates: %w", err)
+	}
+	return n, nil
+}

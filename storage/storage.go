@@ -368,3 +368,13 @@ func duplicate(err error) error {
 	}
 	return err
 }
+
+// Ping checks that the server answers, for the readiness probe.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("ping the store: %w", err)
+	}
+	return nil
+}

@@ -66,6 +66,7 @@ func testEnv(t testing.TB, srv *bottest.Server) map[string]string {
 		"FIELDLOG_DATA_DIR":  t.TempDir(),
 		"FIELDLOG_ADMINS":    fmt.Sprint(adminID),
 		"FIELDLOG_LOG_LEVEL": "debug",
+		"FIELDLOG_HTTP_ADDR": "127.0.0.1:0", // many bots at once
 	}
 	if uri := os.Getenv("MONGODB_TEST_URI"); uri != "" {
 		env["MONGODB_URI"] = uri

@@ -1,18 +1,24 @@
 // Command fieldlog runs the fieldlog Telegram bot and its administration
 // commands.
 //
-//	fieldlog [serve]            run the bot (long polling)
+//	fieldlog [serve]            run the bot (long polling or webhook)
 //	fieldlog units import FILE  load the organisation units from CSV or YAML
+//	fieldlog health             check the running bot's /healthz
+//	fieldlog version | help     print the version, or the commands and settings
 //
-// Configuration comes from environment variables; see README.md.
+// Configuration comes from environment variables; `fieldlog help` and
+// README.md list them.
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -27,6 +33,7 @@ import (
 	"fieldlog/catalog"
 	"fieldlog/conversation"
 	"fieldlog/locales"
+	"fieldlog/metrics"
 	"fieldlog/reminder"
 	"fieldlog/statuschart"
 	"fieldlog/storage"
@@ -53,6 +60,12 @@ type world struct {
 	// Telegram's. Tests of other things turn them off, as their simulated
 	// users answer faster than any person.
 	sendLimits bot.Limits
+	// listening, if not nil, learns the address of the HTTP endpoints
+	// (tests listen on port 0).
+	listening func(net.Addr)
+	// holder, if not empty, names the process in chat leases instead of
+	// host/pid (two bots in one test process).
+	holder string
 }
 
 // run is the whole program.
@@ -66,12 +79,21 @@ func run(ctx context.Context, args []string, w world) error {
 	}
 	logger := slog.New(slog.NewTextHandler(w.stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	switch {
+	case len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
+		usage(w.stdout)
+		return nil
+	case len(args) == 1 && (args[0] == "version" || args[0] == "--version"):
+		ver, rev := versionInfo()
+		fmt.Fprintf(w.stdout, "fieldlog %s (commit %s)\n", ver, rev)
+		return nil
+	case len(args) == 1 && args[0] == "health":
+		return checkHealth(ctx, cfg.httpAddr, w.stdout)
 	case len(args) == 0 || args[0] == "serve":
 		return serve(ctx, cfg, logger, w)
 	case len(args) == 3 && args[0] == "units" && args[1] == "import":
 		return importUnits(ctx, cfg, logger, args[2], w.stdout)
 	}
-	return fmt.Errorf("unknown command %q; use: fieldlog [serve] | fieldlog units import FILE", strings.Join(args, " "))
+	return fmt.Errorf("unknown command %q; `fieldlog help` lists the commands", strings.Join(args, " "))
 }
 
 // config is the program's settings, read from the environment.
@@ -87,6 +109,9 @@ type config struct {
 	catalog  string
 	units    string
 	logLevel slog.Level
+	// httpAddr serves health, metrics and the webhook; empty: none.
+	httpAddr string
+	webhook  *bot.Webhook // nil: long polling
 }
 
 // readConfig reads and checks the environment; a bad setting is reported
@@ -129,6 +154,24 @@ func readConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("FIELDLOG_TZ: unknown time zone %q", tz)
 	}
 	c.location = loc
+	switch c.httpAddr = or(getenv("FIELDLOG_HTTP_ADDR"), ":8080"); c.httpAddr {
+	case "off":
+		c.httpAddr = ""
+	default:
+		if _, _, err := net.SplitHostPort(c.httpAddr); err != nil {
+			return c, fmt.Errorf("FIELDLOG_HTTP_ADDR: %q is not host:port (e.g. :8080) or off", c.httpAddr)
+		}
+	}
+	hookURL, secret := strings.TrimSpace(getenv("FIELDLOG_WEBHOOK_URL")), strings.TrimSpace(getenv("FIELDLOG_WEBHOOK_SECRET"))
+	if hookURL != "" {
+		c.webhook = &bot.Webhook{URL: hookURL, Secret: secret}
+		if err := c.webhook.Check(); err != nil {
+			return c, fmt.Errorf("FIELDLOG_WEBHOOK_URL, FIELDLOG_WEBHOOK_SECRET: %w", err)
+		}
+		if c.httpAddr == "" {
+			return c, errors.New("FIELDLOG_HTTP_ADDR: webhook mode needs an address to serve the webhook on")
+		}
+	}
 	if lvl := getenv("FIELDLOG_LOG_LEVEL"); lvl != "" {
 		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {
 			return c, fmt.Errorf("FIELDLOG_LOG_LEVEL: %q is not one of debug, info, warn, error", lvl)
@@ -209,9 +252,17 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 			}
 		}
 	}
-	channel, err := bot.New(ctx, bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store,
+	meter := metrics.New(store.Backlog, logger)
+	holder := cmp.Or(w.holder, processID())
+	botCfg := bot.Config{Token: cfg.token, APIURL: cfg.apiURL, Inbox: store,
 		Apology: bilingual("error_try_again"), Busy: bilingual("busy_wait"),
-		Limits: w.sendLimits, OnBlocked: markBlocked(true), OnUnblocked: markBlocked(false), Logger: logger})
+		Limits: w.sendLimits, OnBlocked: markBlocked(true), OnUnblocked: markBlocked(false),
+		Webhook: cfg.webhook, Holder: holder, Observer: meter, Logger: logger}
+	if cfg.webhook != nil {
+		// Behind a load balancer, other processes may share the inbox.
+		botCfg.Leases = store
+	}
+	channel, err := bot.New(ctx, botCfg)
 	if err != nil {
 		return err
 	}
@@ -229,6 +280,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		Charts:   charts,
 		Now:      w.now,
 		Notifier: channel,
+		Observer: meter,
 		Logger:   logger,
 	})
 	// Telegram shows these before a user has chosen a language; each chat
@@ -241,8 +293,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 	}); err != nil {
 		logger.Warn("register command lists", "err", err)
 	}
-	reminders := reminder.New(reminder.Config{Store: store, Sender: channel, Messages: msgs, Location: cfg.location,
-		Clock: programClock{w.now}, ID: processID(), Logger: logger})
+	reminders := reminder.New(reminder.Config{Store: store, Sender: countedSender{channel, meter}, Messages: msgs, Location: cfg.location,
+		Clock: programClock{w.now}, ID: holder, Logger: logger})
 	remindersDone := make(chan struct{})
 	go func() {
 		defer close(remindersDone)
@@ -251,8 +303,64 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		}
 	}()
 	defer func() { <-remindersDone }() // before the store closes
-	logger.Info("fieldlog running", "bot", channel.Username(), "embedded_store", cfg.mongoURI == "")
+	if cfg.httpAddr != "" {
+		checks := []check{{"store", store.Ping}, {"telegram", channel.Ping}}
+		var webhook http.Handler
+		if cfg.webhook != nil {
+			webhook = channel.WebhookHandler()
+		}
+		stopHTTP, err := serveHTTP(cfg.httpAddr, operatorMux(checks, meter.Handler(), cfg.webhook.Path(), webhook), logger, w.listening)
+		if err != nil {
+			return err
+		}
+		defer stopHTTP() // after the bot: health answers while it stops
+	}
+	ver, rev := versionInfo()
+	logger.Info("fieldlog running", "version", ver, "commit", rev, "bot", channel.Username(),
+		"embedded_store", cfg.mongoURI == "", "webhook", cfg.webhook != nil, "process", holder)
 	return channel.Run(ctx, engine)
+}
+
+// countedSender counts the reminders delivered.
+type countedSender struct {
+	reminder.Sender
+	meter *metrics.Metrics
+}
+
+func (c countedSender) Notify(ctx context.Context, chatID int64, r conversation.Reply) (int, error) {
+	id, err := c.Sender.Notify(ctx, chatID, r)
+	if err == nil {
+		c.meter.ReminderSent()
+	}
+	return id, err
+}
+
+// checkHealth asks the running bot's /healthz, for a container's health
+// check (the image has no curl).
+func checkHealth(ctx context.Context, addr string, stdout io.Writer) error {
+	if addr == "" {
+		return errors.New("FIELDLOG_HTTP_ADDR is off: there is no /healthz to ask")
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: /healthz answered %s", resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
 }
 
 // programClock is the reminders' clock: the program's, waiting in real time.
