@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fieldlog"
+	"fieldlog/bot/bottest"
+	"fieldlog/conversation"
+	"fieldlog/storage/storagetest"
+)
+
+// balancer is a load balancer in front of several bots' webhooks: it
+// sends each post to the next bot in turn.
+type balancer struct {
+	mu    sync.Mutex
+	bots  []http.Handler
+	next  int
+	posts map[int]int // by bot
+}
+
+func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	if len(b.bots) == 0 {
+		b.mu.Unlock()
+		http.Error(w, "no bot yet", http.StatusServiceUnavailable)
+		return
+	}
+	i := b.next % len(b.bots)
+	b.next++
+	b.posts[i]++
+	h := b.bots[i]
+	b.mu.Unlock()
+	h.ServeHTTP(w, r)
+}
+
+// slowEngine echoes, taking a while over each input, and notes which
+// process handled it.
+type slowEngine struct {
+	name  string
+	took  time.Duration
+	count *atomic.Int64
+}
+
+func (e slowEngine) Handle(ctx context.Context, in conversation.Input) (conversation.Response, error) {
+	e.count.Add(1)
+	time.Sleep(e.took)
+	return echo(in), nil
+}
+
+// Two bot processes behind a load balancer share one store: one user's
+// updates reach them alternately, and are answered in the order sent,
+// each once. (The embedded store is one process's: here the two are two
+// adapters and engines in one test process; on MongoDB the same holds for
+// two processes.)
+func TestTwoProcessesKeepOneChatInOrder(t *testing.T) {
+	srv := bottest.New(t)
+	store := storagetest.New(t)
+	lb := &balancer{posts: map[int]int{}}
+	hs := newHookServer(t)
+	hs.serve(lb)
+	var handled [2]atomic.Int64
+	for i, name := range []string{"a", "b"} {
+		tg := runWebhookBot(t, srv, hs.URL+"/tg/hook", store, slowEngine{name: name, took: 30 * time.Millisecond, count: &handled[i]}, "process-"+name)
+		lb.mu.Lock()
+		lb.bots = append(lb.bots, tg.WebhookHandler())
+		lb.mu.Unlock()
+	}
+	const n = 24
+	var want []string
+	for i := range n {
+		text := fmt.Sprint(i + 1)
+		srv.SendText(userA, text)
+		want = append(want, "echo: "+text)
+	}
+	srv.WaitText(t, userA.ID, fmt.Sprintf("echo: %d", n))
+	waitUntil(t, "every update answered", 10*time.Second, func() bool { return len(srv.Messages(userA.ID)) >= n })
+	time.Sleep(200 * time.Millisecond) // a duplicate would come now
+	if got := messageTexts(srv.Messages(userA.ID)); !slices.Equal(got, want) {
+		t.Errorf("answers %q\nwant %q", got, want)
+	}
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	if lb.posts[0] == 0 || lb.posts[1] == 0 {
+		t.Errorf("the balancer gave the posts %d and %d: both processes must receive", lb.posts[0], lb.posts[1])
+	}
+	if sum := handled[0].Load() + handled[1].Load(); sum != n {
+		t.Errorf("the engines handled %d inputs (a %d, b %d), want %d", sum, handled[0].Load(), handled[1].Load(), n)
+	}
+}
+
+// runWebhookBot starts one bot process in webhook mode on a shared store.
+func runWebhookBot(t *testing.T, srv *bottest.Server, hookURL string, store interface {
+	fieldlog.Inbox
+	fieldlog.ChatLeases
+}, engine Engine, holder string) *Telegram {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	tg, err := New(ctx, Config{
+		Token: srv.Token(), APIURL: srv.URL(), Inbox: store, Apology: "sorry", Limits: Limits{Off: true},
+		Webhook: &Webhook{URL: hookURL, Secret: testSecret}, Leases: store, Holder: holder,
+	})
+	if err != nil {
+		cancel()
+		t.Fatalf("New: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- tg.Run(ctx, engine) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run returned %v", err)
+		}
+	})
+	return tg
+}
