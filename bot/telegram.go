@@ -341,6 +341,19 @@ func (t *Telegram) handle(key string, upd *update) {
 	}()
 	start := time.Now()
 	resp, err := t.engine.Handle(ctx, in)
+	// A store that is down fails every update alike: rather than tell
+	// each user to try again, the update waits, holding its chat's place,
+	// and is handled once the store is back. (A step is saved in one
+	// write, so a failed one applied nothing.)
+	for err != nil && ctx.Err() == nil && t.storeDown(ctx) {
+		t.log.Warn("the store is unreachable; the update waits for it", "key", key, "err", err)
+		if !t.waitForStore(ctx) {
+			t.log.Warn("update left for the next start: the store was still down at the stop", "key", key)
+			return
+		}
+		start = time.Now()
+		resp, err = t.engine.Handle(ctx, in)
+	}
 	t.observe.UpdateHandled(kindOf(upd), time.Since(start))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -546,4 +559,33 @@ func (t *Telegram) Ping(ctx context.Context) error {
 		return fmt.Errorf("ask the Bot API who the bot is: %w", err)
 	}
 	return nil
+}
+
+// pinger is a store that can say whether it answers.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// storeDown reports whether the inbox's store does not answer (false when
+// it cannot tell).
+func (t *Telegram) storeDown(ctx context.Context) bool {
+	p, ok := t.inbox.(pinger)
+	return ok && p.Ping(ctx) != nil
+}
+
+// waitForStore waits until the store answers again; false if ctx ended
+// first.
+func (t *Telegram) waitForStore(ctx context.Context) bool {
+	pause := 500 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(pause):
+		}
+		if !t.storeDown(ctx) {
+			return ctx.Err() == nil
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
 }

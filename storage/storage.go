@@ -103,6 +103,9 @@ type Config struct {
 	// DefaultOpTimeout. Reading every record of a report (EachActivity) is
 	// bounded by its caller instead.
 	OpTimeout time.Duration
+	// Dialer, if not nil, makes the connections to the server (tests cut
+	// them to simulate an outage).
+	Dialer options.ContextDialer
 }
 
 // Sync is when the embedded server's writes are synced to disk.
@@ -199,6 +202,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	// The driver's own timeouts for finding a server and connecting, so
 	// that a MongoDB that is down fails the start in seconds.
 	opts.SetServerSelectionTimeout(10 * time.Second).SetConnectTimeout(10 * time.Second)
+	if cfg.Dialer != nil {
+		opts.SetDialer(cfg.Dialer)
+	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return fail(fmt.Errorf("connect to %s: %w", redact(cfg.URI), err))
@@ -222,7 +228,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// behind every user's step on the one connection of the others.
 		// Its documents are never updated, only inserted and deleted,
 		// which the embedded server does correctly from two connections.
-		inboxClient, err := mongo.Connect(options.Client().SetAppName("fieldlog-inbox").SetMaxPoolSize(1).ApplyURI(uri))
+		inboxOpts := options.Client().SetAppName("fieldlog-inbox").SetMaxPoolSize(1).ApplyURI(uri)
+		if cfg.Dialer != nil {
+			inboxOpts.SetDialer(cfg.Dialer)
+		}
+		inboxClient, err := mongo.Connect(inboxOpts)
 		if err != nil {
 			return fail(fmt.Errorf("connect to the embedded server for the inbox: %w", err))
 		}

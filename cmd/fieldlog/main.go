@@ -38,6 +38,8 @@ import (
 	"fieldlog/statuschart"
 	"fieldlog/storage"
 	"fieldlog/units"
+
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 func main() {
@@ -66,6 +68,9 @@ type world struct {
 	// holder, if not empty, names the process in chat leases instead of
 	// host/pid (two bots in one test process).
 	holder string
+	// storeDialer, if not nil, makes the store's connections (tests cut
+	// them to take the store away under the running bot).
+	storeDialer options.ContextDialer
 }
 
 // run is the whole program.
@@ -112,6 +117,7 @@ type config struct {
 	// httpAddr serves health, metrics and the webhook; empty: none.
 	httpAddr string
 	webhook  *bot.Webhook // nil: long polling
+	dialer   options.ContextDialer // world.storeDialer
 }
 
 // readConfig reads and checks the environment; a bad setting is reported
@@ -189,7 +195,7 @@ func or(s, def string) string {
 
 // openStore opens MongoDB, or the embedded server when no URI is set.
 func openStore(ctx context.Context, cfg config, logger *slog.Logger) (*storage.Store, error) {
-	store, err := storage.Open(ctx, storage.Config{URI: cfg.mongoURI, Database: cfg.database, DataDir: cfg.dataDir, Sync: cfg.sync, Logger: logger})
+	store, err := storage.Open(ctx, storage.Config{URI: cfg.mongoURI, Database: cfg.database, DataDir: cfg.dataDir, Sync: cfg.sync, Dialer: cfg.dialer, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -215,6 +221,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 			return fmt.Errorf("FIELDLOG_UNITS: %w", err)
 		}
 	}
+	cfg.dialer = w.storeDialer
 	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
