@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,22 @@ type app struct {
 	done   chan error
 	logs   *syncBuffer
 	limits bot.Limits
+	addr   chan net.Addr // where the HTTP endpoints listen, once they do
+	url    string
+}
+
+// httpURL is the base URL of the running bot's HTTP endpoints.
+func (a *app) httpURL() string {
+	a.t.Helper()
+	if a.url == "" {
+		select {
+		case addr := <-a.addr:
+			a.url = "http://" + addr.String()
+		case <-time.After(15 * time.Second):
+			a.t.Fatalf("the bot did not listen for HTTP; logs:\n%s", a.logs.String())
+		}
+	}
+	return a.url
 }
 
 type syncBuffer struct {
@@ -131,14 +148,23 @@ func startApp(t *testing.T, srv *bottest.Server, env map[string]string) *app {
 // Telegram's, as in production).
 func startAppLimited(t *testing.T, srv *bottest.Server, env map[string]string, limits bot.Limits) *app {
 	t.Helper()
+	return startAppWorld(t, srv, env, func(w *world) { w.sendLimits = limits })
+}
+
+// startAppWorld runs the bot in a world that change adjusts.
+func startAppWorld(t *testing.T, srv *bottest.Server, env map[string]string, change func(*world)) *app {
+	t.Helper()
 	msgs, err := locales.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &app{t: t, srv: srv, env: env, msgs: msgs, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}, limits: limits}
+	a := &app{t: t, srv: srv, env: env, msgs: msgs, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}, addr: make(chan net.Addr, 1)}
+	w := world{getenv: getenv(env), stdout: &bytes.Buffer{}, stderr: a.logs, now: clockOf(t).now, listening: func(addr net.Addr) { a.addr <- addr }}
+	change(&w)
+	a.limits = w.sendLimits
 	go func() {
-		a.done <- run(ctx, []string{"serve"}, world{getenv: getenv(env), stdout: &bytes.Buffer{}, stderr: a.logs, now: clockOf(t).now, sendLimits: limits})
+		a.done <- run(ctx, []string{"serve"}, w)
 	}()
 	t.Cleanup(func() {
 		a.stop()
