@@ -74,7 +74,7 @@ func (m Manifest) Kept() int64 {
 
 // ErrNotEmpty is returned by Import for a database that holds documents
 // when ImportOptions.IntoNonEmpty is not set.
-var ErrNotEmpty = errors.New("the database holds documents already")
+var ErrNotEmpty = errors.New("the database is not empty")
 
 // ImportOptions change what Import accepts.
 type ImportOptions struct {
@@ -365,7 +365,7 @@ func (s *Store) checkEmpty(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("check that %s is empty: %w", name, err)
 		}
-		return fmt.Errorf("import into %s: collection %s: %w", s.db.Name(), name, ErrNotEmpty)
+		return fmt.Errorf("%w: collection %s of %s holds documents", ErrNotEmpty, name, s.db.Name())
 	}
 	return nil
 }

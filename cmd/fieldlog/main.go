@@ -3,6 +3,8 @@
 //
 //	fieldlog [serve]            run the bot (long polling)
 //	fieldlog units import FILE  load the organisation units from CSV or YAML
+//	fieldlog export --out DIR   write every collection to a new directory
+//	fieldlog import [--into-nonempty] DIR  load an export into an empty store
 //
 // Configuration comes from environment variables; see README.md.
 package main
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, w world) error {
 		return serve(ctx, cfg, logger, w)
 	case len(args) == 3 && args[0] == "units" && args[1] == "import":
 		return importUnits(ctx, cfg, logger, args[2], w.stdout)
+	case len(args) > 0 && args[0] == "export":
+		return exportStore(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
+	case len(args) > 0 && args[0] == "import":
+		return importStore(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
 	}
 	return fmt.Errorf("unknown command %q; use: fieldlog [serve] | fieldlog units import FILE", strings.Join(args, " "))
 }
