@@ -37,6 +37,15 @@ func newMemo() *memo {
 	return &memo{users: map[int64]*fieldlog.User{}, convs: map[int64]*fieldlog.Conversation{}, lost: map[int64]bool{}}
 }
 
+// forget drops everything remembered, after the store's documents were
+// written behind the memo's back (Import).
+func (m *memo) forget() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.users, m.convs, m.lost = map[int64]*fieldlog.User{}, map[int64]*fieldlog.Conversation{}, map[int64]bool{}
+	m.units, m.hasUnits, m.allConvs = nil, false, false
+}
+
 // user returns the remembered user; known is false when it must be read.
 func (m *memo) user(id int64) (u fieldlog.User, found, known bool) {
 	m.mu.RLock()

@@ -3,6 +3,8 @@
 //
 //	fieldlog [serve]            run the bot (long polling or webhook)
 //	fieldlog units import FILE  load the organisation units from CSV or YAML
+//	fieldlog export --out DIR   write every collection to a new directory
+//	fieldlog import [--into-nonempty] DIR  load an export into an empty store
 //	fieldlog health             check the running bot's /healthz
 //	fieldlog version | help     print the version, or the commands and settings
 //
@@ -97,6 +99,10 @@ func run(ctx context.Context, args []string, w world) error {
 		return serve(ctx, cfg, logger, w)
 	case len(args) == 3 && args[0] == "units" && args[1] == "import":
 		return importUnits(ctx, cfg, logger, args[2], w.stdout)
+	case len(args) > 0 && args[0] == "export":
+		return exportStore(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
+	case len(args) > 0 && args[0] == "import":
+		return importStore(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
 	}
 	return fmt.Errorf("unknown command %q; `fieldlog help` lists the commands", strings.Join(args, " "))
 }

@@ -81,6 +81,9 @@ func usage(w io.Writer) {
 Commands:
   fieldlog [serve]             run the bot (long polling, or webhook mode with FIELDLOG_WEBHOOK_URL)
   fieldlog units import FILE   load the organisation units from CSV or YAML
+  fieldlog export --out DIR    write every collection to DIR (stop the bot first on the embedded store)
+  fieldlog import [--into-nonempty] DIR
+                               load an export into an empty store
   fieldlog health              exit 0 if the running bot's /healthz answers (for Docker's HEALTHCHECK)
   fieldlog version             print the version and commit
   fieldlog help                print this

@@ -34,13 +34,47 @@ const openTimeout = time.Minute
 // shared server) when t ends. It fails t if the store cannot be opened.
 func New(t testing.TB) *storage.Store {
 	t.Helper()
+	return Open(t, Place(t))
+}
+
+// Place returns where a fresh, empty store for t lives: a temporary
+// directory for the embedded server, or a database of its own on the
+// MongoDB of MONGODB_TEST_URI, dropped when t ends. A test may open a store
+// there with Open, close it and open it again.
+func Place(t testing.TB) storage.Config {
+	t.Helper()
 	cfg := storage.Config{Logger: Logger(t)}
-	if uri := os.Getenv(EnvURI); uri != "" {
-		cfg.URI = uri
-		cfg.Database = uniqueDatabase(t)
-	} else {
+	uri := os.Getenv(EnvURI)
+	if uri == "" {
 		cfg.DataDir = t.TempDir()
+		return cfg
 	}
+	cfg.URI = uri
+	cfg.Database = uniqueDatabase(t)
+	// Registered before the cleanups of the stores opened here, so it runs
+	// after them.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s, err := storage.Open(ctx, cfg)
+		if err != nil {
+			t.Errorf("open test database %s to drop it: %v", cfg.Database, err)
+			return
+		}
+		if err := s.Drop(ctx); err != nil {
+			t.Errorf("drop test database %s: %v", cfg.Database, err)
+		}
+		if err := s.Close(ctx); err != nil {
+			t.Errorf("close test store: %v", err)
+		}
+	})
+	return cfg
+}
+
+// Open opens the store at cfg (from Place) and closes it when t ends, if
+// it is still open. It fails t if the store cannot be opened.
+func Open(t testing.TB, cfg storage.Config) *storage.Store {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 	defer cancel()
 	s, err := storage.Open(ctx, cfg)
@@ -52,11 +86,6 @@ func New(t testing.TB) *storage.Store {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if cfg.URI != "" {
-			if err := s.Drop(ctx); err != nil {
-				t.Errorf("drop test database %s: %v", cfg.Database, err)
-			}
-		}
 		if err := s.Close(ctx); err != nil {
 			t.Errorf("close test store: %v", err)
 		}
