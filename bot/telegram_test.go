@@ -713,3 +713,48 @@ func TestTelegramAnswersButtonAfterReplies(t *testing.T) {
 		t.Error("answer without a query id")
 	}
 }
+
+// downInbox is an inbox whose store can be taken away for the engine's
+// writes while updates are still recorded (they were recorded before).
+type downInbox struct {
+	*memInbox
+	down atomic.Bool
+}
+
+func (d *downInbox) Ping(context.Context) error {
+	if d.down.Load() {
+		return errors.New("store unreachable")
+	}
+	return nil
+}
+
+// An update recorded before the store went away fails in the engine: the
+// user gets no apology, the update keeps its chat's place, and once the
+// store is back it and the one behind it are answered, in order, once.
+func TestUpdatesInHandWaitForTheStore(t *testing.T) {
+	srv := bottest.New(t)
+	inbox := &downInbox{memInbox: newMemInbox()}
+	engine := &stubEngine{respond: func(in conversation.Input) (conversation.Response, error) {
+		if inbox.down.Load() {
+			return conversation.Response{}, errors.New("save the step: server selection timeout")
+		}
+		return echo(in), nil
+	}}
+	run(t, srv, inbox, engine)
+	inbox.down.Store(true)
+	first := srv.SendText(userA, "one")
+	srv.SendText(userA, "two")
+	waitUntil(t, "the engine tried the first update", 5*time.Second, func() bool { return len(engine.seen(userA.ID)) >= 1 })
+	time.Sleep(1500 * time.Millisecond) // the bot waits for the store meanwhile
+	if msgs := srv.Messages(userA.ID); len(msgs) != 0 {
+		t.Fatalf("while the store was away the user got %q", messageTexts(msgs))
+	}
+	if !inbox.has(key(first)) {
+		t.Fatal("the update in hand left the inbox while the store was away")
+	}
+	inbox.down.Store(false)
+	srv.WaitText(t, userA.ID, "echo: two")
+	if got := messageTexts(srv.Messages(userA.ID)); !slices.Equal(got, []string{"echo: one", "echo: two"}) {
+		t.Errorf("after the store came back: %q", got)
+	}
+}

@@ -204,7 +204,9 @@ func (c *cuttable) restore() {
 // The store goes away for 60 s under a running bot while an officer goes
 // on logging: /readyz says so, nothing sent meanwhile is lost or answered
 // with an apology, and once the store is back every message is answered,
-// in order, once.
+// in order, once. (What is sent meanwhile cannot be recorded, so it is
+// not confirmed and Telegram keeps it; an update already recorded when the
+// store goes away waits for it: bot TestUpdatesInHandWaitForTheStore.)
 func TestStoreOutageLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a minute long")
