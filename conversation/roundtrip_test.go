@@ -352,3 +352,18 @@ func (s *countingStore) ReminderState(ctx context.Context, key string) (fieldlog
 	s.count("ReminderState")
 	return s.inner.ReminderState(ctx, key)
 }
+
+func (s *countingStore) AppendAudit(ctx context.Context, e fieldlog.AuditEntry) error {
+	s.count("AppendAudit")
+	return s.inner.AppendAudit(ctx, e)
+}
+
+func (s *countingStore) AuditOf(ctx context.Context, subj fieldlog.AuditSubject, limit int) ([]fieldlog.AuditEntry, error) {
+	s.count("AuditOf")
+	return s.inner.AuditOf(ctx, subj, limit)
+}
+
+func (s *countingStore) AuditSince(ctx context.Context, since time.Time, fn func(fieldlog.AuditEntry) error) error {
+	s.count("AuditSince")
+	return s.inner.AuditSince(ctx, since, fn)
+}

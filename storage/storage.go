@@ -74,6 +74,7 @@ const (
 	colNotes         = "notes"
 	colCalendar      = "calendar"
 	colReminders     = "reminders"
+	colAudit         = "audit"
 )
 
 // Config says which server to use.
@@ -132,7 +133,7 @@ type Store struct {
 	inboxClient *mongo.Client
 	db          *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders *mongo.Collection
+	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, audit *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
@@ -230,6 +231,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.notes = s.db.Collection(colNotes)
 	s.calendar = s.db.Collection(colCalendar)
 	s.reminders = s.db.Collection(colReminders)
+	s.audit = s.db.Collection(colAudit)
 
 	if err := s.createCollections(ctx); err != nil {
 		return fail(err)

@@ -31,6 +31,7 @@ type Store struct {
 	inbox    map[string]fieldlog.IncomingUpdate
 	events   []event // the calendar, oldest first
 	claims   map[string]claim
+	audit    []fieldlog.AuditEntry // oldest appended first
 }
 
 // event is a deadline set or a reopening granted.
