@@ -3,6 +3,7 @@
 //
 //	fieldlog [serve]            run the bot (long polling)
 //	fieldlog units import FILE  load the organisation units from CSV or YAML
+//	fieldlog audit --since DATE [--record ID]  print the audit trail
 //
 // Configuration comes from environment variables; see README.md.
 package main
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, w world) error {
 		return serve(ctx, cfg, logger, w)
 	case len(args) == 3 && args[0] == "units" && args[1] == "import":
 		return importUnits(ctx, cfg, logger, args[2], w.stdout)
+	case args[0] == "audit":
+		return auditCommand(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
 	}
 	return fmt.Errorf("unknown command %q; use: fieldlog [serve] | fieldlog units import FILE", strings.Join(args, " "))
 }
