@@ -70,3 +70,7 @@ func ReportFilter(t *Tree, unit UnitID, p Period) ActivityFilter {
 func (u User) MayReview(t *Tree, a Activity) bool {
 	return u.CanCoordinate() && u.Sees(t, a.UnitID) && a.ReporterID != u.ID
 }
+
+// MaySeeAudit reports whether the user may read the audit trail of what
+// people changed: only an admin may.
+func (u User) MaySeeAudit() bool { return u.Role == Admin }

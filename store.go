@@ -17,6 +17,7 @@ type Store interface {
 	Notebook
 	Calendar
 	Reminders
+	AuditLog
 }
 
 // Users stores people who have written to the bot.

@@ -283,10 +283,16 @@ func (t *turn) setDeadline(d fieldlog.Date) error {
 	if !ok {
 		return err
 	}
+	before, err := t.dueOf(unit, p)
+	if err != nil {
+		return err
+	}
 	if err := t.e.store.SetDeadline(t.ctx, fieldlog.Deadline{Unit: unit, Period: p, Due: d, SetBy: t.user.ID, SetAt: t.now}); err != nil {
 		return fmt.Errorf("set deadline: %w", err)
 	}
 	t.e.schedules.forget(p)
+	t.audit(fieldlog.ActionDeadlineSet, fieldlog.PeriodSubject(unit, p),
+		[]fieldlog.FieldChange{{Field: fieldlog.FieldDue, Old: before.String(), New: d.String()}})
 	t.e.log.Info("deadline set", "by", t.user.ID, "unit", unit, "period", p.String(), "due", d.String())
 	t.endFlow()
 	t.show(t.tr("deadline_set", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Date", t.formatDate(d)))
@@ -300,10 +306,16 @@ func (t *turn) reopen(days int) error {
 		return err
 	}
 	until := t.now.Add(time.Duration(days) * 24 * time.Hour)
+	sched, err := t.schedule(p)
+	if err != nil {
+		return err
+	}
 	if err := t.e.store.Reopen(t.ctx, fieldlog.Reopening{Unit: unit, Period: p, Until: until, By: t.user.ID, At: t.now}); err != nil {
 		return fmt.Errorf("reopen: %w", err)
 	}
 	t.e.schedules.forget(p)
+	t.audit(fieldlog.ActionPeriodReopen, fieldlog.PeriodSubject(unit, p),
+		[]fieldlog.FieldChange{{Field: fieldlog.FieldUntil, Old: t.auditTime(sched.ReopenedUntil(tree, unit, t.now)), New: t.auditTime(until)}})
 	t.e.log.Info("half-year reopened", "by", t.user.ID, "unit", unit, "period", p.String(), "until", until)
 	t.endFlow()
 	t.show(t.tr("reopened", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Until", t.formatTime(until)))

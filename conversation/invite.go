@@ -94,6 +94,11 @@ func (t *turn) createInvite(role fieldlog.Role, unit fieldlog.UnitID, tree *fiel
 	if err != nil {
 		return fmt.Errorf("create invitation: %w", err)
 	}
+	t.audit(fieldlog.ActionInviteCreate, fieldlog.UnitSubject(unit), []fieldlog.FieldChange{
+		{Field: fieldlog.FieldInvite, New: inv.Code},
+		{Field: fieldlog.FieldRole, New: string(role)},
+		{Field: fieldlog.FieldExpires, New: t.auditTime(inv.ExpiresAt)},
+	})
 	t.e.log.Info("invitation created", "by", t.user.ID, "role", role, "unit", unit)
 	t.endFlow()
 	link := "https://t.me/" + t.e.botName + "?start=" + inv.Code

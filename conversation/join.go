@@ -3,6 +3,7 @@ package conversation
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,6 +133,7 @@ func (t *turn) redeem(code string) error {
 	if err != nil {
 		return fmt.Errorf("redeem invitation: %w", err)
 	}
+	oldRole, oldUnit := t.storedRole, t.user.UnitID
 	t.user.Role, t.user.UnitID, t.user.JoinedAt = inv.Role, inv.UnitID, t.now
 	t.storedRole = inv.Role
 	if t.e.admins[t.user.ID] {
@@ -140,6 +142,14 @@ func (t *turn) redeem(code string) error {
 	if err := t.saveUser(); err != nil {
 		return fmt.Errorf("save joined user: %w", err)
 	}
+	// The role and unit as stored: an admin's role comes from the
+	// configuration, not from joining.
+	t.audit(fieldlog.ActionUserJoin, fieldlog.UserSubject(t.user.ID), []fieldlog.FieldChange{
+		{Field: fieldlog.FieldRole, Old: string(oldRole), New: string(inv.Role)},
+		{Field: fieldlog.FieldUnit, Old: string(oldUnit), New: string(inv.UnitID)},
+		{Field: fieldlog.FieldInvite, New: inv.Code},
+		{Field: fieldlog.FieldInvitedBy, New: strconv.FormatInt(inv.CreatedBy, 10)},
+	})
 	t.e.log.Info("user joined", "user", t.user.ID, "role", inv.Role, "unit", inv.UnitID, "invited_by", inv.CreatedBy)
 	t.refreshCommands()
 	t.welcome()

@@ -375,19 +375,32 @@ func (t *turn) save() error {
 		if err := t.e.store.UpdateActivity(t.ctx, a); err != nil {
 			return fmt.Errorf("update record %s: %w", a.ID, err)
 		}
+		changes := fieldlog.RecordChanges(orig, a)
+		var reviewErr error
 		if orig.Review.Pending() {
-			if err := t.resolveReview(orig, fieldlog.Corrected); err != nil {
-				return err
+			if reviewErr = t.resolveReview(orig, fieldlog.Corrected); reviewErr == nil {
+				changes = append(changes, reviewChange(orig.Review.State, fieldlog.Corrected))
 			}
+		}
+		// The edit is stored even when the review's answer is not; saved
+		// again unchanged (or replayed after a crash, which finds the
+		// change stored) there is nothing to record.
+		if len(changes) > 0 {
+			t.audit(fieldlog.ActionRecordEdit, fieldlog.RecordSubject(a.ID), changes)
+		}
+		if reviewErr != nil {
+			return reviewErr
 		}
 	} else {
 		a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt = t.user.UnitID, t.user.ID, t.user.Name, t.now
 		switch err := t.e.store.InsertActivity(t.ctx, a); {
 		case err == nil:
 			t.e.observe.RecordSaved()
+			t.audit(fieldlog.ActionRecordCreate, fieldlog.RecordSubject(a.ID), fieldlog.RecordChanges(fieldlog.Activity{}, a))
 		case !errors.Is(err, fieldlog.ErrDuplicate):
 			return fmt.Errorf("save record: %w", err)
 		}
+		// A duplicate was saved, and recorded, before (a replay).
 	}
 	t.e.log.Info("activity saved", "user", t.user.ID, "activity", a.ID, "flow", t.conv.Flow)
 	t.endFlow()

@@ -145,6 +145,11 @@ func (t *turn) showRecord(id fieldlog.ActivityID, scope string, page int) error 
 	if lines := t.reviewLines(a.Review); len(lines) > 0 {
 		text += "\n\n" + strings.Join(lines, "\n")
 	}
+	if t.user.MaySeeAudit() {
+		if audit := t.auditSection(a, maxMessage-utf16Len(text)-2); audit != "" {
+			text += "\n\n" + audit
+		}
+	}
 	tree, err := t.units()
 	if err != nil {
 		return err
@@ -229,6 +234,7 @@ func (t *turn) delete(id fieldlog.ActivityID, scope string, page int) error {
 	if err != nil {
 		return fmt.Errorf("delete record %s: %w", id, err)
 	}
+	t.audit(fieldlog.ActionRecordDelete, fieldlog.RecordSubject(id), fieldlog.RecordChanges(a, fieldlog.Activity{}))
 	t.e.log.Info("activity deleted", "user", t.user.ID, "activity", id)
 	t.show(t.tr("deleted"), []Button{{Text: t.tr("btn_back_to_list"), Data: data("list", scope, strconv.Itoa(page))}})
 	return nil

@@ -94,6 +94,10 @@ func (t *turn) returnRecord(comment string) error {
 		}
 		return fmt.Errorf("return record %s: %w", id, err)
 	}
+	t.audit(fieldlog.ActionRecordReturn, fieldlog.RecordSubject(id), []fieldlog.FieldChange{
+		reviewChange(a.Review.State, fieldlog.Returned),
+		{Field: fieldlog.FieldComment, New: comment},
+	})
 	t.e.log.Info("record returned for review", "by", t.user.ID, "activity", id)
 	t.endFlow()
 	t.show(t.tr("returned_done", "Name", a.ReporterName))
@@ -129,6 +133,7 @@ func (t *turn) confirmRecord(id fieldlog.ActivityID) error {
 	if err := t.resolveReview(a, fieldlog.Confirmed); err != nil {
 		return err
 	}
+	t.audit(fieldlog.ActionRecordConfirm, fieldlog.RecordSubject(a.ID), []fieldlog.FieldChange{reviewChange(a.Review.State, fieldlog.Confirmed)})
 	t.show(t.tr("review_confirmed") + "\n\n" + t.describe(a))
 	return nil
 }

@@ -47,7 +47,8 @@ var logStepBudget = []struct {
 	{"participants", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
 	{"title", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
 	{"skip photos", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1}},
-	{"save", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1, "InsertActivity": 1}},
+	// Issue 9's audit trail adds the entry of the new record.
+	{"save", map[string]int{"User": 1, "Conversation": 1, "SaveConversation": 1, "InsertActivity": 1, "AppendAudit": 1}},
 }
 
 // TestLogStepRoundTrips walks an officer through one /log conversation
@@ -351,4 +352,19 @@ func (s *countingStore) ExpireReminders(ctx context.Context, now time.Time) (int
 func (s *countingStore) ReminderState(ctx context.Context, key string) (fieldlog.ReminderState, error) {
 	s.count("ReminderState")
 	return s.inner.ReminderState(ctx, key)
+}
+
+func (s *countingStore) AppendAudit(ctx context.Context, e fieldlog.AuditEntry) error {
+	s.count("AppendAudit")
+	return s.inner.AppendAudit(ctx, e)
+}
+
+func (s *countingStore) AuditOf(ctx context.Context, subj fieldlog.AuditSubject, limit int) ([]fieldlog.AuditEntry, error) {
+	s.count("AuditOf")
+	return s.inner.AuditOf(ctx, subj, limit)
+}
+
+func (s *countingStore) AuditSince(ctx context.Context, since time.Time, fn func(fieldlog.AuditEntry) error) error {
+	s.count("AuditSince")
+	return s.inner.AuditSince(ctx, since, fn)
 }

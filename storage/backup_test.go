@@ -241,8 +241,8 @@ func TestImportRefusesDamagedExport(t *testing.T) {
 		"a newer schema": {storage.ManifestFile, manifest(func(m *storage.Manifest) { m.SchemaVersion = storage.SchemaVersion + 1 }),
 			"is newer than this fieldlog's"},
 		"a file missing": {storage.ManifestFile, manifest(func(m *storage.Manifest) {
-			m.Collections = append(m.Collections, storage.CollectionCount{Name: "audit", Documents: 1})
-		}), "open the file of collection audit"},
+			m.Collections = append(m.Collections, storage.CollectionCount{Name: "photos", Documents: 1})
+		}), "open the file of collection photos"},
 		"a name that is a path": {storage.ManifestFile, manifest(func(m *storage.Manifest) {
 			m.Collections = append(m.Collections, storage.CollectionCount{Name: "../users", Documents: 4})
 		}), `collection name "../users" is not valid`},

@@ -48,7 +48,7 @@ func TestEmbeddedLooksUpByIndex(t *testing.T) {
 		tables[name] = table
 	}
 	rows.Close()
-	for _, c := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes} {
+	for _, c := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colAudit} {
 		table, ok := tables[c]
 		if !ok {
 			t.Errorf("collection %s has no table at Open", c)

@@ -49,6 +49,10 @@ func indexes() []index {
 		{colCalendar, "year_half", bson.D{{Key: "year", Value: 1}, {Key: "half", Value: 1}}, false},
 		// Claims whose lease ran out.
 		{colReminders, "state_lease", bson.D{{Key: "state", Value: 1}, {Key: "lease_until", Value: 1}}, false},
+		// The audit trail of a subject, in order (AuditOf itself goes by _id).
+		{colAudit, "subject_seq", bson.D{{Key: "subject_kind", Value: 1}, {Key: "subject_id", Value: 1}, {Key: "seq", Value: 1}}, false},
+		// The audit trail since a day, oldest first (AuditSince).
+		{colAudit, "at", bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, false},
 		// Waiting updates of a chat, in order.
 		{colInbox, "chat_seq", bson.D{{Key: "chat_id", Value: 1}, {Key: "seq", Value: 1}}, false},
 	}
@@ -81,7 +85,7 @@ func (s *Store) createCollections(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases} {
+	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit} {
 		if slices.Contains(existing, name) {
 			continue
 		}

@@ -75,6 +75,7 @@ const (
 	colCalendar      = "calendar"
 	colReminders     = "reminders"
 	colLeases        = "leases"
+	colAudit         = "audit"
 )
 
 // Config says which server to use.
@@ -136,7 +137,7 @@ type Store struct {
 	inboxClient *mongo.Client
 	db          *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases *mongo.Collection
+	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases, audit *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
@@ -243,6 +244,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.calendar = s.db.Collection(colCalendar)
 	s.reminders = s.db.Collection(colReminders)
 	s.leases = s.db.Collection(colLeases)
+	s.audit = s.db.Collection(colAudit)
 
 	if err := s.createCollections(ctx); err != nil {
 		return fail(err)

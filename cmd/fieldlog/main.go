@@ -5,6 +5,7 @@
 //	fieldlog units import FILE  load the organisation units from CSV or YAML
 //	fieldlog export --out DIR   write every collection to a new directory
 //	fieldlog import [--into-nonempty] DIR  load an export into an empty store
+//	fieldlog audit --since DATE [--record ID]  print the audit trail
 //	fieldlog health             check the running bot's /healthz
 //	fieldlog version | help     print the version, or the commands and settings
 //
@@ -103,6 +104,8 @@ func run(ctx context.Context, args []string, w world) error {
 		return exportStore(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
 	case len(args) > 0 && args[0] == "import":
 		return importStore(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
+	case len(args) > 0 && args[0] == "audit":
+		return auditCommand(ctx, cfg, logger, args[1:], w.stdout, w.stderr)
 	}
 	return fmt.Errorf("unknown command %q; `fieldlog help` lists the commands", strings.Join(args, " "))
 }
@@ -122,7 +125,7 @@ type config struct {
 	logLevel slog.Level
 	// httpAddr serves health, metrics and the webhook; empty: none.
 	httpAddr string
-	webhook  *bot.Webhook // nil: long polling
+	webhook  *bot.Webhook          // nil: long polling
 	dialer   options.ContextDialer // world.storeDialer
 }
 

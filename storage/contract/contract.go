@@ -58,6 +58,9 @@ func Run(t *testing.T, open Opener) {
 		{"ReminderClaims", testReminderClaims},
 		{"Notes", testNotes},
 		{"NotesWrittenAtOnce", testNotesWrittenAtOnce},
+		{"Audit", testAudit},
+		{"AuditSince", testAuditSince},
+		{"AuditAppendConcurrently", testAuditAppendConcurrently},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

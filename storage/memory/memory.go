@@ -32,6 +32,7 @@ type Store struct {
 	events   []event // the calendar, oldest first
 	claims   map[string]claim
 	leases   map[int64]lease
+	audit    []fieldlog.AuditEntry // oldest appended first
 }
 
 // lease is a chat's lease: who holds it until when.
