@@ -61,6 +61,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, aerr := s.call(r, method)
+	s.mu.Lock()
+	hold := s.holds[strings.ToLower(method)]
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-s.done:
+		case <-r.Context().Done():
+		}
+	}
 	if aerr != nil {
 		writeError(w, aerr)
 		return

@@ -86,8 +86,9 @@ type Server struct {
 	blocked      map[int64]bool                 // users who blocked the bot
 	answered429  int
 	answered403  int
-	hook         *webhook      // nil: updates are polled
-	posts        []WebhookPost // deliveries to the webhook
+	hook         *webhook                 // nil: updates are polled
+	posts        []WebhookPost            // deliveries to the webhook
+	holds        map[string]chan struct{} // by lower-case method: answers held back
 }
 
 // New starts a fake Bot API server; it is closed when the test ends.
@@ -342,6 +343,32 @@ func (s *Server) Update(updateID int64) (models.Update, bool) {
 		return models.Update{}, false
 	}
 	return u, true
+}
+
+// Hold makes calls of method (case-insensitive) take effect (a message
+// sent is recorded, as the user sees it) while their answers are held back
+// until release is called or the server closes: a bot killed meanwhile
+// never learns that its message went out.
+func (s *Server) Hold(method string) (release func()) {
+	key := strings.ToLower(method)
+	ch := make(chan struct{})
+	s.mu.Lock()
+	if s.holds == nil {
+		s.holds = map[string]chan struct{}{}
+	}
+	s.holds[key] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.holds[key] == ch {
+				delete(s.holds, key)
+			}
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
 }
 
 // FailNext makes the next n calls of method (case-insensitive) fail with
