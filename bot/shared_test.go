@@ -72,6 +72,10 @@ func TestTwoProcessesKeepOneChatInOrder(t *testing.T) {
 		lb.bots = append(lb.bots, tg.WebhookHandler())
 		lb.mu.Unlock()
 	}
+	// Each process registers the webhook as it starts; a post cut short by
+	// the second registration would be posted again, a redelivery that the
+	// real engine recognises (Conversation.Applied) and this one does not.
+	waitUntil(t, "both processes registered the webhook", 5*time.Second, func() bool { return srv.Calls("setWebhook") == 2 })
 	const n = 24
 	var want []string
 	for i := range n {

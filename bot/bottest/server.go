@@ -322,12 +322,14 @@ func (s *Server) Redeliver(updateID int64) error {
 		return fmt.Errorf("bottest: no update %d was ever queued", updateID)
 	}
 	var u models.Update
+	var chat int64
 	if json.Unmarshal(raw, &u) == nil {
 		if chatID, ok := updateChat(u); ok && s.chats[chatID] != nil {
 			s.chats[chatID].cursor = s.seq
+			chat = chatID
 		}
 	}
-	s.queue = append(s.queue, queuedUpdate{id: updateID, raw: raw})
+	s.queue = append(s.queue, queuedUpdate{id: updateID, raw: raw, chat: chat})
 	s.notify()
 	return nil
 }
@@ -632,7 +634,8 @@ func (s *Server) enqueue(u models.Update) int64 {
 		panic(fmt.Sprintf("bottest: marshal update: %v", err))
 	}
 	s.updates[u.ID] = raw
-	s.queue = append(s.queue, queuedUpdate{id: u.ID, raw: raw})
+	chat, _ := updateChat(u)
+	s.queue = append(s.queue, queuedUpdate{id: u.ID, raw: raw, chat: chat})
 	s.notify()
 	return u.ID
 }

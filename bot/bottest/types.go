@@ -253,6 +253,11 @@ type queuedUpdate struct {
 	id   int64
 	raw  json.RawMessage // marshalled when queued, so later changes by the test do not leak in
 	sent bool            // returned by getUpdates at least once
+	chat int64           // the chat it comes from (0: none), for webhook order
+	// posting is set while the update is being posted to the webhook, and
+	// retryAt after the bot did not take it.
+	posting bool
+	retryAt time.Time
 }
 
 // callbackState tracks a callback query id the server handed out.

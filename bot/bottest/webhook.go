@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -142,9 +143,11 @@ func (s *Server) getWebhookInfo() (any, *apiError) {
 }
 
 // deliver posts queued updates to h until h is replaced or deleted or the
-// server closes.
+// server closes: up to h.MaxConnections at once, in update-id order, and
+// one chat's next update only once its last was taken, so that a chat's
+// updates arrive in order, as from Telegram.
 func (s *Server) deliver(h *webhook) {
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: h.MaxConnections}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -154,40 +157,66 @@ func (s *Server) deliver(h *webhook) {
 		}
 		cancel()
 	}()
+	inFlight := 0
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for ctx.Err() == nil {
-		var next queuedUpdate
-		if !s.wait(ctx, time.Hour, func() bool {
-			if len(s.queue) == 0 {
+		var next *queuedUpdate
+		var soonest time.Time
+		s.wait(ctx, WebhookRetry, func() bool {
+			if inFlight >= h.MaxConnections {
 				return false
 			}
 			sort.SliceStable(s.queue, func(i, j int) bool { return s.queue[i].id < s.queue[j].id })
-			next = s.queue[0]
-			return true
-		}) {
-			continue
-		}
-		status := postUpdate(ctx, client, h, next.raw)
-		s.mu.Lock()
-		if ctx.Err() == nil {
-			s.posts = append(s.posts, WebhookPost{UpdateID: next.id, Status: status})
-		}
-		taken := status >= 200 && status < 300
-		if taken {
-			// The first occurrence of the update leaves the queue: a
-			// redelivered copy queued meanwhile stays.
-			if i := slices.IndexFunc(s.queue, func(q queuedUpdate) bool { return q.id == next.id }); i >= 0 {
-				s.queue = slices.Delete(s.queue, i, i+1)
+			busy := map[int64]bool{}
+			now := time.Now()
+			for i := range s.queue {
+				q := &s.queue[i]
+				blocked := q.chat != 0 && busy[q.chat]
+				if q.chat != 0 {
+					busy[q.chat] = true
+				}
+				switch {
+				case q.posting || blocked:
+				case now.Before(q.retryAt):
+					if soonest.IsZero() || q.retryAt.Before(soonest) {
+						soonest = q.retryAt
+					}
+				default:
+					q.posting = true
+					inFlight++
+					next = q
+					return true
+				}
 			}
-			s.confirmed = max(s.confirmed, next.id+1)
+			return false
+		})
+		if next == nil {
+			continue // woken by a change or the retry pause: look again
 		}
-		s.notify()
-		s.mu.Unlock()
-		if !taken {
-			select {
-			case <-ctx.Done():
-			case <-time.After(WebhookRetry):
+		id, raw := next.id, next.raw
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status := postUpdate(ctx, client, h, raw)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			inFlight--
+			if ctx.Err() == nil {
+				s.posts = append(s.posts, WebhookPost{UpdateID: id, Status: status})
 			}
-		}
+			i := slices.IndexFunc(s.queue, func(q queuedUpdate) bool { return q.id == id && q.posting })
+			if i >= 0 {
+				if status >= 200 && status < 300 {
+					s.queue = slices.Delete(s.queue, i, i+1)
+					s.confirmed = max(s.confirmed, id+1)
+				} else {
+					s.queue[i].posting = false
+					s.queue[i].retryAt = time.Now().Add(WebhookRetry)
+				}
+			}
+			s.notify()
+		}()
 	}
 }
 

@@ -84,6 +84,8 @@ Commands:
   fieldlog export --out DIR    write every collection to DIR (stop the bot first on the embedded store)
   fieldlog import [--into-nonempty] DIR
                                load an export into an empty store
+  fieldlog audit --since DATE [--record ID]
+                               print the audit trail from DATE (2006-01-02, FIELDLOG_TZ), tab-separated
   fieldlog health              exit 0 if the running bot's /healthz answers (for Docker's HEALTHCHECK)
   fieldlog version             print the version and commit
   fieldlog help                print this
