@@ -161,8 +161,13 @@ func (s *Server) deliver(h *webhook) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for ctx.Err() == nil {
-		var next *queuedUpdate
-		var soonest time.Time
+		// What to post is copied while the lock is held: the queue moves
+		// as posts finish.
+		var (
+			id     int64
+			raw    []byte
+			picked bool
+		)
 		s.wait(ctx, WebhookRetry, func() bool {
 			if inFlight >= h.MaxConnections {
 				return false
@@ -178,23 +183,19 @@ func (s *Server) deliver(h *webhook) {
 				}
 				switch {
 				case q.posting || blocked:
-				case now.Before(q.retryAt):
-					if soonest.IsZero() || q.retryAt.Before(soonest) {
-						soonest = q.retryAt
-					}
+				case now.Before(q.retryAt): // the wait's timeout comes back for it
 				default:
 					q.posting = true
 					inFlight++
-					next = q
+					id, raw, picked = q.id, q.raw, true
 					return true
 				}
 			}
 			return false
 		})
-		if next == nil {
+		if !picked {
 			continue // woken by a change or the retry pause: look again
 		}
-		id, raw := next.id, next.raw
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
