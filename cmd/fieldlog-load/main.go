@@ -74,6 +74,8 @@ type config struct {
 	fakeProfile   string
 	keep          bool
 	sync          string
+	webhook       bool
+	processes     int
 }
 
 // firstOfficer is the Telegram id of the first officer; seed records have
@@ -106,7 +108,13 @@ func main() {
 	flag.StringVar(&c.fakeProfile, "fakeprofile", "", "write a CPU profile of the fake's process during the load of the last run to this file")
 	flag.BoolVar(&c.keep, "keep", false, "keep each run's temporary directory (store files, bot.log)")
 	flag.StringVar(&c.sync, "sync", string(storage.SyncInterval), "when the embedded store's writes reach the disk, as FIELDLOG_SYNC: interval or write")
+	flag.BoolVar(&c.webhook, "webhook", false, "receive updates by webhook, as with FIELDLOG_WEBHOOK_URL, instead of long polling")
+	flag.IntVar(&c.processes, "processes", 1, "with -webhook: bots sharing the store and its chat leases behind a load balancer (in this process: the embedded store is one process's)")
 	flag.Parse()
+	if c.processes < 1 || (c.processes > 1 && !c.webhook) {
+		fmt.Fprintln(os.Stderr, "fieldlog-load: -processes needs -webhook, and at least 1")
+		os.Exit(2)
+	}
 	if s := storage.Sync(c.sync); s != storage.SyncInterval && s != storage.SyncEveryWrite {
 		fmt.Fprintln(os.Stderr, "fieldlog-load: -sync must be interval or write")
 		os.Exit(2)
@@ -218,7 +226,7 @@ func runOnce(ctx context.Context, c config, n int) (result, error) {
 		}
 		done, err = startEcho(botCtx, fake.hello.URL, fake.hello.Token, labels)
 	} else {
-		done, err = startBot(botCtx, st, unitList, fake.hello.URL, fake.hello.Token, logger)
+		done, err = startBot(botCtx, st, unitList, fake.hello.URL, fake.hello.Token, c.webhook, c.processes, logger)
 	}
 	if err != nil {
 		return res, fmt.Errorf("start the bot: %w", err)

@@ -274,8 +274,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		Apology: bilingual("error_try_again"), Busy: bilingual("busy_wait"),
 		Limits: w.sendLimits, OnBlocked: markBlocked(true), OnUnblocked: markBlocked(false),
 		Webhook: cfg.webhook, Holder: holder, Observer: meter, Logger: logger}
-	if cfg.webhook != nil {
-		// Behind a load balancer, other processes may share the inbox.
+	if cfg.webhook != nil && !store.Embedded() {
+		// Behind a load balancer, other processes may share the inbox. The
+		// embedded store is this process's alone (its directory is
+		// locked), and its scans make the leases costly: none there.
 		botCfg.Leases = store
 	}
 	channel, err := bot.New(ctx, botCfg)
