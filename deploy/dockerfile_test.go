@@ -127,8 +127,7 @@ func parseDockerfile(path string, data []byte) (*dockerfile, []error) {
 			curLine = i + 1
 		}
 		if loc := continuation.FindStringIndex(line); loc != nil {
-			cur.WriteString(line[:loc[0]])
-			cur.WriteString(" ")
+			cur.WriteString(line[:loc[0]]) // joined as docker build joins them: with nothing between
 			continued = i + 1
 			continue
 		}
