@@ -59,7 +59,7 @@ func New(backlog Backlog, log *slog.Logger) *Metrics {
 	if backlog != nil {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "fieldlog_inbox_backlog",
-			Help: "Updates recorded and not yet handled (-1: the store could not be asked).",
+			Help: "Updates recorded and not yet handled (handled ones leave within a second; -1: the store could not be asked).",
 		}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
