@@ -24,10 +24,11 @@ import (
 // lease lapses after leaseTTL.
 const (
 	leaseTTL = 30 * time.Second
-	// sweepEvery is how often a process looks for updates nobody handles
-	// (their process died), and sweepAge how old they must be.
-	sweepEvery = 30 * time.Second
-	sweepAge   = leaseTTL + 5*time.Second
+	// defaultSweepEvery is how often a process looks for updates nobody
+	// handles (their process died), and defaultSweepAge how old they must
+	// be: older than a lease lasts.
+	defaultSweepEvery = 30 * time.Second
+	defaultSweepAge   = leaseTTL + 5*time.Second
 )
 
 // handleShared handles the waiting updates of chat, key among them, under
@@ -138,12 +139,12 @@ func (t *Telegram) waiting(ctx context.Context, chat int64, key string) bool {
 	return slices.ContainsFunc(us, func(u fieldlog.IncomingUpdate) bool { return u.Key == key })
 }
 
-// sweep queues, every sweepEvery until ctx ends, the updates that have
-// waited longer than a lease lasts: their process died before handling
-// them, and no new update of their chat came to start another.
+// sweep queues, every t.sweepEvery until ctx ends, the updates that have
+// waited longer than t.sweepAge: their process died before handling them,
+// and no new update of their chat came to start another.
 func (t *Telegram) sweep(ctx context.Context) {
 	go func() {
-		tick := time.NewTicker(sweepEvery)
+		tick := time.NewTicker(t.sweepEvery)
 		defer tick.Stop()
 		for {
 			select {
@@ -157,7 +158,7 @@ func (t *Telegram) sweep(ctx context.Context) {
 				continue
 			}
 			for _, u := range us {
-				if time.Since(u.ReceivedAt) > sweepAge {
+				if time.Since(u.ReceivedAt) > t.sweepAge {
 					t.queue(u)
 				}
 			}

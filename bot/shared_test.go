@@ -124,3 +124,41 @@ func runWebhookBot(t *testing.T, srv *bottest.Server, hookURL string, store inte
 	})
 	return tg
 }
+
+// A process died holding a chat's lease with the chat's update recorded
+// and not handled, and the user wrote nothing more: once the lease lapses
+// another process's sweep finds the update and answers it, once.
+func TestSweepAnswersWhatADeadProcessLeft(t *testing.T) {
+	srv := bottest.New(t)
+	store := storagetest.New(t)
+	ctx := t.Context()
+	hs := newHookServer(t)
+	tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: store, Limits: Limits{Off: true},
+		Webhook: &Webhook{URL: hs.URL + "/tg/hook", Secret: testSecret}, Leases: store, Holder: "alive"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg.sweepEvery, tg.sweepAge = 200*time.Millisecond, 700*time.Millisecond
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	engine := &stubEngine{}
+	go func() { done <- tg.Run(runCtx, engine) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitUntil(t, "the webhook is set", 5*time.Second, func() bool { _, _, _, _, ok := srv.Webhook(); return ok })
+
+	// What the dead process left: after this one read the inbox at its
+	// start, so that only the sweep can find it.
+	srv.Register(userA)
+	payload := fmt.Appendf(nil, `{"update_id":77,"message":{"message_id":5,"from":{"id":%d,"first_name":"Bat"},"chat":{"id":%[1]d,"type":"private"},"text":"left behind"}}`, userA.ID)
+	if ok, err := store.AcquireChat(ctx, userA.ID, "dead", 500*time.Millisecond); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if _, err := store.Receive(ctx, fieldlog.IncomingUpdate{Key: key(77), Seq: 77, ChatID: userA.ID, Payload: payload, ReceivedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	srv.WaitText(t, userA.ID, "echo: left behind")
+	time.Sleep(500 * time.Millisecond) // a second sweep must not answer it again
+	if got := engine.texts(userA.ID); !slices.Equal(got, []string{"left behind"}) {
+		t.Errorf("engine saw %q, want the update once", got)
+	}
+}

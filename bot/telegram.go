@@ -126,6 +126,8 @@ type Telegram struct {
 	leases  fieldlog.ChatLeases
 	holder  string
 	observe Observer
+	// sweepEvery and sweepAge: see sweep (tests shorten them).
+	sweepEvery, sweepAge time.Duration
 }
 
 // New connects to the Bot API and asks who the bot is.
@@ -134,7 +136,8 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		grace:    cmp.Or(cfg.StopGrace, DefaultStopGrace),
 		throttle: newThrottle(cfg.Limits, realClock{}), blocked: newBlockList(realClock{}),
 		onBlocked: cfg.OnBlocked, onUnblocked: cfg.OnUnblocked,
-		webhook: cfg.Webhook, leases: cfg.Leases, holder: cfg.Holder, observe: cfg.Observer}
+		webhook: cfg.Webhook, leases: cfg.Leases, holder: cfg.Holder, observe: cfg.Observer,
+		sweepEvery: defaultSweepEvery, sweepAge: defaultSweepAge}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}
