@@ -3,10 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"time"
-
-	"fieldlog"
 )
 
 // Several processes, one inbox. Behind a load balancer, one chat's
@@ -32,10 +29,13 @@ const (
 )
 
 // handleShared handles the waiting updates of chat, key among them, under
-// the chat's lease.
+// the chat's lease. While another process holds the lease it tries again:
+// that process may handle key meanwhile (then the inbox no longer has it
+// when this one reads), or may have read the inbox before key was
+// recorded; either way key is handled, once, in its place.
 func (t *Telegram) handleShared(chat int64, key string) {
 	ctx := t.handling
-	pause := 20 * time.Millisecond
+	pause := 10 * time.Millisecond
 	for ctx.Err() == nil {
 		ok, err := t.leases.AcquireChat(ctx, chat, t.holder, leaseTTL)
 		if err != nil {
@@ -45,24 +45,24 @@ func (t *Telegram) handleShared(chat int64, key string) {
 			t.drainHeld(ctx, chat)
 			return
 		}
-		// Another process has the chat: it handles the update unless it
-		// let go before the update was recorded.
-		if err == nil && !t.waiting(ctx, chat, key) {
-			return
-		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(pause):
 		}
-		pause = min(2*pause, time.Second)
+		pause = min(2*pause, 500*time.Millisecond)
 	}
 }
 
 // drainHeld handles, while holding chat's lease, what of the chat waits
-// in the inbox, until nothing does; then it lets the lease go.
+// in the inbox; then it lets the lease go. It reads the inbox once: an
+// update recorded later has a job of its own, in the process that
+// recorded it, which takes the lease next.
 func (t *Telegram) drainHeld(ctx context.Context, chat int64) {
 	keep, lost := t.keepLease(ctx, chat)
 	defer func() {
+		// Handled updates leave the inbox before another process may
+		// take the chat.
+		t.forget.flush(ctx)
 		keep()
 		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
@@ -70,30 +70,22 @@ func (t *Telegram) drainHeld(ctx context.Context, chat int64) {
 			t.log.Warn("let a chat's lease go; it lapses", "chat", chat, "err", err)
 		}
 	}()
-	for ctx.Err() == nil && lost.Err() == nil {
-		us, err := t.inbox.UnhandledIn(ctx, chat)
-		if err != nil {
-			t.log.Error("read waiting updates of a chat", "chat", chat, "err", err)
+	us, err := t.inbox.UnhandledIn(ctx, chat)
+	if err != nil {
+		t.log.Error("read waiting updates of a chat", "chat", chat, "err", err)
+		return
+	}
+	for _, u := range us {
+		if ctx.Err() != nil || lost.Err() != nil {
 			return
 		}
-		if len(us) == 0 {
-			return
+		var upd update
+		if err := json.Unmarshal(u.Payload, &upd); err != nil {
+			t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
+			t.done(ctx, u.Key)
+			continue
 		}
-		for _, u := range us {
-			if ctx.Err() != nil || lost.Err() != nil {
-				return
-			}
-			var upd update
-			if err := json.Unmarshal(u.Payload, &upd); err != nil {
-				t.log.Error("unreadable stored update; dropped", "key", u.Key, "err", err)
-				t.done(ctx, u.Key)
-				continue
-			}
-			t.handle(u.Key, &upd)
-		}
-		// Handled updates leave the inbox before the next read, and
-		// before another process may take the chat.
-		t.forget.flush(ctx)
+		t.handle(u.Key, &upd)
 	}
 }
 
@@ -127,16 +119,6 @@ func (t *Telegram) keepLease(ctx context.Context, chat int64) (keep func(), lost
 		}
 	}()
 	return func() { close(stop); <-done; lose() }, lost
-}
-
-// waiting reports whether the update key of chat is still in the inbox
-// (true when that cannot be read: better to try again).
-func (t *Telegram) waiting(ctx context.Context, chat int64, key string) bool {
-	us, err := t.inbox.UnhandledIn(ctx, chat)
-	if err != nil {
-		return true
-	}
-	return slices.ContainsFunc(us, func(u fieldlog.IncomingUpdate) bool { return u.Key == key })
 }
 
 // sweep queues, every t.sweepEvery until ctx ends, the updates that have
