@@ -50,3 +50,12 @@ type ChatLeases interface {
 	// not have it.
 	ReleaseChat(ctx context.Context, chatID int64, holder string) error
 }
+
+// Peers are the processes that run one bot together. Each beats now and
+// then; the live ones split Telegram's rate for the bot between them.
+type Peers interface {
+	// Beat notes that holder is alive for ttl from now (ttl 0: it is
+	// stopping) and returns how many processes are alive, holder included
+	// unless it is stopping.
+	Beat(ctx context.Context, holder string, ttl time.Duration) (int, error)
+}

@@ -147,3 +147,44 @@ func (t *Telegram) sweep(ctx context.Context) {
 		}
 	}()
 }
+
+// defaultBeatEvery is how often a process says it is alive; it counts as
+// alive for three beats.
+const defaultBeatEvery = 10 * time.Second
+
+// beat tells the peers this process is alive until ctx ends, and sends at
+// the part of the bot's rate that the live processes leave it; at the end
+// it tells them it stops.
+func (t *Telegram) beat(ctx context.Context) {
+	go func() {
+		shared := 1
+		once := func() {
+			n, err := t.peers.Beat(ctx, t.holder, 3*t.beatEvery)
+			if err != nil {
+				t.log.Warn("tell the other processes this one is alive", "err", err)
+				return
+			}
+			if n = max(n, 1); n != shared {
+				t.log.Info("processes sharing the bot's send rate", "processes", n)
+				shared = n
+				t.throttle.share(n)
+			}
+		}
+		once()
+		tick := time.NewTicker(t.beatEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				bye, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+				defer cancel()
+				if _, err := t.peers.Beat(bye, t.holder, 0); err != nil {
+					t.log.Warn("tell the other processes this one stops", "err", err)
+				}
+				return
+			case <-tick.C:
+				once()
+			}
+		}
+	}()
+}

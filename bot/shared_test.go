@@ -162,3 +162,39 @@ func TestSweepAnswersWhatADeadProcessLeft(t *testing.T) {
 		t.Errorf("engine saw %q, want the update once", got)
 	}
 }
+
+// Processes that share the bot split its send rate: two send at half of
+// Telegram's each, and once one stops the other has it all again.
+func TestProcessesShareTheSendRate(t *testing.T) {
+	srv := bottest.New(t)
+	store := storagetest.New(t)
+	hs := newHookServer(t)
+	whole := interval(DefaultPerSecond)
+	var bots [2]*Telegram
+	var cancels [2]context.CancelFunc
+	var dones [2]chan error
+	for i := range bots {
+		ctx, cancel := context.WithCancel(t.Context())
+		tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: store,
+			Webhook: &Webhook{URL: hs.URL + "/tg/hook", Secret: testSecret}, Leases: store, Peers: store, Holder: fmt.Sprint("p", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg.beatEvery = 100 * time.Millisecond
+		bots[i], cancels[i], dones[i] = tg, cancel, make(chan error, 1)
+		go func() { dones[i] <- tg.Run(ctx, &stubEngine{}) }()
+		t.Cleanup(func() { cancel(); <-dones[i] })
+	}
+	every := func(tg *Telegram) time.Duration {
+		tg.throttle.mu.Lock()
+		defer tg.throttle.mu.Unlock()
+		return tg.throttle.every
+	}
+	waitUntil(t, "both processes send at half the rate", 5*time.Second, func() bool {
+		return every(bots[0]) == interval(DefaultPerSecond / 2.0) && every(bots[1]) == interval(DefaultPerSecond / 2.0)
+	})
+	cancels[1]()
+	<-dones[1]
+	dones[1] <- nil // for the cleanup
+	waitUntil(t, "the one left sends at the whole rate", 5*time.Second, func() bool { return every(bots[0]) == whole })
+}

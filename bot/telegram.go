@@ -78,6 +78,9 @@ type Config struct {
 	Leases fieldlog.ChatLeases
 	// Holder names this process in the leases it takes.
 	Holder string
+	// Peers, when set with Leases, let the processes split Telegram's
+	// rate for the bot: each sends at its part (see share in throttle.go).
+	Peers fieldlog.Peers
 	// Observer is told what the channel does, for metrics; nil: nobody.
 	Observer Observer
 	Logger   *slog.Logger
@@ -124,10 +127,12 @@ type Telegram struct {
 	// before and after, so that Telegram posts the update again later.
 	running atomic.Bool
 	leases  fieldlog.ChatLeases
+	peers   fieldlog.Peers
 	holder  string
 	observe Observer
-	// sweepEvery and sweepAge: see sweep (tests shorten them).
-	sweepEvery, sweepAge time.Duration
+	// sweepEvery, sweepAge and beatEvery: see sweep and beat (tests
+	// shorten them).
+	sweepEvery, sweepAge, beatEvery time.Duration
 }
 
 // New connects to the Bot API and asks who the bot is.
@@ -136,8 +141,8 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		grace:    cmp.Or(cfg.StopGrace, DefaultStopGrace),
 		throttle: newThrottle(cfg.Limits, realClock{}), blocked: newBlockList(realClock{}),
 		onBlocked: cfg.OnBlocked, onUnblocked: cfg.OnUnblocked,
-		webhook: cfg.Webhook, leases: cfg.Leases, holder: cfg.Holder, observe: cfg.Observer,
-		sweepEvery: defaultSweepEvery, sweepAge: defaultSweepAge}
+		webhook: cfg.Webhook, leases: cfg.Leases, peers: cfg.Peers, holder: cfg.Holder, observe: cfg.Observer,
+		sweepEvery: defaultSweepEvery, sweepAge: defaultSweepAge, beatEvery: defaultBeatEvery}
 	if t.log == nil {
 		t.log = slog.New(slog.DiscardHandler)
 	}

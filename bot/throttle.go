@@ -107,7 +107,8 @@ const (
 // timer or another goroutine.
 type throttle struct {
 	clock     clock
-	every     time.Duration // between two sends of the bot
+	perSecond float64       // the bot's rate, for all its processes together (0: off)
+	every     time.Duration // between two sends of this process
 	chatEvery time.Duration // between two sends to one chat, after the burst
 	chatSlack time.Duration // how far ahead a chat may run: (burst-1) × chatEvery
 	lag       time.Duration // see lag; a quarter of every at most
@@ -188,14 +189,35 @@ func newThrottle(l Limits, c clock) *throttle {
 	if burst <= 0 {
 		burst = DefaultChatBurst
 	}
+	t.perSecond = perSecond
+	t.setRate(perSecond)
+	t.chatEvery = interval(perChat)
+	t.chatSlack = time.Duration(burst-1) * t.chatEvery
+	return t
+}
+
+// setRate sets the rate of this process's sends. Callers hold t.mu, or
+// have not shared t yet.
+func (t *throttle) setRate(perSecond float64) {
 	t.every = interval(perSecond)
+	t.window = 0
 	if !math.IsInf(perSecond, 1) {
 		t.window = int(math.Ceil(perSecond)) + 1
 	}
 	t.lag = min(lag, t.every/4)
-	t.chatEvery = interval(perChat)
-	t.chatSlack = time.Duration(burst-1) * t.chatEvery
-	return t
+}
+
+// share makes this process send at its part of the bot's rate when
+// processes share the bot: each gets an equal part, so that together they
+// keep inside Telegram's limit for the bot. Per-chat limits need no
+// sharing: a chat's answers come from the process that holds its lease.
+func (t *throttle) share(processes int) {
+	if t.perSecond == 0 || processes < 1 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.setRate(t.perSecond / float64(processes))
 }
 
 func interval(perSecond float64) time.Duration {

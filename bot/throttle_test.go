@@ -546,3 +546,36 @@ func TestThrottleWindowCountsSendsInFlight(t *testing.T) {
 	c.Advance(time.Millisecond)
 	mustGo(t, c, next, "the 31st a second after the first's answer")
 }
+
+// Two processes sharing the bot each send at half its rate: together they
+// keep inside Telegram's limit. One again: the whole rate.
+func TestThrottleSharedBetweenProcesses(t *testing.T) {
+	c := newFakeClock()
+	th := newThrottle(Limits{PerSecond: 10, PerChat: math.Inf(1)}, c)
+	th.share(2)
+	first := send(t, th, 1)
+	next := start(t, th, context.Background(), 2, answer)
+	mustWait(t, next, "a second send at once, at half of 10 a second")
+	c.Advance(199 * time.Millisecond)
+	mustWait(t, next, "a send 199 ms after the last")
+	c.Advance(time.Millisecond)
+	sl := mustGo(t, c, next, "a send 200 ms after the last")
+	th.done(sl)
+	if got := sl.at.Sub(first.at); got != 200*time.Millisecond {
+		t.Errorf("two processes: sends %v apart, want 200 ms", got)
+	}
+	th.share(1)
+	c.Advance(200 * time.Millisecond)
+	a := send(t, th, 3)
+	b := start(t, th, context.Background(), 4, answer)
+	c.Advance(100 * time.Millisecond)
+	bs := mustGo(t, c, b, "alone again: 100 ms after the last")
+	th.done(bs)
+	if got := bs.at.Sub(a.at); got != 100*time.Millisecond {
+		t.Errorf("one process: sends %v apart, want 100 ms", got)
+	}
+	off := newThrottle(Limits{Off: true}, c)
+	off.share(3) // no limits: nothing to share
+	send(t, off, 1)
+	send(t, off, 1)
+}

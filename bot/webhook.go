@@ -104,6 +104,9 @@ func (t *Telegram) serveWebhook(ctx context.Context) error {
 	if t.leases != nil {
 		t.sweep(ctx)
 	}
+	if t.peers != nil {
+		t.beat(ctx)
+	}
 	<-ctx.Done()
 	return nil
 }

@@ -85,7 +85,7 @@ func (s *Store) createCollections(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit} {
+	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit, colPeers} {
 		if slices.Contains(existing, name) {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // leaseDoc is one chat's lease: who holds it and until when.
@@ -60,4 +61,31 @@ func (s *Store) ReleaseChat(ctx context.Context, chatID int64, holder string) er
 		return fmt.Errorf("let the lease of chat %d go: %w", chatID, err)
 	}
 	return nil
+}
+
+// peerDoc is one process of the bot: alive until Until.
+type peerDoc struct {
+	ID    string    `bson:"_id"` // the process's holder name
+	Until time.Time `bson:"until"`
+}
+
+// Beat records that holder is alive for ttl and counts the processes that
+// are. Processes dead for an hour are deleted, so the collection holds
+// about as many documents as there are processes.
+func (s *Store) Beat(ctx context.Context, holder string, ttl time.Duration) (int, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	now := time.Now()
+	if _, err := s.peers.UpdateOne(ctx, bson.D{{Key: "_id", Value: holder}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: now.Add(ttl)}}}}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return 0, fmt.Errorf("note that process %s is alive: %w", holder, err)
+	}
+	if _, err := s.peers.DeleteMany(ctx, bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: now.Add(-time.Hour)}}}}); err != nil {
+		return 0, fmt.Errorf("forget dead processes: %w", err)
+	}
+	n, err := s.peers.CountDocuments(ctx, bson.D{{Key: "until", Value: bson.D{{Key: "$gt", Value: now}}}})
+	if err != nil {
+		return 0, fmt.Errorf("count live processes: %w", err)
+	}
+	return int(n), nil
 }

@@ -76,6 +76,7 @@ const (
 	colReminders     = "reminders"
 	colLeases        = "leases"
 	colAudit         = "audit"
+	colPeers         = "peers"
 )
 
 // Config says which server to use.
@@ -137,7 +138,7 @@ type Store struct {
 	inboxClient *mongo.Client
 	db          *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases, audit *mongo.Collection
+	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases, audit, peers *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
@@ -152,6 +153,7 @@ var (
 	_ fieldlog.Store      = (*Store)(nil)
 	_ fieldlog.Inbox      = (*Store)(nil)
 	_ fieldlog.ChatLeases = (*Store)(nil)
+	_ fieldlog.Peers      = (*Store)(nil)
 )
 
 // Open connects to the server described by cfg, starting the embedded one
@@ -245,6 +247,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.reminders = s.db.Collection(colReminders)
 	s.leases = s.db.Collection(colLeases)
 	s.audit = s.db.Collection(colAudit)
+	s.peers = s.db.Collection(colPeers)
 
 	if err := s.createCollections(ctx); err != nil {
 		return fail(err)

@@ -278,7 +278,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		// Behind a load balancer, other processes may share the inbox. The
 		// embedded store is this process's alone (its directory is
 		// locked), and its scans make the leases costly: none there.
-		botCfg.Leases = store
+		botCfg.Leases, botCfg.Peers = store, store
 	}
 	channel, err := bot.New(ctx, botCfg)
 	if err != nil {

@@ -25,6 +25,7 @@ type Store interface {
 	fieldlog.Store
 	fieldlog.Inbox
 	fieldlog.ChatLeases
+	fieldlog.Peers
 }
 
 // Opener returns a fresh, empty store for t, closed when t ends.
@@ -48,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"EachActivityManyBatches", testEachActivityManyBatches},
 		{"Conversation", testConversation},
 		{"ChatLeases", testChatLeases},
+		{"Peers", testPeers},
 		{"Attempts", testAttempts},
 		{"Inbox", testInbox},
 		{"InboxReceiveConcurrently", testInboxReceiveConcurrently},
@@ -1186,4 +1188,22 @@ func testChatLeases(t *testing.T, open Opener) {
 	if ok, err := s.AcquireChat(ctx, 42, winner, time.Minute); !ok || err != nil {
 		t.Errorf("a lapsed lease was not free: %v, %v", ok, err)
 	}
+}
+
+func testPeers(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	beat := func(holder string, ttl time.Duration, want int) {
+		t.Helper()
+		n, err := s.Beat(ctx, holder, ttl)
+		if err != nil || n != want {
+			t.Errorf("%s beats for %v: %d processes alive, %v; want %d", holder, ttl, n, err, want)
+		}
+	}
+	beat("a", time.Minute, 1)
+	beat("b", 300*time.Millisecond, 2)
+	beat("a", time.Minute, 2) // again: still two
+	time.Sleep(400 * time.Millisecond)
+	beat("a", time.Minute, 1) // b stopped beating
+	beat("c", time.Minute, 2)
+	beat("c", 0, 1) // c stops
 }

@@ -32,6 +32,7 @@ type Store struct {
 	events   []event // the calendar, oldest first
 	claims   map[string]claim
 	leases   map[int64]lease
+	peers    map[string]time.Time // until when each process is alive
 	audit    []fieldlog.AuditEntry // oldest appended first
 }
 
@@ -75,6 +76,7 @@ func New() *Store {
 		inbox:   map[string]fieldlog.IncomingUpdate{},
 		claims:  map[string]claim{},
 		leases:  map[int64]lease{},
+		peers:   map[string]time.Time{},
 	}
 }
 
@@ -89,6 +91,21 @@ func (s *Store) AcquireChat(_ context.Context, chatID int64, holder string, ttl 
 	}
 	s.leases[chatID] = lease{holder: holder, until: now.Add(ttl)}
 	return true, nil
+}
+
+// Beat notes that holder is alive for ttl and counts the live processes.
+func (s *Store) Beat(_ context.Context, holder string, ttl time.Duration) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	s.peers[holder] = now.Add(ttl)
+	n := 0
+	for _, until := range s.peers {
+		if until.After(now) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // ReleaseChat gives up holder's lease of chat.

@@ -12,6 +12,7 @@ type Store interface {
 	fieldlog.Store
 	fieldlog.Inbox
 	fieldlog.ChatLeases
+	fieldlog.Peers
 }
 
 // Sample is some of what Populate wrote, as the store read it back.
@@ -26,7 +27,7 @@ type Sample struct {
 // invitations used and not, records with photos, edited, reviewed and
 // deleted, conversations in the middle of a flow (saved more than once),
 // failed tries, notes, deadlines and reopenings, reminder claims,
-// waiting updates, a chat's lease and an audit entry. Times have nanoseconds and a zone other than UTC, counts
+// waiting updates, a chat's lease, a process's beat and an audit entry. Times have nanoseconds and a zone other than UTC, counts
 // are 64-bit, payloads binary: what a backup must carry unchanged.
 func Populate(t testing.TB, s Store) Sample {
 	t.Helper()
@@ -129,6 +130,8 @@ func Populate(t testing.TB, s Store) Sample {
 	must("done", s.Done(ctx, "tg:1005"))
 	_, err = s.AcquireChat(ctx, officer.ChatID, "host-a/4242", time.Minute)
 	must("take a chat's lease", err)
+	_, err = s.Beat(ctx, "host-a/4242", time.Minute)
+	must("beat", err)
 	must("append to the audit", s.AppendAudit(ctx, fieldlog.AuditEntry{At: at, Actor: officer.ID, ActorName: officer.Name,
 		Action: fieldlog.ActionRecordEdit, Subject: fieldlog.RecordSubject(lecture.ID),
 		Changes: []fieldlog.FieldChange{{Field: fieldlog.FieldParticipants, Old: "40", New: "45"}}}))
