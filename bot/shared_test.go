@@ -191,7 +191,7 @@ func TestProcessesShareTheSendRate(t *testing.T) {
 		return tg.throttle.every
 	}
 	waitUntil(t, "both processes send at half the rate", 5*time.Second, func() bool {
-		return every(bots[0]) == interval(DefaultPerSecond / 2.0) && every(bots[1]) == interval(DefaultPerSecond / 2.0)
+		return every(bots[0]) == interval(DefaultPerSecond/2.0) && every(bots[1]) == interval(DefaultPerSecond/2.0)
 	})
 	cancels[1]()
 	<-dones[1]

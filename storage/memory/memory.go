@@ -32,7 +32,7 @@ type Store struct {
 	events   []event // the calendar, oldest first
 	claims   map[string]claim
 	leases   map[int64]lease
-	peers    map[string]time.Time // until when each process is alive
+	peers    map[string]time.Time  // until when each process is alive
 	audit    []fieldlog.AuditEntry // oldest appended first
 }
 
