@@ -5,10 +5,18 @@ package main
 
 import (
 	"bytes"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -216,4 +224,104 @@ func mustMessages(t *testing.T) *locales.Messages {
 		t.Fatal(err)
 	}
 	return msgs
+}
+
+// Two bot processes in webhook mode on one MongoDB behind a load balancer
+// that alternates between them: one user's updates, arriving at both in
+// turn, are answered in order, once. The embedded store is one process's,
+// so this needs MONGODB_TEST_URI; bot TestTwoProcessesKeepOneChatInOrder
+// runs the same with two bots in one process on any store.
+func TestTwoProcessesOnMongoDB(t *testing.T) {
+	uri := os.Getenv("MONGODB_TEST_URI")
+	if uri == "" {
+		t.Skip("needs MONGODB_TEST_URI (a real MongoDB); bot TestTwoProcessesKeepOneChatInOrder covers two bots in one process")
+	}
+	t.Parallel()
+	srv := bottest.New(t)
+	env := testEnv(t, srv) // a database of its own on that MongoDB
+	a := &app{t: t, srv: srv, msgs: mustMessages(t)}
+	lb := &alternate{}
+	front := httptest.NewServer(lb)
+	t.Cleanup(front.Close)
+	env["FIELDLOG_WEBHOOK_URL"] = front.URL + "/telegram"
+	env["FIELDLOG_WEBHOOK_SECRET"] = "two-processes"
+	for range 2 {
+		env := maps.Clone(env)
+		port := freePort(t)
+		env["FIELDLOG_HTTP_ADDR"] = "127.0.0.1:" + port
+		p := startProcess(t, env)
+		p.waitLog("fieldlog running")
+		lb.add("http://127.0.0.1:" + port)
+	}
+	zh := fieldlog.Chinese
+	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
+	a.say(admin, "/start", a.chooseLanguage())
+	a.tap(admin, "中文")
+	a.waitText(admin, a.msg(zh, "welcome", "Name", "Admin", "Role", a.tr(zh, "role_admin"), "Unit", ""))
+	before := len(srv.Messages(admin.ID))
+	// Each /log answers with the same message; /help with another: the
+	// order of the answers is the order of the updates.
+	var want []string
+	for i := range 10 {
+		cmd, answer := "/log", a.tr(zh, "log_needs_unit")
+		if i%2 == 1 {
+			cmd, answer = "/cancel", a.tr(zh, "nothing_to_cancel")
+		}
+		srv.SendText(admin, cmd)
+		want = append(want, answer)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(srv.Messages(admin.ID))-before < len(want) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // a duplicate would come now
+	got := messageTextsOf(srv.Messages(admin.ID)[before:])
+	if !slices.Equal(got, want) {
+		t.Errorf("answers:\n%q\nwant\n%q", got, want)
+	}
+	if lb.posts[0].Load() == 0 || lb.posts[1].Load() == 0 {
+		t.Errorf("posts to the processes: %d and %d, want both", lb.posts[0].Load(), lb.posts[1].Load())
+	}
+}
+
+// alternate forwards each request to the next of its targets in turn.
+type alternate struct {
+	mu      sync.Mutex
+	targets []*httputil.ReverseProxy
+	next    int
+	posts   [2]atomic.Int64
+}
+
+func (b *alternate) add(target string) {
+	u, _ := url.Parse(target)
+	b.mu.Lock()
+	b.targets = append(b.targets, httputil.NewSingleHostReverseProxy(u))
+	b.mu.Unlock()
+}
+
+func (b *alternate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	if len(b.targets) < 2 {
+		b.mu.Unlock()
+		http.Error(w, "not all processes are up", http.StatusBadGateway)
+		return
+	}
+	i := b.next % len(b.targets)
+	b.next++
+	p := b.targets[i]
+	b.mu.Unlock()
+	b.posts[i].Add(1)
+	p.ServeHTTP(w, r)
+}
+
+// freePort is a port nothing listens on now.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
 }
