@@ -94,7 +94,7 @@ func main() {
 		return
 	}
 	var c config
-	flag.StringVar(&c.store, "store", "embedded", "the bot's store: embedded (FerretDB+SQLite in a temporary directory, the default a new user gets) or memory")
+	flag.StringVar(&c.store, "store", "embedded", "the bot's store: embedded (FerretDB+SQLite in a temporary directory, the default a new user gets), memory, or mongodb (the MongoDB of MONGODB_TEST_URI, in a database of its own, dropped after)")
 	flag.BoolVar(&c.echo, "echo", false, "run a go-telegram/bot echo bot instead of fieldlog (the floor of the fake and the library)")
 	flag.IntVar(&c.officers, "officers", 100, "officers talking at once")
 	flag.IntVar(&c.conversations, "conversations", 5, "/log conversations per officer, one after another")
@@ -119,8 +119,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fieldlog-load: -sync must be interval or write")
 		os.Exit(2)
 	}
-	if c.store != "embedded" && c.store != "memory" {
-		fmt.Fprintln(os.Stderr, "fieldlog-load: -store must be embedded or memory")
+	switch {
+	case c.store == "mongodb" && os.Getenv("MONGODB_TEST_URI") == "":
+		fmt.Fprintln(os.Stderr, "fieldlog-load: -store mongodb needs MONGODB_TEST_URI")
+		os.Exit(2)
+	case c.store != "embedded" && c.store != "memory" && c.store != "mongodb":
+		fmt.Fprintln(os.Stderr, "fieldlog-load: -store must be embedded, memory or mongodb")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -288,13 +292,20 @@ func openStore(ctx context.Context, c config, dir string, logger *slog.Logger) (
 	if c.store == "memory" {
 		return memory.New(), func() {}, nil
 	}
-	s, err := storage.Open(ctx, storage.Config{DataDir: filepath.Join(dir, "data"), Sync: storage.Sync(c.sync), Logger: logger})
+	cfg := storage.Config{DataDir: filepath.Join(dir, "data"), Sync: storage.Sync(c.sync), Logger: logger}
+	if c.store == "mongodb" {
+		cfg.URI, cfg.Database = os.Getenv("MONGODB_TEST_URI"), fmt.Sprintf("fieldlog_load_%d", time.Now().UnixNano())
+	}
+	s, err := storage.Open(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
 	return s, func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
+		if c.store == "mongodb" {
+			_ = s.Drop(cctx)
+		}
 		_ = s.Close(cctx)
 	}, nil
 }
