@@ -35,12 +35,7 @@ func TestCrashAfterTheStepWasSavedReplaysNothing(t *testing.T) {
 	zh := fieldlog.Chinese
 	admin := bottest.User{ID: adminID, FirstName: "Admin"}
 	officer := bottest.User{ID: 7000010, FirstName: "李"}
-	a.say(admin, "/start", a.chooseLanguage())
-	a.tap(admin, "中文")
-	a.join(officer, zh, a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查"))
-	a.say(officer, "/log", a.tr(zh, "ask_section"))
-	a.tap(officer, "宣传教育")
-	a.tap(officer, "宣讲活动")
+	a.logLectureUpToTheDate(admin, officer)
 	a.say(officer, "6.20", a.tr(zh, "ask_participants"))
 	id := a.srv.SendText(officer, "45")
 	a.waitText(officer, a.msg(zh, "ask_title", "Max", parse.MaxTitle))

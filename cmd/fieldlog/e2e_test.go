@@ -321,6 +321,20 @@ func (a *app) join(u bottest.User, l fieldlog.Lang, code string) {
 	a.srv.WaitFor(a.t, u.ID, func(m bottest.Message) bool { return len(m.ReplyKeyboard) > 0 }, 15*time.Second)
 }
 
+// logLectureUpToTheDate has the admin start in Chinese and invite officer
+// to 塔拉乌素嘎查, and officer join and start logging a lecture (宣讲活动):
+// the bot now asks for its date.
+func (a *app) logLectureUpToTheDate(admin, officer bottest.User) {
+	a.t.Helper()
+	zh := fieldlog.Chinese
+	a.say(admin, "/start", a.chooseLanguage())
+	a.tap(admin, "中文")
+	a.join(officer, zh, a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查"))
+	a.say(officer, "/log", a.tr(zh, "ask_section"))
+	a.tap(officer, "宣传教育")
+	a.tap(officer, "宣讲活动")
+}
+
 // setUp starts a bot with an admin, a township coordinator and a village
 // officer, all joined through invitations.
 func setUp(t *testing.T, officerLang fieldlog.Lang) (*app, bottest.User, bottest.User, bottest.User) {

@@ -124,14 +124,9 @@ func count(msgs []bottest.Message, text string) int {
 // not answered again.
 func TestKilledBetweenReceiptAndHandling(t *testing.T) {
 	t.Parallel()
-	srv := bottest.New(t)
-	env := testEnv(t, srv)
-	a := &app{t: t, srv: srv, msgs: mustMessages(t)}
+	srv, env, a, p := startBotProcess(t)
 	zh := fieldlog.Chinese
 	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
-
-	p := startProcess(t, env)
-	p.waitLog("fieldlog running")
 	// The first answer reaches the user, but the bot never hears back:
 	// its lane is busy, and the next update waits behind it.
 	release := srv.Hold("sendMessage")
@@ -174,14 +169,9 @@ func TestKilledBetweenReceiptAndHandling(t *testing.T) {
 // in order, once.
 func TestSIGTERMStopsWithin10sAndKeepsTheRest(t *testing.T) {
 	t.Parallel()
-	srv := bottest.New(t)
-	env := testEnv(t, srv)
-	a := &app{t: t, srv: srv, msgs: mustMessages(t)}
+	srv, env, a, p := startBotProcess(t)
 	zh := fieldlog.Chinese
 	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
-
-	p := startProcess(t, env)
-	p.waitLog("fieldlog running")
 	a.say(admin, "/start", a.chooseLanguage())
 	a.tap(admin, "中文")
 	a.waitText(admin, a.msg(zh, "welcome", "Name", "Admin", "Role", a.tr(zh, "role_admin"), "Unit", ""))
@@ -215,6 +205,17 @@ func TestSIGTERMStopsWithin10sAndKeepsTheRest(t *testing.T) {
 	if n := count(srv.Messages(admin.ID), a.tr(zh, "log_needs_unit")); n != 1 {
 		t.Errorf("the /log left for the next start was answered %d times", n)
 	}
+}
+
+// startBotProcess starts the bot as a process of its own on a fresh store
+// and fake Bot API, and waits until it runs; a plays the users.
+func startBotProcess(t *testing.T) (*bottest.Server, map[string]string, *app, *process) {
+	t.Helper()
+	srv := bottest.New(t)
+	env := testEnv(t, srv)
+	p := startProcess(t, env)
+	p.waitLog("fieldlog running")
+	return srv, env, &app{t: t, srv: srv, msgs: mustMessages(t)}, p
 }
 
 func mustMessages(t *testing.T) *locales.Messages {

@@ -99,12 +99,7 @@ func TestWebhookModeAndOperatorEndpoints(t *testing.T) {
 
 	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
 	officer := bottest.User{ID: 7000031, FirstName: "李"}
-	a.say(admin, "/start", a.chooseLanguage())
-	a.tap(admin, "中文")
-	a.join(officer, zh, a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查"))
-	a.say(officer, "/log", a.tr(zh, "ask_section"))
-	a.tap(officer, "宣传教育")
-	a.tap(officer, "宣讲活动")
+	a.logLectureUpToTheDate(admin, officer)
 	a.say(officer, "6.20", a.tr(zh, "ask_participants"))
 	a.say(officer, "45", a.msg(zh, "ask_title", "Max", parse.MaxTitle))
 	a.say(officer, "夏季宣讲", a.msg(zh, "ask_photos", "Count", 0, "Max", fieldlog.MaxPhotos))
@@ -227,12 +222,7 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 	zh := fieldlog.Chinese
 	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
 	officer := bottest.User{ID: 7000032, FirstName: "李"}
-	a.say(admin, "/start", a.chooseLanguage())
-	a.tap(admin, "中文")
-	a.join(officer, zh, a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查"))
-	a.say(officer, "/log", a.tr(zh, "ask_section"))
-	a.tap(officer, "宣传教育")
-	a.tap(officer, "宣讲活动")
+	a.logLectureUpToTheDate(admin, officer)
 	before := len(srv.Messages(officer.ID))
 
 	store.cut()
