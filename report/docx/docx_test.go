@@ -57,13 +57,14 @@ func (n node) all(local string) []node {
 	return out
 }
 
-// text concatenates the w:t descendants of n.
+// text concatenates the w:t descendants of n, as a reader sees them: without
+// the word joiners that keep figures on one line.
 func (n node) text() string {
 	var b strings.Builder
 	for _, t := range n.all("t") {
 		b.WriteString(t.Text)
 	}
-	return b.String()
+	return strings.ReplaceAll(b.String(), "\u2060", "")
 }
 
 // pkg is a written .docx opened for inspection.
@@ -436,6 +437,9 @@ func TestLanguages(t *testing.T) {
 		p := write(t, c.d)
 		for _, r := range p.part("word/document.xml").all("r") {
 			l := r.all("lang")
+			if len(l) == 1 && l[0].attr("val") == "x-none" && strings.ContainsAny(r.text(), "0123456789") {
+				continue // a figure: TestFiguresKeptTogether
+			}
 			if len(l) != 1 || l[0].attr("val") != c.lang || l[0].attr("eastAsia") != "zh-CN" {
 				t.Errorf("%s: run lang %v", c.lang, l)
 			}
@@ -463,6 +467,49 @@ func TestLanguages(t *testing.T) {
 	}
 	if !found {
 		t.Error("fontTable.xml: no Noto Sans Mongolian alternative for Mongolian Baiti")
+	}
+}
+
+// TestFiguresKeptTogether: each figure, from its first digit to its
+// measure word, is a run of its own whose characters are joined by U+2060
+// and which has no language (see figureLangXML); the rest of the text is
+// left as it is.
+func TestFiguresKeptTogether(t *testing.T) {
+	const wj = "\u2060"
+	cases := []struct {
+		text string
+		runs []string // the runs' texts; figures are the ones with joiners
+	}{
+		{"参与60余人，发放1200余份", []string{"参与", "6" + wj + "0" + wj + "余" + wj + "人", "，发放", "1" + wj + "2" + wj + "0" + wj + "0" + wj + "余" + wj + "份"}},
+		{"开展宣讲11场次；263余人次。", []string{"开展宣讲", "1" + wj + "1" + wj + "场" + wj + "次", "；", "2" + wj + "6" + wj + "3" + wj + "余" + wj + "人" + wj + "次", "。"}},
+		{"慰问金2万元，覆盖率100%", []string{"慰问金", "2" + wj + "万" + wj + "元", "，覆盖率", "1" + wj + "0" + wj + "0" + wj + "%"}},
+		{"1.5万余元", []string{"1" + wj + "." + wj + "5" + wj + "万" + wj + "余" + wj + "元"}},
+		// A lone digit has nothing to keep together: 1. and the Mongolian
+		// figure, written with a space before its word, stay in the text.
+		{"1. 宣讲", []string{"1. 宣讲"}},
+		{"ᠬᠡᠯᠡ 80 ᠭᠠᠷᠤᠢ", []string{"ᠬᠡᠯᠡ ", "8" + wj + "0", " ᠭᠠᠷᠤᠢ"}},
+		{"没有数字", []string{"没有数字"}},
+	}
+	for _, c := range cases {
+		d := chineseDoc()
+		d.Paragraphs = []report.Paragraph{{Kind: report.Body, Text: c.text}}
+		p := write(t, d)
+		var got []string
+		for _, r := range p.part("word/document.xml").all("r") {
+			var txt strings.Builder
+			for _, tx := range r.all("t") {
+				txt.WriteString(tx.Text)
+			}
+			got = append(got, txt.String())
+			lang := r.all("lang")
+			figure := strings.Contains(txt.String(), wj)
+			if len(lang) != 1 || (lang[0].attr("val") == "x-none") != figure || (lang[0].attr("eastAsia") == "x-none") != figure {
+				t.Errorf("%q: run %q has lang %v", c.text, txt.String(), lang)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(c.runs, "|") {
+			t.Errorf("%q: runs %q, want %q", c.text, got, c.runs)
+		}
 	}
 }
 

@@ -222,11 +222,7 @@ func documentXML(d report.Document, l layout, li langInfo) (string, error) {
 			return "", fmt.Errorf("docx: paragraph %d: unknown kind %d", i, p.Kind)
 		}
 		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + s.id + `"/></w:pPr>`)
-		if p.Text != "" {
-			b.WriteString(`<w:r><w:rPr>` + li.langXML() + `</w:rPr>`)
-			writeRunText(&b, p.Text)
-			b.WriteString(`</w:r>`)
-		}
+		writeRuns(&b, p.Text, li)
 		b.WriteString(`</w:p>`)
 	}
 	b.WriteString(`<w:sectPr>`)
@@ -241,14 +237,51 @@ func documentXML(d report.Document, l layout, li langInfo) (string, error) {
 	return b.String(), nil
 }
 
-// writeRunText writes the content of a run: text in w:t with spaces
-// preserved, tabs as w:tab and line breaks (\n, \r\n, \r) as w:br, since
-// XML would fold them into spaces.
-func writeRunText(b *strings.Builder, s string) {
-	flush := func(t string) {
-		if t = escape(t); t != "" {
-			b.WriteString(`<w:t xml:space="preserve">` + t + `</w:t>`)
-		}
+// runWriter writes the runs of a paragraph. Text, tabs (w:tab) and line
+// breaks (w:br) go into runs of the document's language, opened as needed;
+// each figure gets a run of its own (see splitFigures).
+type runWriter struct {
+	b    *strings.Builder
+	rPr  string // the run properties of text that is not a figure
+	open bool
+}
+
+func (w *runWriter) start() {
+	if !w.open {
+		w.b.WriteString(`<w:r><w:rPr>` + w.rPr + `</w:rPr>`)
+		w.open = true
+	}
+}
+
+func (w *runWriter) end() {
+	if w.open {
+		w.b.WriteString(`</w:r>`)
+		w.open = false
+	}
+}
+
+// text writes s with spaces preserved and its figures in runs of their own.
+func (w *runWriter) text(s string) {
+	splitFigures(s,
+		func(t string) {
+			if t = escape(t); t != "" {
+				w.start()
+				w.b.WriteString(`<w:t xml:space="preserve">` + t + `</w:t>`)
+			}
+		},
+		func(fig string) {
+			w.end()
+			w.b.WriteString(`<w:r><w:rPr>` + figureLangXML + `</w:rPr><w:t xml:space="preserve">` + escape(fig) + `</w:t></w:r>`)
+		})
+}
+
+// writeRuns writes s as the runs of a paragraph: tabs as w:tab and line
+// breaks (\n, \r\n, \r) as w:br, since XML would fold them into spaces.
+func writeRuns(b *strings.Builder, s string, li langInfo) {
+	w := runWriter{b: b, rPr: li.langXML()}
+	mark := func(elem string) {
+		w.start()
+		b.WriteString(elem)
 	}
 	start := 0
 	// Scanning bytes is safe: tab, CR and LF never occur inside a multi-byte
@@ -256,20 +289,21 @@ func writeRunText(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\t':
-			flush(s[start:i])
-			b.WriteString(`<w:tab/>`)
+			w.text(s[start:i])
+			mark(`<w:tab/>`)
 			start = i + 1
 		case '\n':
-			flush(s[start:i])
-			b.WriteString(`<w:br/>`)
+			w.text(s[start:i])
+			mark(`<w:br/>`)
 			start = i + 1
 		case '\r':
-			flush(s[start:i])
+			w.text(s[start:i])
 			if i+1 >= len(s) || s[i+1] != '\n' {
-				b.WriteString(`<w:br/>`)
+				mark(`<w:br/>`)
 			}
 			start = i + 1
 		}
 	}
-	flush(s[start:])
+	w.text(s[start:])
+	w.end()
 }
