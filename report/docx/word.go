@@ -27,22 +27,27 @@ type styleDef struct {
 	kind     report.Kind
 	id, name string // w:styleId and w:name; heading names are Word's built-in ones
 	eastAsia string
-	size     int // half-points
-	bold     bool
-	centre   bool
-	indent   bool // first line indented two characters
-	outline  int  // w:outlineLvl, -1 for none
+	// latin is the font of digits and Latin letters in a Chinese
+	// document; empty for Times New Roman.
+	latin   string
+	size    int // half-points
+	bold    bool
+	centre  bool
+	indent  bool // first line indented two characters
+	outline int  // w:outlineLvl, -1 for none
 }
 
 // styleDefs is the table of paragraph styles, in the order they are written
 // to styles.xml.
 func styleDefs() []styleDef {
+	// The title's digits (2025年) are drawn in 小标宋 like the rest of
+	// it: in Times New Roman they look thin and short beside 2号 小标宋.
 	return []styleDef{
-		{report.Title, "Title", "Title", fontXiaoBiao, sizeTitle, false, true, false, -1},
-		{report.Body, "Body", "Body", fontFangSong, sizeBody, false, false, true, -1},
-		{report.Heading1, "Heading1", "heading 1", fontHei, sizeBody, false, false, true, 0},
-		{report.Heading2, "Heading2", "heading 2", fontKai, sizeBody, false, false, true, 1},
-		{report.Heading3, "Heading3", "heading 3", fontFangSong, sizeBody, true, false, true, 2},
+		{report.Title, "Title", "Title", fontXiaoBiao, fontXiaoBiao, sizeTitle, false, true, false, -1},
+		{report.Body, "Body", "Body", fontFangSong, "", sizeBody, false, false, true, -1},
+		{report.Heading1, "Heading1", "heading 1", fontHei, "", sizeBody, false, false, true, 0},
+		{report.Heading2, "Heading2", "heading 2", fontKai, "", sizeBody, false, false, true, 1},
+		{report.Heading3, "Heading3", "heading 3", fontFangSong, "", sizeBody, true, false, true, 2},
 	}
 }
 
@@ -57,13 +62,16 @@ func styleOf(k report.Kind) (styleDef, bool) {
 }
 
 // rFontsXML names eastAsia for Chinese characters and, for the other
-// slots, Times New Roman or, in a Mongolian document, a Mongolian font: the
-// Mongolian script is not East Asian to Word, so it is drawn with the
-// ascii/hAnsi or complex-script font.
-func rFontsXML(eastAsia string, li langInfo) string {
+// slots, latin (Times New Roman when empty) or, in a Mongolian document, a
+// Mongolian font: the Mongolian script is not East Asian to Word, so it is
+// drawn with the ascii/hAnsi or complex-script font.
+func rFontsXML(eastAsia, latin string, li langInfo) string {
 	other := fontLatin
-	if li.mongolian {
+	switch {
+	case li.mongolian:
 		other = fontMongolian
+	case latin != "":
+		other = latin
 	}
 	o := escape(other)
 	return `<w:rFonts w:ascii="` + o + `" w:hAnsi="` + o + `" w:eastAsia="` + escape(eastAsia) + `" w:cs="` + o + `"/>`
@@ -94,7 +102,7 @@ func stylesXML(l layout, li langInfo) string {
 	// The defaults are the body's: 3号, condensed so that 28 characters
 	// fit a line (see gbLayout).
 	b.WriteString(`<w:docDefaults><w:rPrDefault><w:rPr>`)
-	b.WriteString(rFontsXML(fontFangSong, li) + fmt.Sprintf(`<w:spacing w:val="%d"/>`, l.condense) + sizeXML(sizeBody) + li.langXML())
+	b.WriteString(rFontsXML(fontFangSong, "", li) + fmt.Sprintf(`<w:spacing w:val="%d"/>`, l.condense) + sizeXML(sizeBody) + li.langXML())
 	b.WriteString(`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>`)
 	b.WriteString(lineXML(l) + `<w:jc w:val="both"/>`)
 	b.WriteString(`</w:pPr></w:pPrDefault></w:docDefaults>`)
@@ -102,7 +110,7 @@ func stylesXML(l layout, li langInfo) string {
 	// Widow control off: it would end pages early and break the 22-line grid.
 	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>`)
 	b.WriteString(`<w:pPr><w:widowControl w:val="0"/>` + lineXML(l) + `<w:jc w:val="both"/></w:pPr>`)
-	b.WriteString(`<w:rPr>` + rFontsXML(fontFangSong, li) + sizeXML(sizeBody) + `</w:rPr></w:style>`)
+	b.WriteString(`<w:rPr>` + rFontsXML(fontFangSong, "", li) + sizeXML(sizeBody) + `</w:rPr></w:style>`)
 	b.WriteString(`<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">` +
 		`<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>`)
 
@@ -134,7 +142,7 @@ func stylesXML(l layout, li langInfo) string {
 		if s.outline >= 0 {
 			fmt.Fprintf(&b, `<w:outlineLvl w:val="%d"/>`, s.outline)
 		}
-		b.WriteString(`</w:pPr><w:rPr>` + rFontsXML(s.eastAsia, li))
+		b.WriteString(`</w:pPr><w:rPr>` + rFontsXML(s.eastAsia, s.latin, li))
 		if s.bold {
 			b.WriteString(`<w:b/><w:bCs/>`)
 		}
