@@ -139,6 +139,10 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 			t.Errorf("docx lacks %q", want)
 		}
 	}
+	// The 落款 ends it: the unit and the bot's today.
+	if !strings.HasSuffix(body, "嘎鲁图镇2024年6月20日") {
+		t.Errorf("docx does not end with the unit and the day: …%s", string([]rune(body)[max(0, len([]rune(body))-40):]))
+	}
 	x, err := excelize.OpenReader(bytes.NewReader(ledgerFile.Data))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +14,11 @@ import (
 	"time"
 
 	"fieldlog"
+	"fieldlog/catalog"
+	"fieldlog/locales"
 	"fieldlog/report"
 	"fieldlog/report/docx"
+	"fieldlog/units"
 )
 
 // node is a generic XML element, enough to walk any part.
@@ -522,6 +526,75 @@ func TestFiguresKeptTogether(t *testing.T) {
 	}
 }
 
+// TestSignatureXML: the 落款 (§7.3.5.1) follows the body as two paragraphs
+// of the Signature style, right aligned: the date indented four 3号
+// characters (4 × 315 twips) from the right, the issuer centred over it,
+// so further in when it is shorter and further out when it is longer, and
+// two blank lines (2 × 579 twips) above the issuer. The body's last
+// paragraph and the issuer keep with what follows, so the signature never
+// starts a page alone. TestPDFSignatureAndPageNumber measures the result.
+func TestSignatureXML(t *testing.T) {
+	type para struct {
+		style, text, right, before string
+		keepNext                   bool
+	}
+	read := func(p node) para {
+		ppr, _ := p.child("pPr")
+		st, _ := ppr.child("pStyle")
+		ind, _ := ppr.child("ind")
+		sp, _ := ppr.child("spacing")
+		_, keep := ppr.child("keepNext")
+		return para{st.attr("val"), p.text(), ind.attr("right"), sp.attr("before"), keep}
+	}
+	for _, c := range []struct {
+		issuer, date string
+		wantIssuer   func(right int) bool
+	}{
+		{"中共嘎鲁图镇委员会", "2025年6月30日", func(r int) bool { return r < 1260 }},
+		{"嘎查", "2025年6月30日", func(r int) bool { return r > 1260 }},
+	} {
+		d := chineseDoc()
+		d.Issuer, d.Date = c.issuer, c.date
+		paras := write(t, d).part("word/document.xml").all("p")
+		if len(paras) != len(d.Paragraphs)+2 {
+			t.Fatalf("%d paragraphs, want the report's %d and two of signature", len(paras), len(d.Paragraphs))
+		}
+		body, issuer, date := read(paras[len(paras)-3]), read(paras[len(paras)-2]), read(paras[len(paras)-1])
+		if !body.keepNext {
+			t.Error("the body's last paragraph does not keep with the signature")
+		}
+		if issuer.style != "Signature" || issuer.text != c.issuer || !issuer.keepNext || issuer.before != "1158" {
+			t.Errorf("issuer paragraph %+v, want Signature, %q, keepNext, 1158 twips before", issuer, c.issuer)
+		}
+		if right, err := strconv.Atoi(issuer.right); err != nil || !c.wantIssuer(right) {
+			t.Errorf("issuer %q indented %q from the right: not centred over the date", c.issuer, issuer.right)
+		}
+		if date.style != "Signature" || date.text != c.date || date.right != "1260" || date.before != "" {
+			t.Errorf("date paragraph %+v, want Signature, %q, 1260 twips from the right", date, c.date)
+		}
+	}
+	sig := style(t, write(t, chineseDoc()), "Signature")
+	if jc := sig.all("jc"); len(jc) != 1 || jc[0].attr("val") != "right" {
+		t.Errorf("Signature style jc %v, want right", jc)
+	}
+	if ind := sig.all("ind"); len(ind) != 0 {
+		t.Errorf("Signature style indents its first line: %v", ind)
+	}
+
+	// Only a date: it takes the blank lines; no signature: nothing, and
+	// the body's last paragraph keeps nothing.
+	d := chineseDoc()
+	d.Date = "2025年6月30日"
+	paras := write(t, d).part("word/document.xml").all("p")
+	if got := read(paras[len(paras)-1]); len(paras) != len(d.Paragraphs)+1 || got.text != d.Date || got.before != "1158" {
+		t.Errorf("a date alone: %d paragraphs, last %+v", len(paras), got)
+	}
+	paras = write(t, chineseDoc()).part("word/document.xml").all("p")
+	if got := read(paras[len(paras)-1]); got.keepNext || got.style == "Signature" {
+		t.Errorf("no signature, yet the last paragraph is %+v", got)
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	a, b := write(t, chineseDoc()), write(t, chineseDoc())
 	if !bytes.Equal(a.raw, b.raw) {
@@ -549,6 +622,8 @@ func TestUnknownKind(t *testing.T) {
 
 // TestWriteSamples writes sample files for looking at them in Word or
 // LibreOffice: DOCX_SAMPLE_DIR=/tmp/docx go test -run TestWriteSamples.
+// township.docx is the half-year report of 嘎鲁图镇 in the sample units,
+// compiled from 48 records in all nine sections of the built-in catalogue.
 func TestWriteSamples(t *testing.T) {
 	dir := os.Getenv("DOCX_SAMPLE_DIR")
 	if dir == "" {
@@ -560,7 +635,8 @@ func TestWriteSamples(t *testing.T) {
 		long.Paragraphs = append(long.Paragraphs, report.Paragraph{Kind: report.Body,
 			Text: "坚持以人民为中心的发展思想，深入基层一线，认真倾听群众意见，及时协调解决群众反映的实际困难和问题，切实把各项惠民政策落到实处。"})
 	}
-	for name, d := range map[string]report.Document{"zh.docx": long, "mn.docx": mongolianDoc()} {
+	long.Issuer, long.Date = "某某嘎查", "2025年6月30日"
+	for name, d := range map[string]report.Document{"zh.docx": long, "mn.docx": mongolianDoc(), "township.docx": townshipReport(t)} {
 		var buf bytes.Buffer
 		if err := docx.Write(&buf, d); err != nil {
 			t.Fatal(err)
@@ -569,4 +645,48 @@ func TestWriteSamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// townshipReport compiles 嘎鲁图镇's first half of 2025 from 48 made-up
+// records spread over every type of the built-in catalogue.
+func townshipReport(t *testing.T) report.Document {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := units.ReadFile(filepath.Join("..", "..", "deploy", "units.sample.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := []fieldlog.UnitID{"galutu", "duguilang", "saruul", "khukh_nuur"}
+	var records []fieldlog.Activity
+	for k := 0; len(records) < 48; {
+		for _, s := range cat.Sections {
+			for _, typ := range s.Types {
+				if k++; len(records) == 48 || k%3 == 0 {
+					continue // every third type of a round has none
+				}
+				n := len(records)
+				a := fieldlog.Activity{
+					ID: fieldlog.ActivityID(fmt.Sprintf("r%02d", n)), SectionID: s.ID, TypeID: typ.ID,
+					Date:         fieldlog.Date{Year: 2025, Month: time.Month(1 + n%6), Day: 1 + (n*7)%28},
+					Participants: fieldlog.Count{Value: int64(8 + (n*37)%90), Approx: n%4 == 0},
+					Title:        typ.Name.In(fieldlog.Chinese),
+					UnitID:       places[n%len(places)],
+				}
+				if typ.Quantity {
+					a.Quantity = fieldlog.Count{Value: int64(50 + (n*173)%1500), Approx: n%2 == 0}
+				}
+				records = append(records, a)
+			}
+		}
+	}
+	return report.Compile(report.Config{Catalog: cat, Tree: fieldlog.NewTree(list), Scope: "galutu",
+		Period: fieldlog.Period{Year: 2025, Half: 1}, Lang: fieldlog.Chinese, Messages: msgs,
+		Date: fieldlog.Date{Year: 2025, Month: time.June, Day: 30}}, records)
 }

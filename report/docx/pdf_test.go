@@ -10,11 +10,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +27,8 @@ import (
 	"fieldlog/report/docx"
 )
 
-// requireTools returns the paths of soffice and pdftotext.
+// requireTools returns the paths of soffice and pdftotext, and checks that
+// pdftoppm is there too.
 func requireTools(t *testing.T) (soffice, pdftotext string) {
 	t.Helper()
 	find := func(names ...string) string {
@@ -37,10 +40,10 @@ func requireTools(t *testing.T) (soffice, pdftotext string) {
 		return ""
 	}
 	soffice, pdftotext = find("soffice", "libreoffice"), find("pdftotext")
-	if soffice != "" && pdftotext != "" {
+	if soffice != "" && pdftotext != "" && find("pdftoppm") != "" {
 		return soffice, pdftotext
 	}
-	msg := "LibreOffice (soffice) or pdftotext is missing: run .ci/install-tools, " +
+	msg := "LibreOffice (soffice), pdftotext or pdftoppm is missing: run .ci/install-tools, " +
 		"or apt-get install libreoffice-writer-nogui poppler-utils"
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
@@ -221,4 +224,151 @@ func TestPDFNoFigureSplitAcrossLines(t *testing.T) {
 	if figures < 100 || len(lines) < 40 {
 		t.Errorf("%d figures on %d lines: too few for the check to mean anything", figures, len(lines))
 	}
+}
+
+// pdfLine is a line of text on a page and its box, in mm from the page's
+// top left corner.
+type pdfLine struct {
+	text                     string
+	left, top, right, bottom float64
+}
+
+// pdfLayout is every line of the first page of pdf, from pdftotext's
+// -bbox-layout output.
+func pdfLayout(t *testing.T, pdf string) []pdfLine {
+	t.Helper()
+	_, pdftotext := requireTools(t)
+	out, err := exec.Command(pdftotext, "-bbox-layout", "-f", "1", "-l", "1", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox-layout: %v", err)
+	}
+	lineRe := regexp.MustCompile(`(?s)<line xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">(.*?)</line>`)
+	wordRe := regexp.MustCompile(`<word[^>]*>([^<]*)</word>`)
+	mm := func(s string) float64 {
+		pt, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pt * 25.4 / 72
+	}
+	var lines []pdfLine
+	for _, m := range lineRe.FindAllStringSubmatch(string(out), -1) {
+		var text strings.Builder
+		for _, w := range wordRe.FindAllStringSubmatch(m[5], -1) {
+			text.WriteString(strings.ReplaceAll(w[1], "\u2060", ""))
+		}
+		lines = append(lines, pdfLine{text.String(), mm(m[1]), mm(m[2]), mm(m[3]), mm(m[4])})
+	}
+	return lines
+}
+
+// inkRows renders the first page of pdf at dpi and returns, for each pixel
+// row from top (mm from the page's top) for height mm, how many of its
+// pixels are dark.
+func inkRows(t *testing.T, pdf string, dpi int, top, height float64) []int {
+	t.Helper()
+	px := func(mm float64) string { return strconv.Itoa(int(math.Round(mm * float64(dpi) / 25.4))) }
+	prefix := filepath.Join(t.TempDir(), "strip")
+	cmd := exec.Command("pdftoppm", "-gray", "-singlefile", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1",
+		"-x", "0", "-y", px(top), "-W", px(210), "-H", px(height), pdf, prefix)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(prefix + ".pgm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A binary PGM: "P5", width, height and the largest value, each
+	// followed by one whitespace, then a byte a pixel.
+	var w, h, maxv int
+	header := regexp.MustCompile(`^P5\s+(\d+)\s+(\d+)\s+(\d+)\s`).FindSubmatch(data)
+	if header == nil {
+		t.Fatalf("not a binary PGM: %q", data[:min(len(data), 20)])
+	}
+	w, _ = strconv.Atoi(string(header[1]))
+	h, _ = strconv.Atoi(string(header[2]))
+	maxv, _ = strconv.Atoi(string(header[3]))
+	pixels := data[len(header[0]):]
+	if maxv != 255 || len(pixels) < w*h {
+		t.Fatalf("PGM of %d × %d, max %d, with %d bytes", w, h, maxv, len(pixels))
+	}
+	rows := make([]int, h)
+	for y := range h {
+		for _, v := range pixels[y*w : (y+1)*w] {
+			if v < 128 {
+				rows[y]++
+			}
+		}
+	}
+	return rows
+}
+
+// TestPDFSignatureAndPageNumber measures, on the page LibreOffice renders,
+// where GB/T 9704 puts the 落款 and the page number: the date ends four
+// characters in from the type area's right edge, the issuer is centred
+// over it, two blank lines under the body; the page number's dashes are
+// 7 mm under the type area, and an odd page's number ends one 4号
+// character in from its right edge.
+func TestPDFSignatureAndPageNumber(t *testing.T) {
+	d := chineseDoc()
+	d.Issuer, d.Date = "中共嘎鲁图镇委员会", "2025年6月30日"
+	pdf := renderPDF(t, d)
+	lines := pdfLayout(t, pdf)
+
+	const (
+		typeRight  = 28 + 156.0        // mm from the page's left edge
+		typeBottom = 37 + 225.0        // mm from its top
+		charMM     = 15.75 * 25.4 / 72 // a 3号 character, condensed to 28 a line
+		pitchMM    = 579.0 / 20 * 25.4 / 72
+	)
+	find := func(text string) (int, pdfLine) {
+		for i, l := range lines {
+			if l.text == text {
+				return i, l
+			}
+		}
+		t.Fatalf("no line %q on page 1: %v", text, lines)
+		return 0, pdfLine{}
+	}
+	iDate, date := find(d.Date)
+	iIssuer, issuer := find(d.Issuer)
+	_, last := find(d.Paragraphs[len(d.Paragraphs)-1].Text)
+	if iIssuer+1 != iDate {
+		t.Errorf("the issuer is line %d, the date line %d: want the date right under it", iIssuer, iDate)
+	}
+	near := func(what string, got, want, tolerance float64) {
+		t.Helper()
+		if math.Abs(got-want) > tolerance {
+			t.Errorf("%s: %.2f mm, want %.2f ± %.1f", what, got, want, tolerance)
+		} else {
+			t.Logf("%s: %.2f mm (want %.2f)", what, got, want)
+		}
+	}
+	near("the date's right end", date.right, typeRight-4*charMM, 0.5)
+	near("the issuer's centre off the date's", (issuer.left+issuer.right)/2-(date.left+date.right)/2, 0, 1.5)
+	near("from the body's last line to the issuer's", issuer.top-last.top, 3*pitchMM, 0.5)
+	near("from the issuer's line to the date's", date.top-issuer.top, pitchMM, 0.5)
+
+	_, number := find("—1—")
+	near("the page number's right end", number.right, typeRight-14*25.4/72, 0.5)
+	// The dashes are the widest rows of ink under the type area.
+	const dpi = 600
+	rows := inkRows(t, pdf, dpi, typeBottom, 20)
+	widest := 0
+	for _, n := range rows {
+		widest = max(widest, n)
+	}
+	first, lastRow := -1, -1
+	for y, n := range rows {
+		if n > widest/2 {
+			if first < 0 {
+				first = y
+			}
+			lastRow = y
+		}
+	}
+	if widest == 0 {
+		t.Fatal("no ink under the type area: no page number")
+	}
+	near("the dashes under the type area", float64(first+lastRow+1)/2*25.4/dpi, 7, 0.5)
 }

@@ -154,6 +154,11 @@ func stylesXML(l layout, li langInfo) string {
 		b.WriteString(sizeXML(s.size) + `</w:rPr></w:style>`)
 	}
 
+	// The signature (落款, see writeSignature): the body's font, right
+	// aligned, not indented.
+	b.WriteString(`<w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="Signature"/><w:basedOn w:val="Normal"/>` +
+		`<w:pPr><w:jc w:val="right"/></w:pPr></w:style>`)
+
 	// The page number style: 4号 宋体 throughout, with the eastAsia hint
 	// so the dashes are drawn full width. Single spacing off the grid: an
 	// exact 14 pt line clips the glyphs' tops in LibreOffice, and the grid
@@ -218,21 +223,27 @@ func footerXML(odd bool, li langInfo) string {
 }
 
 // documentXML is the body: one paragraph per report paragraph, styled by
-// reference so a user can restyle the whole report in Word, then the
-// section with the page geometry, the grid and the two footers.
+// reference so a user can restyle the whole report in Word, the signature,
+// then the section with the page geometry, the grid and the two footers.
 func documentXML(d report.Document, l layout, li langInfo) (string, error) {
 	var b strings.Builder
 	b.WriteString(xmlHeader)
 	b.WriteString(`<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"><w:body>`)
+	signed := d.Issuer != "" || d.Date != ""
 	for i, p := range d.Paragraphs {
 		s, ok := styleOf(p.Kind)
 		if !ok {
 			return "", fmt.Errorf("docx: paragraph %d: unknown kind %d", i, p.Kind)
 		}
-		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + s.id + `"/></w:pPr>`)
+		keep := ""
+		if signed && i == len(d.Paragraphs)-1 {
+			keep = `<w:keepNext/>` // the signature never starts a page alone
+		}
+		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + s.id + `"/>` + keep + `</w:pPr>`)
 		writeRuns(&b, p.Text, li)
 		b.WriteString(`</w:p>`)
 	}
+	writeSignature(&b, d, l, li)
 	b.WriteString(`<w:sectPr>`)
 	b.WriteString(`<w:footerReference w:type="default" r:id="` + ridFooterOdd + `"/>`)
 	b.WriteString(`<w:footerReference w:type="even" r:id="` + ridFooterEvn + `"/>`)
