@@ -174,7 +174,8 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 	}
 	config := func(l fieldlog.Lang) report.Config {
 		return report.Config{Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Lang: l,
-			Notes: report.Notes{Problems: paragraphTexts(notes.Problems), Plans: paragraphTexts(notes.Plans)}, Messages: t.e.msgs}
+			Notes: report.Notes{Problems: paragraphTexts(notes.Problems), Plans: paragraphTexts(notes.Plans)}, Messages: t.e.msgs,
+			Date: t.today()}
 	}
 	text, doc := report.NewCompiler(config(textLang)), report.NewCompiler(config(docLang))
 	var xlsx bytes.Buffer

@@ -32,6 +32,10 @@ type Config struct {
 	// Highlights is how many notable activities each section names:
 	// 0 means DefaultHighlights, a negative number none.
 	Highlights int
+	// Date is the day the report is compiled, its 成文日期: the caller's
+	// today, so that the compiler stays a function of its input. Zero
+	// leaves the date out.
+	Date fieldlog.Date
 }
 
 // TypeFigures are the sums of one activity type over the records counted.
@@ -225,6 +229,7 @@ func (c *Compiler) Document() Document {
 			add(Body, w.numbered("report.numbered_item", j+1, w.endSentence(item)))
 		}
 	}
+	d.Issuer, d.Date = unit, w.issued(c.cfg.Date)
 	return d
 }
 

@@ -31,6 +31,15 @@ type Document struct {
 	Period     fieldlog.Period
 	UnitName   string
 	Paragraphs []Paragraph
+	// Issuer and Date are the 落款 under the body (GB/T 9704 §7.3.5): the
+	// issuing unit and the 成文日期, the day the report was compiled,
+	// written out ("2025年6月30日"). Either may be empty. The issuer is
+	// the report's unit named as the tree names it (嘎鲁图镇): whether a
+	// unit's report goes out under its Party committee (中共嘎鲁图镇委员会),
+	// its government or its office is the unit's choice, which the units
+	// file does not record, so the clerk renames it in Word where needed.
+	Issuer string
+	Date   string
 }
 
 // Notes are what a coordinator wrote for a period: the paragraphs of

@@ -50,7 +50,8 @@ func documents(t *testing.T, a *app, chat int64, n int) []bottest.Message {
 	return nil
 }
 
-// docxText is the text of word/document.xml, tags removed.
+// docxText is the text of word/document.xml, tags and the word joiners
+// that keep figures on one line removed.
 func docxText(t *testing.T, data []byte) string {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -70,7 +71,7 @@ func docxText(t *testing.T, data []byte) string {
 					in = true
 				case r == '>':
 					in = false
-				case !in:
+				case !in && r != '\u2060':
 					out.WriteRune(r)
 				}
 			}
@@ -137,6 +138,10 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("docx lacks %q", want)
 		}
+	}
+	// The 落款 ends it: the unit and the bot's today.
+	if !strings.HasSuffix(body, "嘎鲁图镇2024年6月20日") {
+		t.Errorf("docx does not end with the unit and the day: …%s", string([]rune(body)[max(0, len([]rune(body))-40):]))
 	}
 	x, err := excelize.OpenReader(bytes.NewReader(ledgerFile.Data))
 	if err != nil {

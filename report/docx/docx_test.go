@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +14,11 @@ import (
 	"time"
 
 	"fieldlog"
+	"fieldlog/catalog"
+	"fieldlog/locales"
 	"fieldlog/report"
 	"fieldlog/report/docx"
+	"fieldlog/units"
 )
 
 // node is a generic XML element, enough to walk any part.
@@ -57,13 +61,14 @@ func (n node) all(local string) []node {
 	return out
 }
 
-// text concatenates the w:t descendants of n.
+// text concatenates the w:t descendants of n, as a reader sees them: without
+// the word joiners that keep figures on one line.
 func (n node) text() string {
 	var b strings.Builder
 	for _, t := range n.all("t") {
 		b.WriteString(t.Text)
 	}
-	return b.String()
+	return strings.ReplaceAll(b.String(), "\u2060", "")
 }
 
 // pkg is a written .docx opened for inspection.
@@ -195,8 +200,11 @@ func TestPageGeometry(t *testing.T) {
 		}
 	}
 	// A4 210 × 297 mm; margins 37 / 26 / 35 / 28 mm at 56.6929 twips a mm.
+	// The footer: the page number's dashes 7 mm under the type area, that
+	// is 28 mm (1587 twips) above the page's edge, are half a 4号 line
+	// (140 twips) above the bottom of the footer.
 	check("pgSz", map[string]string{"w": "11906", "h": "16838"})
-	check("pgMar", map[string]string{"top": "2098", "right": "1474", "bottom": "1984", "left": "1587", "footer": "1307"})
+	check("pgMar", map[string]string{"top": "2098", "right": "1474", "bottom": "1984", "left": "1587", "footer": "1447"})
 	// 12756 twips of type area / 22 lines, rounded down. No character
 	// grid: LibreOffice spreads 16 pt characters over two cells of one.
 	check("docGrid", map[string]string{"type": "lines", "linePitch": "579"})
@@ -259,21 +267,23 @@ func style(t *testing.T, p pkg, id string) node {
 
 func TestStyles(t *testing.T) {
 	p := write(t, chineseDoc())
+	// The title's digits are 小标宋 too (2025年); elsewhere they are
+	// Times New Roman.
 	cases := []struct {
-		id, eastAsia, size string
-		bold, centre       bool
+		id, eastAsia, latin, size string
+		bold, centre              bool
 	}{
-		{"Title", "方正小标宋简体", "44", false, true},
-		{"Body", "仿宋_GB2312", "32", false, false},
-		{"Heading1", "黑体", "32", false, false},
-		{"Heading2", "楷体_GB2312", "32", false, false},
-		{"Heading3", "仿宋_GB2312", "32", true, false},
+		{"Title", "方正小标宋简体", "方正小标宋简体", "44", false, true},
+		{"Body", "仿宋_GB2312", "Times New Roman", "32", false, false},
+		{"Heading1", "黑体", "Times New Roman", "32", false, false},
+		{"Heading2", "楷体_GB2312", "Times New Roman", "32", false, false},
+		{"Heading3", "仿宋_GB2312", "Times New Roman", "32", true, false},
 	}
 	for _, c := range cases {
 		s := style(t, p, c.id)
 		rf := s.all("rFonts")
-		if len(rf) != 1 || rf[0].attr("eastAsia") != c.eastAsia || rf[0].attr("ascii") != "Times New Roman" || rf[0].attr("hAnsi") != "Times New Roman" {
-			t.Errorf("%s rFonts %v, want eastAsia %s and Times New Roman", c.id, rf, c.eastAsia)
+		if len(rf) != 1 || rf[0].attr("eastAsia") != c.eastAsia || rf[0].attr("ascii") != c.latin || rf[0].attr("hAnsi") != c.latin {
+			t.Errorf("%s rFonts %v, want eastAsia %s and ascii and hAnsi %s", c.id, rf, c.eastAsia, c.latin)
 		}
 		if sz := s.all("sz"); len(sz) != 1 || sz[0].attr("val") != c.size {
 			t.Errorf("%s sz %v, want %s", c.id, sz, c.size)
@@ -436,14 +446,21 @@ func TestLanguages(t *testing.T) {
 		p := write(t, c.d)
 		for _, r := range p.part("word/document.xml").all("r") {
 			l := r.all("lang")
+			if len(l) == 1 && l[0].attr("val") == "x-none" && strings.ContainsAny(r.text(), "0123456789") {
+				continue // a figure: TestFiguresKeptTogether
+			}
 			if len(l) != 1 || l[0].attr("val") != c.lang || l[0].attr("eastAsia") != "zh-CN" {
 				t.Errorf("%s: run lang %v", c.lang, l)
 			}
 		}
 		for _, id := range []string{"Normal", "Title", "Body", "Heading1", "Heading2", "Heading3"} {
 			rf := style(t, p, id).all("rFonts")
-			if len(rf) != 1 || rf[0].attr("ascii") != c.font || rf[0].attr("hAnsi") != c.font || rf[0].attr("cs") != c.font {
-				t.Errorf("%s %s fonts %v, want %s", c.lang, id, rf, c.font)
+			font := c.font
+			if id == "Title" && c.lang == "zh-CN" {
+				font = "方正小标宋简体" // TestStyles
+			}
+			if len(rf) != 1 || rf[0].attr("ascii") != font || rf[0].attr("hAnsi") != font || rf[0].attr("cs") != font {
+				t.Errorf("%s %s fonts %v, want %s", c.lang, id, rf, font)
 			}
 			if rf[0].attr("eastAsia") == "" {
 				t.Errorf("%s %s: no East Asian font", c.lang, id)
@@ -463,6 +480,118 @@ func TestLanguages(t *testing.T) {
 	}
 	if !found {
 		t.Error("fontTable.xml: no Noto Sans Mongolian alternative for Mongolian Baiti")
+	}
+}
+
+// TestFiguresKeptTogether: each figure, from its first digit to its
+// measure word, is a run of its own whose characters are joined by U+2060
+// and which has no language (see figureLangXML); the rest of the text is
+// left as it is.
+func TestFiguresKeptTogether(t *testing.T) {
+	const wj = "\u2060"
+	cases := []struct {
+		text string
+		runs []string // the runs' texts; figures are the ones with joiners
+	}{
+		{"参与60余人，发放1200余份", []string{"参与", "6" + wj + "0" + wj + "余" + wj + "人", "，发放", "1" + wj + "2" + wj + "0" + wj + "0" + wj + "余" + wj + "份"}},
+		{"开展宣讲11场次；263余人次。", []string{"开展宣讲", "1" + wj + "1" + wj + "场" + wj + "次", "；", "2" + wj + "6" + wj + "3" + wj + "余" + wj + "人" + wj + "次", "。"}},
+		{"慰问金2万元，覆盖率100%", []string{"慰问金", "2" + wj + "万" + wj + "元", "，覆盖率", "1" + wj + "0" + wj + "0" + wj + "%"}},
+		{"1.5万余元", []string{"1" + wj + "." + wj + "5" + wj + "万" + wj + "余" + wj + "元"}},
+		// A lone digit has nothing to keep together: 1. and the Mongolian
+		// figure, written with a space before its word, stay in the text.
+		{"1. 宣讲", []string{"1. 宣讲"}},
+		{"ᠬᠡᠯᠡ 80 ᠭᠠᠷᠤᠢ", []string{"ᠬᠡᠯᠡ ", "8" + wj + "0", " ᠭᠠᠷᠤᠢ"}},
+		{"没有数字", []string{"没有数字"}},
+	}
+	for _, c := range cases {
+		d := chineseDoc()
+		d.Paragraphs = []report.Paragraph{{Kind: report.Body, Text: c.text}}
+		p := write(t, d)
+		var got []string
+		for _, r := range p.part("word/document.xml").all("r") {
+			var txt strings.Builder
+			for _, tx := range r.all("t") {
+				txt.WriteString(tx.Text)
+			}
+			got = append(got, txt.String())
+			lang := r.all("lang")
+			figure := strings.Contains(txt.String(), wj)
+			if len(lang) != 1 || (lang[0].attr("val") == "x-none") != figure || (lang[0].attr("eastAsia") == "x-none") != figure {
+				t.Errorf("%q: run %q has lang %v", c.text, txt.String(), lang)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(c.runs, "|") {
+			t.Errorf("%q: runs %q, want %q", c.text, got, c.runs)
+		}
+	}
+}
+
+// TestSignatureXML: the 落款 (§7.3.5.1) follows the body as two paragraphs
+// of the Signature style, right aligned: the date indented four 3号
+// characters (4 × 315 twips) from the right, the issuer centred over it,
+// so further in when it is shorter and further out when it is longer, and
+// two blank lines (2 × 579 twips) above the issuer. The body's last
+// paragraph and the issuer keep with what follows, so the signature never
+// starts a page alone. TestPDFSignatureAndPageNumber measures the result.
+func TestSignatureXML(t *testing.T) {
+	type para struct {
+		style, text, right, before string
+		keepNext                   bool
+	}
+	read := func(p node) para {
+		ppr, _ := p.child("pPr")
+		st, _ := ppr.child("pStyle")
+		ind, _ := ppr.child("ind")
+		sp, _ := ppr.child("spacing")
+		_, keep := ppr.child("keepNext")
+		return para{st.attr("val"), p.text(), ind.attr("right"), sp.attr("before"), keep}
+	}
+	for _, c := range []struct {
+		issuer, date string
+		wantIssuer   func(right int) bool
+	}{
+		{"中共嘎鲁图镇委员会", "2025年6月30日", func(r int) bool { return r < 1260 }},
+		{"嘎查", "2025年6月30日", func(r int) bool { return r > 1260 }},
+	} {
+		d := chineseDoc()
+		d.Issuer, d.Date = c.issuer, c.date
+		paras := write(t, d).part("word/document.xml").all("p")
+		if len(paras) != len(d.Paragraphs)+2 {
+			t.Fatalf("%d paragraphs, want the report's %d and two of signature", len(paras), len(d.Paragraphs))
+		}
+		body, issuer, date := read(paras[len(paras)-3]), read(paras[len(paras)-2]), read(paras[len(paras)-1])
+		if !body.keepNext {
+			t.Error("the body's last paragraph does not keep with the signature")
+		}
+		if issuer.style != "Signature" || issuer.text != c.issuer || !issuer.keepNext || issuer.before != "1158" {
+			t.Errorf("issuer paragraph %+v, want Signature, %q, keepNext, 1158 twips before", issuer, c.issuer)
+		}
+		if right, err := strconv.Atoi(issuer.right); err != nil || !c.wantIssuer(right) {
+			t.Errorf("issuer %q indented %q from the right: not centred over the date", c.issuer, issuer.right)
+		}
+		if date.style != "Signature" || date.text != c.date || date.right != "1260" || date.before != "" {
+			t.Errorf("date paragraph %+v, want Signature, %q, 1260 twips from the right", date, c.date)
+		}
+	}
+	sig := style(t, write(t, chineseDoc()), "Signature")
+	if jc := sig.all("jc"); len(jc) != 1 || jc[0].attr("val") != "right" {
+		t.Errorf("Signature style jc %v, want right", jc)
+	}
+	if ind := sig.all("ind"); len(ind) != 0 {
+		t.Errorf("Signature style indents its first line: %v", ind)
+	}
+
+	// Only a date: it takes the blank lines; no signature: nothing, and
+	// the body's last paragraph keeps nothing.
+	d := chineseDoc()
+	d.Date = "2025年6月30日"
+	paras := write(t, d).part("word/document.xml").all("p")
+	if got := read(paras[len(paras)-1]); len(paras) != len(d.Paragraphs)+1 || got.text != d.Date || got.before != "1158" {
+		t.Errorf("a date alone: %d paragraphs, last %+v", len(paras), got)
+	}
+	paras = write(t, chineseDoc()).part("word/document.xml").all("p")
+	if got := read(paras[len(paras)-1]); got.keepNext || got.style == "Signature" {
+		t.Errorf("no signature, yet the last paragraph is %+v", got)
 	}
 }
 
@@ -493,6 +622,8 @@ func TestUnknownKind(t *testing.T) {
 
 // TestWriteSamples writes sample files for looking at them in Word or
 // LibreOffice: DOCX_SAMPLE_DIR=/tmp/docx go test -run TestWriteSamples.
+// township.docx is the half-year report of 嘎鲁图镇 in the sample units,
+// compiled from 48 records in all nine sections of the built-in catalogue.
 func TestWriteSamples(t *testing.T) {
 	dir := os.Getenv("DOCX_SAMPLE_DIR")
 	if dir == "" {
@@ -504,7 +635,8 @@ func TestWriteSamples(t *testing.T) {
 		long.Paragraphs = append(long.Paragraphs, report.Paragraph{Kind: report.Body,
 			Text: "坚持以人民为中心的发展思想，深入基层一线，认真倾听群众意见，及时协调解决群众反映的实际困难和问题，切实把各项惠民政策落到实处。"})
 	}
-	for name, d := range map[string]report.Document{"zh.docx": long, "mn.docx": mongolianDoc()} {
+	long.Issuer, long.Date = "某某嘎查", "2025年6月30日"
+	for name, d := range map[string]report.Document{"zh.docx": long, "mn.docx": mongolianDoc(), "township.docx": townshipReport(t)} {
 		var buf bytes.Buffer
 		if err := docx.Write(&buf, d); err != nil {
 			t.Fatal(err)
@@ -513,4 +645,48 @@ func TestWriteSamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// townshipReport compiles 嘎鲁图镇's first half of 2025 from 48 made-up
+// records spread over every type of the built-in catalogue.
+func townshipReport(t *testing.T) report.Document {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := units.ReadFile(filepath.Join("..", "..", "deploy", "units.sample.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := []fieldlog.UnitID{"galutu", "duguilang", "saruul", "khukh_nuur"}
+	var records []fieldlog.Activity
+	for k := 0; len(records) < 48; {
+		for _, s := range cat.Sections {
+			for _, typ := range s.Types {
+				if k++; len(records) == 48 || k%3 == 0 {
+					continue // every third type of a round has none
+				}
+				n := len(records)
+				a := fieldlog.Activity{
+					ID: fieldlog.ActivityID(fmt.Sprintf("r%02d", n)), SectionID: s.ID, TypeID: typ.ID,
+					Date:         fieldlog.Date{Year: 2025, Month: time.Month(1 + n%6), Day: 1 + (n*7)%28},
+					Participants: fieldlog.Count{Value: int64(8 + (n*37)%90), Approx: n%4 == 0},
+					Title:        typ.Name.In(fieldlog.Chinese),
+					UnitID:       places[n%len(places)],
+				}
+				if typ.Quantity {
+					a.Quantity = fieldlog.Count{Value: int64(50 + (n*173)%1500), Approx: n%2 == 0}
+				}
+				records = append(records, a)
+			}
+		}
+	}
+	return report.Compile(report.Config{Catalog: cat, Tree: fieldlog.NewTree(list), Scope: "galutu",
+		Period: fieldlog.Period{Year: 2025, Half: 1}, Lang: fieldlog.Chinese, Messages: msgs,
+		Date: fieldlog.Date{Year: 2025, Month: time.June, Day: 30}}, records)
 }

@@ -67,10 +67,12 @@ func gbLayout() layout {
 	// character spacing.
 	pitchPt := float64(textW) / charsPerLine / 20
 	l.condense = int(math.Floor((pitchPt - sizeBody/2.0) * 20))
-	// The footer distance is measured to the bottom of the footer. Leaving
-	// one 4号 size above it puts the page number line's top about 7 mm under
-	// the type area, as §7.5.1 asks; the exact spot depends on the font's
-	// line height.
-	l.footer = mmToTwips(pageHeightMM-marginTopMM-typeHeightMM-pageNumRuleMM) - sizePageNum*twipsPerHalfPoint
+	// The footer distance is measured from the page's edge to the bottom
+	// of the footer's line. The page number's dashes are drawn at the
+	// middle of a CJK font's em square, and a 宋体 line is one em high
+	// (ascent 0.859, descent 0.141), so they sit half a 4号 line above
+	// the line's bottom, which therefore goes half a line below the 7 mm.
+	// (With the line's top at 7 mm the dashes came out 8.9 mm down.)
+	l.footer = mmToTwips(pageHeightMM-marginTopMM-typeHeightMM-pageNumRuleMM) - sizePageNum*twipsPerHalfPoint/2
 	return l
 }

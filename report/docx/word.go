@@ -27,22 +27,27 @@ type styleDef struct {
 	kind     report.Kind
 	id, name string // w:styleId and w:name; heading names are Word's built-in ones
 	eastAsia string
-	size     int // half-points
-	bold     bool
-	centre   bool
-	indent   bool // first line indented two characters
-	outline  int  // w:outlineLvl, -1 for none
+	// latin is the font of digits and Latin letters in a Chinese
+	// document; empty for Times New Roman.
+	latin   string
+	size    int // half-points
+	bold    bool
+	centre  bool
+	indent  bool // first line indented two characters
+	outline int  // w:outlineLvl, -1 for none
 }
 
 // styleDefs is the table of paragraph styles, in the order they are written
 // to styles.xml.
 func styleDefs() []styleDef {
+	// The title's digits (2025年) are drawn in 小标宋 like the rest of
+	// it: in Times New Roman they look thin and short beside 2号 小标宋.
 	return []styleDef{
-		{report.Title, "Title", "Title", fontXiaoBiao, sizeTitle, false, true, false, -1},
-		{report.Body, "Body", "Body", fontFangSong, sizeBody, false, false, true, -1},
-		{report.Heading1, "Heading1", "heading 1", fontHei, sizeBody, false, false, true, 0},
-		{report.Heading2, "Heading2", "heading 2", fontKai, sizeBody, false, false, true, 1},
-		{report.Heading3, "Heading3", "heading 3", fontFangSong, sizeBody, true, false, true, 2},
+		{report.Title, "Title", "Title", fontXiaoBiao, fontXiaoBiao, sizeTitle, false, true, false, -1},
+		{report.Body, "Body", "Body", fontFangSong, "", sizeBody, false, false, true, -1},
+		{report.Heading1, "Heading1", "heading 1", fontHei, "", sizeBody, false, false, true, 0},
+		{report.Heading2, "Heading2", "heading 2", fontKai, "", sizeBody, false, false, true, 1},
+		{report.Heading3, "Heading3", "heading 3", fontFangSong, "", sizeBody, true, false, true, 2},
 	}
 }
 
@@ -57,13 +62,16 @@ func styleOf(k report.Kind) (styleDef, bool) {
 }
 
 // rFontsXML names eastAsia for Chinese characters and, for the other
-// slots, Times New Roman or, in a Mongolian document, a Mongolian font: the
-// Mongolian script is not East Asian to Word, so it is drawn with the
-// ascii/hAnsi or complex-script font.
-func rFontsXML(eastAsia string, li langInfo) string {
+// slots, latin (Times New Roman when empty) or, in a Mongolian document, a
+// Mongolian font: the Mongolian script is not East Asian to Word, so it is
+// drawn with the ascii/hAnsi or complex-script font.
+func rFontsXML(eastAsia, latin string, li langInfo) string {
 	other := fontLatin
-	if li.mongolian {
+	switch {
+	case li.mongolian:
 		other = fontMongolian
+	case latin != "":
+		other = latin
 	}
 	o := escape(other)
 	return `<w:rFonts w:ascii="` + o + `" w:hAnsi="` + o + `" w:eastAsia="` + escape(eastAsia) + `" w:cs="` + o + `"/>`
@@ -94,7 +102,7 @@ func stylesXML(l layout, li langInfo) string {
 	// The defaults are the body's: 3号, condensed so that 28 characters
 	// fit a line (see gbLayout).
 	b.WriteString(`<w:docDefaults><w:rPrDefault><w:rPr>`)
-	b.WriteString(rFontsXML(fontFangSong, li) + fmt.Sprintf(`<w:spacing w:val="%d"/>`, l.condense) + sizeXML(sizeBody) + li.langXML())
+	b.WriteString(rFontsXML(fontFangSong, "", li) + fmt.Sprintf(`<w:spacing w:val="%d"/>`, l.condense) + sizeXML(sizeBody) + li.langXML())
 	b.WriteString(`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>`)
 	b.WriteString(lineXML(l) + `<w:jc w:val="both"/>`)
 	b.WriteString(`</w:pPr></w:pPrDefault></w:docDefaults>`)
@@ -102,7 +110,7 @@ func stylesXML(l layout, li langInfo) string {
 	// Widow control off: it would end pages early and break the 22-line grid.
 	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>`)
 	b.WriteString(`<w:pPr><w:widowControl w:val="0"/>` + lineXML(l) + `<w:jc w:val="both"/></w:pPr>`)
-	b.WriteString(`<w:rPr>` + rFontsXML(fontFangSong, li) + sizeXML(sizeBody) + `</w:rPr></w:style>`)
+	b.WriteString(`<w:rPr>` + rFontsXML(fontFangSong, "", li) + sizeXML(sizeBody) + `</w:rPr></w:style>`)
 	b.WriteString(`<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">` +
 		`<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>`)
 
@@ -134,7 +142,7 @@ func stylesXML(l layout, li langInfo) string {
 		if s.outline >= 0 {
 			fmt.Fprintf(&b, `<w:outlineLvl w:val="%d"/>`, s.outline)
 		}
-		b.WriteString(`</w:pPr><w:rPr>` + rFontsXML(s.eastAsia, li))
+		b.WriteString(`</w:pPr><w:rPr>` + rFontsXML(s.eastAsia, s.latin, li))
 		if s.bold {
 			b.WriteString(`<w:b/><w:bCs/>`)
 		}
@@ -145,6 +153,11 @@ func stylesXML(l layout, li langInfo) string {
 		}
 		b.WriteString(sizeXML(s.size) + `</w:rPr></w:style>`)
 	}
+
+	// The signature (落款, see writeSignature): the body's font, right
+	// aligned, not indented.
+	b.WriteString(`<w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="Signature"/><w:basedOn w:val="Normal"/>` +
+		`<w:pPr><w:jc w:val="right"/></w:pPr></w:style>`)
 
 	// The page number style: 4号 宋体 throughout, with the eastAsia hint
 	// so the dashes are drawn full width. Single spacing off the grid: an
@@ -210,25 +223,27 @@ func footerXML(odd bool, li langInfo) string {
 }
 
 // documentXML is the body: one paragraph per report paragraph, styled by
-// reference so a user can restyle the whole report in Word, then the
-// section with the page geometry, the grid and the two footers.
+// reference so a user can restyle the whole report in Word, the signature,
+// then the section with the page geometry, the grid and the two footers.
 func documentXML(d report.Document, l layout, li langInfo) (string, error) {
 	var b strings.Builder
 	b.WriteString(xmlHeader)
 	b.WriteString(`<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"><w:body>`)
+	signed := d.Issuer != "" || d.Date != ""
 	for i, p := range d.Paragraphs {
 		s, ok := styleOf(p.Kind)
 		if !ok {
 			return "", fmt.Errorf("docx: paragraph %d: unknown kind %d", i, p.Kind)
 		}
-		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + s.id + `"/></w:pPr>`)
-		if p.Text != "" {
-			b.WriteString(`<w:r><w:rPr>` + li.langXML() + `</w:rPr>`)
-			writeRunText(&b, p.Text)
-			b.WriteString(`</w:r>`)
+		keep := ""
+		if signed && i == len(d.Paragraphs)-1 {
+			keep = `<w:keepNext/>` // the signature never starts a page alone
 		}
+		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + s.id + `"/>` + keep + `</w:pPr>`)
+		writeRuns(&b, p.Text, li)
 		b.WriteString(`</w:p>`)
 	}
+	writeSignature(&b, d, l, li)
 	b.WriteString(`<w:sectPr>`)
 	b.WriteString(`<w:footerReference w:type="default" r:id="` + ridFooterOdd + `"/>`)
 	b.WriteString(`<w:footerReference w:type="even" r:id="` + ridFooterEvn + `"/>`)
@@ -241,14 +256,51 @@ func documentXML(d report.Document, l layout, li langInfo) (string, error) {
 	return b.String(), nil
 }
 
-// writeRunText writes the content of a run: text in w:t with spaces
-// preserved, tabs as w:tab and line breaks (\n, \r\n, \r) as w:br, since
-// XML would fold them into spaces.
-func writeRunText(b *strings.Builder, s string) {
-	flush := func(t string) {
-		if t = escape(t); t != "" {
-			b.WriteString(`<w:t xml:space="preserve">` + t + `</w:t>`)
-		}
+// runWriter writes the runs of a paragraph. Text, tabs (w:tab) and line
+// breaks (w:br) go into runs of the document's language, opened as needed;
+// each figure gets a run of its own (see splitFigures).
+type runWriter struct {
+	b    *strings.Builder
+	rPr  string // the run properties of text that is not a figure
+	open bool
+}
+
+func (w *runWriter) start() {
+	if !w.open {
+		w.b.WriteString(`<w:r><w:rPr>` + w.rPr + `</w:rPr>`)
+		w.open = true
+	}
+}
+
+func (w *runWriter) end() {
+	if w.open {
+		w.b.WriteString(`</w:r>`)
+		w.open = false
+	}
+}
+
+// text writes s with spaces preserved and its figures in runs of their own.
+func (w *runWriter) text(s string) {
+	splitFigures(s,
+		func(t string) {
+			if t = escape(t); t != "" {
+				w.start()
+				w.b.WriteString(`<w:t xml:space="preserve">` + t + `</w:t>`)
+			}
+		},
+		func(fig string) {
+			w.end()
+			w.b.WriteString(`<w:r><w:rPr>` + figureLangXML + `</w:rPr><w:t xml:space="preserve">` + escape(fig) + `</w:t></w:r>`)
+		})
+}
+
+// writeRuns writes s as the runs of a paragraph: tabs as w:tab and line
+// breaks (\n, \r\n, \r) as w:br, since XML would fold them into spaces.
+func writeRuns(b *strings.Builder, s string, li langInfo) {
+	w := runWriter{b: b, rPr: li.langXML()}
+	mark := func(elem string) {
+		w.start()
+		b.WriteString(elem)
 	}
 	start := 0
 	// Scanning bytes is safe: tab, CR and LF never occur inside a multi-byte
@@ -256,20 +308,21 @@ func writeRunText(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\t':
-			flush(s[start:i])
-			b.WriteString(`<w:tab/>`)
+			w.text(s[start:i])
+			mark(`<w:tab/>`)
 			start = i + 1
 		case '\n':
-			flush(s[start:i])
-			b.WriteString(`<w:br/>`)
+			w.text(s[start:i])
+			mark(`<w:br/>`)
 			start = i + 1
 		case '\r':
-			flush(s[start:i])
+			w.text(s[start:i])
 			if i+1 >= len(s) || s[i+1] != '\n' {
-				b.WriteString(`<w:br/>`)
+				mark(`<w:br/>`)
 			}
 			start = i + 1
 		}
 	}
-	flush(s[start:])
+	w.text(s[start:])
+	w.end()
 }
