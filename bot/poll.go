@@ -159,12 +159,16 @@ func (t *Telegram) receive(ctx context.Context, batch []*update) error {
 		return err
 	}
 	for i, u := range us {
-		if !fresh[i] {
-			t.log.Info("update delivered again while waiting; ignored", "key", u.Key)
-			continue
-		}
 		upd := upds[i]
-		t.observe.UpdateReceived(kindOf(upd))
+		if fresh[i] {
+			t.observe.UpdateReceived(kindOf(upd))
+		} else {
+			// Delivered again while it waits: recorded before, but perhaps
+			// by a write whose answer was lost (an error here, so Telegram
+			// sent it again), and so never queued. Queued now: a lane
+			// skips a key it holds, and the engine one it applied.
+			t.log.Info("update delivered again while waiting", "key", u.Key)
+		}
 		t.lanes.push(u.ChatID, u.Key, t.job(u.ChatID, u.Key, upd), func() { t.sayBusy(u.ChatID) })
 	}
 	return nil

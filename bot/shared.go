@@ -3,7 +3,10 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
+
+	"fieldlog"
 )
 
 // Several processes, one inbox. Behind a load balancer, one chat's
@@ -75,8 +78,25 @@ func (t *Telegram) drainHeld(ctx context.Context, chat int64) {
 		t.log.Error("read waiting updates of a chat", "chat", chat, "err", err)
 		return
 	}
+	// An update in hand when the lease is lost is cut short: the process
+	// that took the chat handles it.
+	held, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(lost, cancel)()
+	// After waiting for the store, an update is tried again only if this
+	// process still has the chat, or has it again, and the update still
+	// waits: the process that had the chat meanwhile may have handled it.
+	var current string // the key in hand
+	stillHeld := func(ctx context.Context) bool {
+		ok, err := t.leases.AcquireChat(ctx, chat, t.holder, leaseTTL)
+		if err != nil || !ok {
+			return false
+		}
+		waiting, err := t.inbox.UnhandledIn(ctx, chat)
+		return err == nil && slices.ContainsFunc(waiting, func(u fieldlog.IncomingUpdate) bool { return u.Key == current })
+	}
 	for _, u := range us {
-		if ctx.Err() != nil || lost.Err() != nil {
+		if held.Err() != nil {
 			return
 		}
 		var upd update
@@ -85,7 +105,8 @@ func (t *Telegram) drainHeld(ctx context.Context, chat int64) {
 			t.done(ctx, u.Key)
 			continue
 		}
-		t.handle(u.Key, &upd)
+		current = u.Key
+		t.handleIn(held, u.Key, &upd, stillHeld)
 	}
 }
 

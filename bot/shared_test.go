@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"fieldlog"
 	"fieldlog/bot/bottest"
 	"fieldlog/conversation"
+	"fieldlog/storage"
 	"fieldlog/storage/storagetest"
 )
 
@@ -197,4 +199,68 @@ func TestProcessesShareTheSendRate(t *testing.T) {
 	<-dones[1]
 	dones[1] <- nil // for the cleanup
 	waitUntil(t, "the one left sends at the whole rate", 5*time.Second, func() bool { return every(bots[0]) == whole })
+}
+
+// outage is a shared store as one process sees it while its connection to
+// the store is down: Ping fails (the store itself still works, for the
+// other process and for the test).
+type outage struct {
+	*storage.Store
+	down *atomic.Bool
+}
+
+func (o outage) Ping(ctx context.Context) error {
+	if o.down.Load() {
+		return errors.New("store unreachable")
+	}
+	return o.Store.Ping(ctx)
+}
+
+// A process whose store goes away while it handles a chat's update loses
+// the chat's lease (its renewals fail; here the lease is let go for it),
+// another process takes the chat and answers the update: once the store is
+// back, the first does not answer it again.
+func TestUpdateWaitingForTheStoreIsLeftToTheNewHolder(t *testing.T) {
+	srv := bottest.New(t)
+	store := storagetest.New(t)
+	lb := &balancer{posts: map[int]int{}}
+	hs := newHookServer(t)
+	hs.serve(lb)
+	var down atomic.Bool
+	var triedA atomic.Int64
+	a := &stubEngine{respond: func(in conversation.Input) (conversation.Response, error) {
+		triedA.Add(1)
+		if down.Load() {
+			return conversation.Response{}, errors.New("save the step: server selection timeout")
+		}
+		return echo(in), nil
+	}}
+	var nb atomic.Int64
+	for i, eng := range []Engine{a, slowEngine{name: "b", count: &nb}} {
+		var inbox interface {
+			fieldlog.Inbox
+			fieldlog.ChatLeases
+		} = store
+		if i == 0 {
+			inbox = outage{store, &down}
+		}
+		tg := runWebhookBot(t, srv, hs.URL+"/tg/hook", inbox, eng, fmt.Sprint("process-", i))
+		lb.mu.Lock()
+		lb.bots = append(lb.bots, tg.WebhookHandler())
+		lb.mu.Unlock()
+	}
+	waitUntil(t, "both processes registered the webhook", 5*time.Second, func() bool { return srv.Calls("setWebhook") == 2 })
+	down.Store(true)
+	srv.SendText(userA, "1") // to process 0, whose store is away
+	waitUntil(t, "process 0 tried the update", 5*time.Second, func() bool { return triedA.Load() >= 1 })
+	if err := store.ReleaseChat(t.Context(), userA.ID, "process-0"); err != nil { // it lapsed
+		t.Fatal(err)
+	}
+	srv.SendText(userA, "2") // to process 1, which takes the chat
+	srv.WaitText(t, userA.ID, "echo: 2")
+	down.Store(false)
+	time.Sleep(2 * time.Second) // process 0 sees the store back within its pauses
+	if got, want := messageTexts(srv.Messages(userA.ID)), []string{"echo: 1", "echo: 2"}; !slices.Equal(got, want) {
+		t.Errorf("answers %q, want %q", got, want)
+	}
 }

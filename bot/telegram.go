@@ -334,11 +334,17 @@ func (t *Telegram) sayBusy(chat int64) {
 // update leaves the inbox once handled (a moment later: see forgetter), and
 // also when handling failed for good (the user was told); it stays when a
 // stop cut it short.
-func (t *Telegram) handle(key string, upd *update) {
+func (t *Telegram) handle(key string, upd *update) { t.handleIn(t.handling, key, upd, nil) }
+
+// handleIn is handle within base, which ends at the stop or, for a chat
+// handled under a lease, when the lease is lost; held, if not nil, says
+// whether this process still holds the chat before an update that waited
+// for the store is tried again: another may have taken it meanwhile.
+func (t *Telegram) handleIn(base context.Context, key string, upd *update, held func(context.Context) bool) {
 	in, callbackID := input(upd)
 	in.Key = key
 	// Sends within the turn, Notify's too, know they answer this chat.
-	ctx := inTurn(t.handling, in.ChatID)
+	ctx := inTurn(base, in.ChatID)
 	t.unblock(ctx, in.ChatID) // the user writes: the bot may write back
 	defer func() {
 		if r := recover(); r != nil {
@@ -356,18 +362,22 @@ func (t *Telegram) handle(key string, upd *update) {
 	for err != nil && ctx.Err() == nil && t.storeDown(ctx) {
 		t.log.Warn("the store is unreachable; the update waits for it", "key", key, "err", err)
 		if !t.waitForStore(ctx) {
-			t.log.Warn("update left for the next start: the store was still down at the stop", "key", key)
+			t.log.Warn("update left in the inbox: the store was still down at the stop", "key", key)
+			return
+		}
+		if held != nil && !held(ctx) {
+			t.log.Warn("update left to the process that took its chat while the store was down", "key", key)
 			return
 		}
 		start = time.Now()
 		resp, err = t.engine.Handle(ctx, in)
 	}
+	if err != nil && ctx.Err() != nil {
+		t.log.Warn("update cut short (a stop, or its chat's lease lost); left in the inbox", "key", key)
+		return
+	}
 	t.observe.UpdateHandled(kindOf(upd), time.Since(start))
 	if err != nil {
-		if ctx.Err() != nil {
-			t.log.Warn("update cut short by the stop; handled at the next start", "key", key)
-			return
-		}
 		t.log.Error("handle update", "key", key, "user", in.UserID, "err", err)
 		t.apologise(ctx, in.ChatID, callbackID)
 		t.forget.add(ctx, in.ChatID, key)

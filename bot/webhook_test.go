@@ -3,11 +3,13 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,4 +213,37 @@ func setWebhookDirect(srv *bottest.Server, url string) error {
 		return err
 	}
 	return resp.Body.Close()
+}
+
+// ambiguousInbox records the first batch and then reports a failure, as a
+// store write whose answer is lost (a timeout after the server applied it).
+type ambiguousInbox struct {
+	*memInbox
+	once atomic.Bool
+}
+
+func (a *ambiguousInbox) ReceiveAll(ctx context.Context, us []fieldlog.IncomingUpdate) ([]bool, error) {
+	fresh, err := a.memInbox.ReceiveAll(ctx, us)
+	if err == nil && a.once.CompareAndSwap(false, true) {
+		return nil, errors.New("context deadline exceeded (the insert went through)")
+	}
+	return fresh, err
+}
+
+// A record whose outcome the bot never learnt: it answered 503, Telegram
+// posted the update again, and the inbox already had it. It is answered
+// now, once, not at the next start.
+func TestWebhookUpdateRecordedWithoutAnAnswerIsHandled(t *testing.T) {
+	srv := bottest.New(t)
+	hs := newHookServer(t)
+	inbox := &ambiguousInbox{memInbox: newMemInbox()}
+	engine := &stubEngine{}
+	runWebhook(t, srv, hs, inbox, engine, nil, "")
+	id := srv.SendText(userA, "hello")
+	srv.WaitText(t, userA.ID, "echo: hello")
+	srv.WaitConfirmed(t, id)
+	time.Sleep(300 * time.Millisecond)
+	if got := engine.texts(userA.ID); !slices.Equal(got, []string{"hello"}) {
+		t.Errorf("engine saw %q, want the update once", got)
+	}
 }
