@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,10 +132,16 @@ func (t *Telegram) sendTo(ctx context.Context, chat int64, req func() (*models.M
 			t.markBlocked(ctx, chat, err)
 			return nil, fmt.Errorf("%w: %w", ErrBlocked, err)
 		case err != nil:
-			if errors.As(err, &flood) {
+			switch {
+			case errors.As(err, &flood):
 				t.observe.TooManyRequests()
+				t.observe.Sent(err)
+			case ctx.Err() != nil: // a stop: not a failure of the send
+			case strings.Contains(err.Error(), "message is not modified"):
+				t.observe.Sent(nil) // an edit to what the message already says
+			default:
+				t.observe.Sent(err)
 			}
-			t.observe.Sent(err)
 			return nil, err // go-telegram/bot returns an empty message too
 		}
 		t.observe.Sent(nil)

@@ -65,14 +65,15 @@ func (f *forgetter) add(ctx context.Context, chat int64, key string) {
 }
 
 // run forgets handled updates now and then until ctx ends, and then once
-// more, within a few seconds.
+// more, within a second (a stop must end within 10 s; what is not
+// forgotten then is skipped as applied at the next start).
 func (f *forgetter) run(ctx context.Context) {
 	tick := time.NewTicker(f.every)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 			f.flush(final)
 			cancel()
 			return

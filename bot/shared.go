@@ -67,7 +67,7 @@ func (t *Telegram) drainHeld(ctx context.Context, chat int64) {
 		// take the chat.
 		t.forget.flush(ctx)
 		keep()
-		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
 		if err := t.leases.ReleaseChat(release, chat, t.holder); err != nil {
 			t.log.Warn("let a chat's lease go; it lapses", "chat", chat, "err", err)
@@ -146,7 +146,9 @@ func (t *Telegram) keepLease(ctx context.Context, chat int64) (keep func(), lost
 // waited longer than t.sweepAge: their process died before handling them,
 // and no new update of their chat came to start another.
 func (t *Telegram) sweep(ctx context.Context) {
+	t.background.Add(1)
 	go func() {
+		defer t.background.Done()
 		tick := time.NewTicker(t.sweepEvery)
 		defer tick.Stop()
 		for {
@@ -177,7 +179,9 @@ const defaultBeatEvery = 10 * time.Second
 // the part of the bot's rate that the live processes leave it; at the end
 // it tells them it stops.
 func (t *Telegram) beat(ctx context.Context) {
+	t.background.Add(1)
 	go func() {
+		defer t.background.Done()
 		shared := 1
 		once := func() {
 			n, err := t.peers.Beat(ctx, t.holder, 3*t.beatEvery)
@@ -197,7 +201,7 @@ func (t *Telegram) beat(ctx context.Context) {
 		for {
 			select {
 			case <-ctx.Done():
-				bye, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+				bye, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 				defer cancel()
 				if _, err := t.peers.Beat(bye, t.holder, 0); err != nil {
 					t.log.Warn("tell the other processes this one stops", "err", err)

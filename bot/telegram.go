@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -93,9 +94,13 @@ const maxConnections = 100
 // Defaults of Config.
 const (
 	DefaultMaxQueued = 20
-	// DefaultStopGrace leaves time for the store to close within the 10 s
-	// an operator may expect a stop to take (systemd kills after 20).
-	DefaultStopGrace = 7 * time.Second
+	// DefaultStopGrace leaves, within the 10 s an operator may expect a
+	// stop to take (Docker kills after 10, systemd after 20): 2 s for the
+	// updates cut short to end, 1 s to forget the handled ones, and the
+	// rest for the program to close the HTTP server and the store.
+	DefaultStopGrace = 5 * time.Second
+	// cutShort is how long updates cut short by a stop may take to end.
+	cutShort = 2 * time.Second
 )
 
 // Telegram is the Telegram channel of the bot.
@@ -126,7 +131,11 @@ type Telegram struct {
 	// running is set while Run takes updates: the webhook answers 503
 	// before and after, so that Telegram posts the update again later.
 	running atomic.Bool
-	leases  fieldlog.ChatLeases
+	posts   atomic.Int64 // webhook posts being recorded
+	// background is the goroutines of a run besides the lanes (sweep,
+	// beat); Run waits for them.
+	background sync.WaitGroup
+	leases     fieldlog.ChatLeases
 	peers   fieldlog.Peers
 	holder  string
 	observe Observer
@@ -241,6 +250,7 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	}
 	t.running.Store(false)
 	t.stop()
+	t.background.Wait()
 	cancel() // what was handled is forgotten once more, then it ends
 	<-forgetting
 	return err
@@ -249,8 +259,14 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 // stop waits for the updates in hand, at most the grace period, and then
 // cancels them.
 func (t *Telegram) stop() {
+	// Posts taken before the webhook said 503 are queued first (a post is
+	// recorded within a second or it is not).
+	for end := time.Now().Add(time.Second); t.posts.Load() > 0 && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	done := make(chan struct{})
 	go func() { t.lanes.wait(); close(done) }()
+	defer t.lanes.stop() // whatever comes later stays in the inbox
 	select {
 	case <-done:
 		return
@@ -261,9 +277,18 @@ func (t *Telegram) stop() {
 	t.stopHandling()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(cutShort):
 		t.log.Error("updates did not stop in time; leaving them")
 	}
+}
+
+// Receiving says whether the bot takes updates now, for the readiness
+// probe: not before Run has started, nor once a stop has begun.
+func (t *Telegram) Receiving(context.Context) error {
+	if !t.running.Load() {
+		return errors.New("not taking updates (starting or stopping)")
+	}
+	return nil
 }
 
 func updateKey(id int64) string { return "tg:" + strconv.FormatInt(id, 10) }

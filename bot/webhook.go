@@ -140,10 +140,6 @@ func (t *Telegram) WebhookHandler() http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		if !t.running.Load() {
-			http.Error(w, "not running", http.StatusServiceUnavailable)
-			return
-		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxUpdateBytes))
 		if err != nil {
 			if errors.As(err, new(*http.MaxBytesError)) {
@@ -159,6 +155,14 @@ func (t *Telegram) WebhookHandler() http.Handler {
 			// readable, so it is refused for good.
 			t.log.Warn("webhook post is not an update; refused", "err", err)
 			http.Error(w, "not an update", http.StatusBadRequest)
+			return
+		}
+		// Counted, then checked: a stop waits for the posts it did not
+		// refuse (see stop).
+		t.posts.Add(1)
+		defer t.posts.Add(-1)
+		if !t.running.Load() {
+			http.Error(w, "not running", http.StatusServiceUnavailable)
 			return
 		}
 		// Recorded even if Telegram hangs up meanwhile: it posts the

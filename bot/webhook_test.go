@@ -247,3 +247,35 @@ func TestWebhookUpdateRecordedWithoutAnAnswerIsHandled(t *testing.T) {
 		t.Errorf("engine saw %q, want the update once", got)
 	}
 }
+
+// The readiness probe's "updates" check holds only while Run takes
+// updates: a load balancer then sends no post to a bot that starts or
+// stops, which would answer it 503.
+func TestReceivingOnlyWhileRunning(t *testing.T) {
+	srv := bottest.New(t)
+	hs := newHookServer(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	tg, err := New(ctx, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: newMemInbox(), Limits: Limits{Off: true},
+		Webhook: &Webhook{URL: hs.URL + "/tg/hook", Secret: testSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.serve(tg.WebhookHandler())
+	if tg.Receiving(ctx) == nil {
+		t.Error("ready before Run")
+	}
+	done := make(chan error, 1)
+	go func() { done <- tg.Run(ctx, &stubEngine{}) }()
+	waitUntil(t, "ready once running", 5*time.Second, func() bool { return tg.Receiving(ctx) == nil })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if tg.Receiving(ctx) == nil {
+		t.Error("ready after the stop")
+	}
+	upd := `{"update_id":5,"message":{"message_id":1,"chat":{"id":42,"type":"private"},"text":"late"}}`
+	if got := postHook(t, hs.URL+"/tg/hook", testSecret, http.MethodPost, upd); got != http.StatusServiceUnavailable {
+		t.Errorf("a post after the stop answered %d, want 503", got)
+	}
+}

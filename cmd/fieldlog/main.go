@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // FIELDLOG_TZ must work on machines without a zoneinfo database
@@ -235,8 +236,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 	if err != nil {
 		return err
 	}
+	closing := stopDeadline(ctx)
 	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		closeCtx, cancel := closing(10 * time.Second)
 		defer cancel()
 		if err := store.Close(closeCtx); err != nil {
 			logger.Error("close store", "err", err)
@@ -322,7 +324,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 	}()
 	defer func() { <-remindersDone }() // before the store closes
 	if cfg.httpAddr != "" {
-		checks := []check{{"store", store.Ping}, {"telegram", channel.Ping}}
+		checks := []check{{"store", store.Ping}, {"telegram", channel.Ping}, {"updates", channel.Receiving}}
 		var webhook http.Handler
 		if cfg.webhook != nil {
 			webhook = channel.WebhookHandler()
@@ -331,12 +333,38 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		if err != nil {
 			return err
 		}
-		defer stopHTTP() // after the bot: health answers while it stops
+		defer func() { // after the bot: health answers while it stops
+			ctx, cancel := closing(time.Second)
+			defer cancel()
+			stopHTTP(ctx)
+		}()
 	}
 	ver, rev := versionInfo()
 	logger.Info("fieldlog running", "version", ver, "commit", rev, "bot", channel.Username(),
 		"embedded_store", cfg.mongoURI == "", "webhook", cfg.webhook != nil, "process", holder)
 	return channel.Run(ctx, engine)
+}
+
+// stopWithin is how long a stop may take, from the signal to the exit:
+// within Docker's 10 s before it kills.
+const stopWithin = 9500 * time.Millisecond
+
+// stopDeadline returns what gives each step of a stop its context: at
+// most max, and none past stopWithin after ctx ended, so that the steps
+// together keep to it. Before ctx ends each step just gets max.
+func stopDeadline(ctx context.Context) func(max time.Duration) (context.Context, context.CancelFunc) {
+	var at atomic.Pointer[time.Time]
+	context.AfterFunc(ctx, func() {
+		end := time.Now().Add(stopWithin)
+		at.Store(&end)
+	})
+	return func(max time.Duration) (context.Context, context.CancelFunc) {
+		end := time.Now().Add(max)
+		if p := at.Load(); p != nil && p.Before(end) {
+			end = *p
+		}
+		return context.WithDeadline(context.WithoutCancel(ctx), end)
+	}
 }
 
 // countedSender counts the reminders delivered.

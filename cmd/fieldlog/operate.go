@@ -52,9 +52,10 @@ func operatorMux(checks []check, metrics http.Handler, webhookPath string, webho
 }
 
 // serveHTTP listens on addr and serves h until stop is called, which shuts
-// the server down, letting requests in progress finish for a few seconds.
+// the server down, letting requests in progress finish until its ctx
+// ends.
 // It reports the address it listens on to listening, if not nil.
-func serveHTTP(addr string, h http.Handler, logger *slog.Logger, listening func(net.Addr)) (stop func(), err error) {
+func serveHTTP(addr string, h http.Handler, logger *slog.Logger, listening func(net.Addr)) (stop func(context.Context), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("FIELDLOG_HTTP_ADDR: listen on %s: %w", addr, err)
@@ -72,11 +73,10 @@ func serveHTTP(addr string, h http.Handler, logger *slog.Logger, listening func(
 		}
 	}()
 	logger.Info("http listening", "addr", ln.Addr().String())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
+	return func(ctx context.Context) {
 		if err := srv.Shutdown(ctx); err != nil {
 			logger.Warn("http server shutdown", "err", err)
+			_ = srv.Close()
 		}
 		<-done
 	}, nil

@@ -129,7 +129,7 @@ func TestWebhookModeAndOperatorEndpoints(t *testing.T) {
 	if code, body := get(t, base+"/healthz"); code != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	if code, body := get(t, base+"/readyz"); code != http.StatusOK || body != "store: ok\ntelegram: ok\n" {
+	if code, body := get(t, base+"/readyz"); code != http.StatusOK || body != "store: ok\ntelegram: ok\nupdates: ok\n" {
 		t.Errorf("/readyz: %d %q", code, body)
 	}
 	srv.FailNext("getMe", 1, http.StatusInternalServerError, 0)
