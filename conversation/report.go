@@ -179,7 +179,7 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 	}
 	text, doc := report.NewCompiler(config(textLang)), report.NewCompiler(config(docLang))
 	var xlsx bytes.Buffer
-	led, err := ledger.New(&xlsx, ledger.Config{Lang: textLang, Catalog: t.e.catalog, Tree: tree, Scope: unit, Messages: t.e.msgs, Location: t.e.loc,
+	led, err := ledger.New(&xlsx, ledger.Config{Lang: textLang, Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Messages: t.e.msgs, Location: t.e.loc,
 		Title: t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))})
 	if err != nil {
 		return fmt.Errorf("start ledger: %w", err)

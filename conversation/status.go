@@ -75,8 +75,12 @@ func (t *turn) showStatus() error {
 	silent := 0
 	for _, r := range rows {
 		name := t.scopeName(tree, r.unit)
+		bar := statuschart.Bar{Label: name, Value: r.count, Silent: r.count == 0}
 		if r.unit == scope && scope != "" && len(tree.Children(scope)) > 0 {
-			name = t.tr("status_own", "Unit", name)
+			// The scope's own records: marked, and drawn apart from its
+			// units' bars, since a township's own count dwarfs a village's.
+			bar.Marker, bar.Own = t.tr("status_own_mark"), true
+			name += bar.Marker
 		}
 		last := ""
 		if r.count > 0 {
@@ -89,7 +93,8 @@ func (t *turn) showStatus() error {
 			line = "⚠️ " + line
 		}
 		lines = append(lines, line)
-		chart.Bars = append(chart.Bars, statuschart.Bar{Label: name, Value: r.count, Note: last, Silent: r.count == 0})
+		bar.Note = last
+		chart.Bars = append(chart.Bars, bar)
 	}
 	summary := t.tr("status_summary", "Total", total, "Silent", silent)
 	lines = append(lines, "", summary)

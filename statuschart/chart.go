@@ -2,6 +2,12 @@
 // bar per unit with its number of records in the current half-year, as a
 // PNG image sized for a phone screen.
 //
+// Labels stand beside their bars when every label fits a column of 38% of
+// the width; otherwise, and always for Mongolian labels, each label stands
+// on a line of its own above its bar and has the whole width. Mongolian
+// text is drawn larger than Chinese (see mongolianScale), so that a chart
+// shown 400 px wide on a phone stays legible.
+//
 // Text is shaped with go-text/typesetting (a Go port of HarfBuzz) and its
 // glyph outlines rasterised with golang.org/x/image/vector, so Chinese and
 // traditional Mongolian come out as real, joined text without cgo or system
@@ -34,9 +40,9 @@ const MaxBars = 60
 type Chart struct {
 	Title    string
 	Subtitle string
-	// Bars are drawn top to bottom. Silent bars are moved before the others
-	// (keeping their order within each group) so that the cap at MaxBars
-	// never hides a silent unit.
+	// Bars are drawn top to bottom. Own bars come first, then silent bars,
+	// then the others (keeping their order within each group), so that the
+	// cap at MaxBars never hides a silent unit.
 	Bars []Bar
 	// More words the line shown when more than MaxBars bars were given,
 	// in the caller's language; nil shows "… +N".
@@ -46,12 +52,22 @@ type Chart struct {
 // Bar is one unit's row.
 type Bar struct {
 	Label string
-	Value int
+	// Marker follows the label and is never cut, e.g. "（本级）": when the
+	// two do not fit, the label is shortened.
+	Marker string
+	Value  int
 	// Note is shown after the value in grey, e.g. the date of the last record.
 	Note string
 	// Silent marks a unit with no recent records; it is drawn in the warning
 	// colour.
 	Silent bool
+	// Own marks the records logged at the level of the unit the chart is
+	// about (a township's staff), not by a unit below it. Own bars are drawn
+	// first and apart, under a rule, and do not set the scale: one longer
+	// than the other bars' longest is cut at the end of the bar area with a
+	// break mark, its value written after it. A township's own figure is
+	// often many times a village's and would squash their bars to nothing.
+	Own bool
 }
 
 // Colours of the chart: blue bars, red for silent units (a pale red tints
@@ -68,16 +84,19 @@ var (
 )
 
 // Layout, in pixels. 1080 px is a phone screen's width in device pixels, so
-// 32 px labels show at about the size of chat text. With MaxBars rows a
-// chart is 1080×3848, within the Bot API's sendPhoto limits (width plus
-// height at most 10000, ratio at most 20). Telegram also re-compresses and
-// may downscale photos, so a tall chart keeps its sharpness better when sent
-// with sendDocument.
+// 32 px labels show at about the size of chat text. With MaxBars stacked
+// rows a chart is 1080×7000 or so, within the Bot API's sendPhoto limits
+// (width plus height at most 10000, ratio at most 20). Telegram also
+// re-compresses and may downscale photos, so a tall chart keeps its
+// sharpness better when sent with sendDocument.
 const (
 	// Width is the width of every chart.
 	Width = 1080
-	// RowHeight is the height of one bar's row; the image grows by it per bar.
+	// RowHeight is the height of one bar's row with its label beside it;
+	// the image grows by it per bar.
 	RowHeight = 60
+	// StackedRowHeight is the height of a row with its label above the bar.
+	StackedRowHeight = stackedLabelLine + stackedBarLine
 
 	pad          = 40
 	titleSize    = 44
@@ -92,6 +111,16 @@ const (
 	barThickness = 36
 	colGap       = 16
 	minStub      = 6 // width of a zero-value silent bar, so the row shows red
+
+	maxLabelShare    = 0.38 // of the text width, for labels beside their bars
+	stackedLabelLine = 66   // a stacked row's label line, tall enough for Mongolian
+	stackedBarLine   = 48   // and its bar line below
+	apartGap         = 18   // between own bars and the others, a rule in its middle
+	ruleThickness    = 2
+	breakAt          = 44 // the break mark of a cut bar, this far from its end
+	breakWidth       = 5  // each of its two strokes
+	breakSpace       = 5  // between them
+	breakSlant       = 12 // how far a stroke leans over the bar's thickness
 )
 
 //go:embed fonts/NotoSansMongolian-Regular.ttf
@@ -136,31 +165,58 @@ func NewRenderer() (*Renderer, error) {
 type layout struct {
 	height   int
 	rowsTop  int     // y of the first row's top edge
+	rowH     int     // height of a row: RowHeight, or StackedRowHeight
+	stacked  bool    // labels on a line of their own above their bars
+	own      int     // the first own bars are drawn apart from the rest
 	labelX   float64 // left edge of labels
-	labelW   float64 // width of the label column
+	labelW   float64 // width of the label column (the whole text width when stacked)
 	barX     int     // left edge of bars
 	barMax   int     // length of the longest bar
-	maxValue int
-	bars     []Bar // the bars drawn, in order
-	hidden   int   // bars over MaxBars
+	maxValue int     // the value drawn barMax long
+	bars     []Bar   // the bars drawn, in order
+	hidden   int     // bars over MaxBars
 }
 
-// rowCentre is the vertical centre of row i.
-func (l *layout) rowCentre(i int) float64 {
-	return float64(l.rowsTop+i*RowHeight) + RowHeight/2.0
-}
-
-// barLen is the length in pixels of a bar with value v.
-func (l *layout) barLen(v int) int {
-	if v <= 0 || l.maxValue <= 0 {
-		return 0
+// rowTop is the y of row i's top edge: own rows, then a gap, then the rest.
+func (l *layout) rowTop(i int) int {
+	top := l.rowsTop + i*l.rowH
+	if l.own > 0 && i >= l.own {
+		top += apartGap
 	}
-	return int(math.Round(float64(l.barMax) * float64(v) / float64(l.maxValue)))
+	return top
+}
+
+// rowCentre is the vertical centre of row i's bar.
+func (l *layout) rowCentre(i int) float64 {
+	if l.stacked {
+		return float64(l.rowTop(i)+stackedLabelLine) + stackedBarLine/2.0 - 4
+	}
+	return float64(l.rowTop(i)) + float64(l.rowH)/2
+}
+
+// labelCentre is the vertical centre of row i's label.
+func (l *layout) labelCentre(i int) float64 {
+	if l.stacked {
+		return float64(l.rowTop(i)) + stackedLabelLine/2.0 + 4
+	}
+	return l.rowCentre(i)
+}
+
+// barLen is the length in pixels of a bar with value v, and whether it is
+// cut: only an own bar can be longer than the scale.
+func (l *layout) barLen(v int) (n int, cut bool) {
+	if v <= 0 || l.maxValue <= 0 {
+		return 0, false
+	}
+	if v > l.maxValue {
+		return l.barMax, true
+	}
+	return int(math.Round(float64(l.barMax) * float64(v) / float64(l.maxValue))), false
 }
 
 // shapedRow is one row's text, shaped once for measuring and drawing.
 type shapedRow struct {
-	label, value, note line
+	label, marker, value, note line
 }
 
 // Render draws c and returns it encoded as PNG.
@@ -190,19 +246,19 @@ func (r *Renderer) draw(c Chart) *image.RGBA {
 		r.drawLine(img, h.line, pad, h.baseline, h.colour)
 	}
 
-	// Axis line at the start of the bars.
-	if len(l.bars) > 0 {
-		axis := image.Rect(l.barX-1, l.rowsTop, l.barX, l.rowsTop+len(l.bars)*RowHeight)
-		draw.Draw(img, axis, image.NewUniform(axisColour), image.Point{}, draw.Src)
+	if l.own > 0 && len(l.bars) > l.own {
+		y := l.rowTop(l.own) - apartGap/2 - ruleThickness/2
+		draw.Draw(img, image.Rect(pad, y, Width-pad, y+ruleThickness), image.NewUniform(axisColour), image.Point{}, draw.Src)
 	}
 
 	for i, b := range l.bars {
-		top := l.rowsTop + i*RowHeight
+		top := l.rowTop(i)
 		cy := l.rowCentre(i)
-		rowRect := image.Rect(0, top, Width, top+RowHeight)
+		rowBg := background
 		if b.Silent {
-			draw.Draw(img, rowRect, image.NewUniform(silentRowBg), image.Point{}, draw.Src)
-		} else if i > 0 {
+			rowBg = silentRowBg
+			draw.Draw(img, image.Rect(0, top, Width, top+l.rowH), image.NewUniform(rowBg), image.Point{}, draw.Src)
+		} else if i > 0 && i != l.own {
 			// A hairline between rows helps the eye follow a label to its bar.
 			draw.Draw(img, image.Rect(pad, top, Width-pad, top+1), image.NewUniform(dividerColour), image.Point{}, draw.Src)
 		}
@@ -210,20 +266,31 @@ func (r *Renderer) draw(c Chart) *image.RGBA {
 		if b.Silent {
 			col, textCol = warnColour, warnColour
 		}
-		n := l.barLen(b.Value)
+		// The axis: where the bars start, beside each bar.
+		barTop := int(math.Round(cy)) - barThickness/2
+		draw.Draw(img, image.Rect(l.barX-1, barTop-6, l.barX, barTop+barThickness+6), image.NewUniform(axisColour), image.Point{}, draw.Src)
+		n, cut := l.barLen(b.Value)
 		if n == 0 && b.Silent {
 			n = minStub
 		}
-		barTop := int(math.Round(cy)) - barThickness/2
 		if n > 0 {
 			draw.Draw(img, image.Rect(l.barX, barTop, l.barX+n, barTop+barThickness), image.NewUniform(col), image.Point{}, draw.Src)
 		}
+		if cut {
+			r.drawBreak(img, l.barX+n-breakAt, barTop, rowBg)
+		}
 
 		row := rows[i]
-		// Labels are right-aligned against the bars so that short and long
-		// names both sit next to their bar.
-		lx := l.labelX + l.labelW - row.label.widthPx()
-		r.drawLine(img, row.label, lx, r.baselineFor(labelSize, cy), textCol)
+		// Beside their bars, labels are right-aligned against them so that
+		// short and long names both sit next to their bar; above them, they
+		// start where the bars do.
+		lx := l.labelX
+		if !l.stacked {
+			lx += l.labelW - row.label.widthPx() - row.marker.widthPx()
+		}
+		ly := r.baselineFor(labelSize, l.labelCentre(i))
+		r.drawLine(img, row.label, lx, ly, textCol)
+		r.drawLine(img, row.marker, lx+row.label.widthPx(), ly, textCol)
 		vx := float64(l.barX+n) + 10
 		r.drawLine(img, row.value, vx, r.baselineFor(valueSize, cy), textCol)
 		if len(row.note.runs) > 0 {
@@ -232,6 +299,28 @@ func (r *Renderer) draw(c Chart) *image.RGBA {
 		}
 	}
 	return img
+}
+
+// drawBreak paints the break mark of a cut bar: two strokes leaning right
+// across it at x, in the row's background colour, as on a broken axis.
+func (r *Renderer) drawBreak(dst *image.RGBA, x, barTop int, bg color.RGBA) {
+	const over = 5 // the strokes reach a little past the bar's edges
+	box := image.Rect(x-1, barTop-over, x+2*breakWidth+breakSpace+breakSlant+1, barTop+barThickness+over).Intersect(dst.Bounds())
+	if box.Empty() {
+		return
+	}
+	z := &r.raster
+	z.Reset(box.Dx(), box.Dy())
+	bottom, top := float32(box.Dy()), float32(0)
+	for k := range 2 {
+		x0 := float32(x - box.Min.X + k*(breakWidth+breakSpace))
+		z.MoveTo(x0, bottom)
+		z.LineTo(x0+breakWidth, bottom)
+		z.LineTo(x0+breakWidth+breakSlant, top)
+		z.LineTo(x0+breakSlant, top)
+		z.ClosePath()
+	}
+	z.Draw(dst, box, image.NewUniform(bg), image.Point{})
 }
 
 // headLine is a shaped header line with its place.
@@ -251,8 +340,12 @@ func (r *Renderer) layout(c Chart) (*layout, []shapedRow, []headLine) {
 	y := pad
 	addHead := func(s string, size, lineH int, col color.RGBA) {
 		for _, ln := range r.wrap(s, size, textW, headLines) {
-			head = append(head, headLine{line: ln, baseline: r.baselineFor(size, float64(y)+float64(lineH)/2), colour: col})
-			y += lineH
+			h := lineH
+			if r.hasMongolianRun(ln) {
+				h = int(math.Round(float64(lineH) * mongolianLineScale))
+			}
+			head = append(head, headLine{line: ln, baseline: r.baselineFor(size, float64(y)+float64(h)/2), colour: col})
+			y += h
 		}
 	}
 	if c.Title != "" {
@@ -272,24 +365,56 @@ func (r *Renderer) layout(c Chart) (*layout, []shapedRow, []headLine) {
 		y += headerGap
 	}
 	l.rowsTop = y
-	l.height = y + len(l.bars)*RowHeight + pad
 
-	// Label column: as wide as the widest label, but at most 38% of the
-	// width; longer labels are cut with an ellipsis.
-	maxLabel := 0.38 * textW
+	// Labels: beside the bars when every one fits a column of
+	// maxLabelShare of the width; otherwise, or when any is Mongolian
+	// (drawn larger, and long), above them with the whole width.
 	rows := make([]shapedRow, len(l.bars))
+	for i, b := range l.bars {
+		rows[i].label = r.shape(b.Label, labelSize)
+		rows[i].marker = r.shape(b.Marker, labelSize)
+		rows[i].value = r.shape(strconv.Itoa(b.Value), valueSize)
+		w := rows[i].label.widthPx() + rows[i].marker.widthPx()
+		if w > maxLabelShare*textW || hasMongolian(b.Label+b.Marker) {
+			l.stacked = true
+		}
+		if b.Own {
+			l.own = i + 1
+		}
+	}
+	maxLabel := maxLabelShare * textW
+	l.rowH = RowHeight
+	if l.stacked {
+		maxLabel = textW
+		l.rowH = StackedRowHeight
+	}
 	var labelW float64
 	for i, b := range l.bars {
-		rows[i].label = r.shapeFit(b.Label, labelSize, maxLabel)
-		labelW = math.Max(labelW, rows[i].label.widthPx())
-		rows[i].value = r.shape(strconv.Itoa(b.Value), valueSize)
-		if b.Value > l.maxValue {
-			l.maxValue = b.Value
-		}
+		// Cut the label, never its marker.
+		rows[i].label = r.shapeFit(b.Label, labelSize, maxLabel-rows[i].marker.widthPx())
+		labelW = math.Max(labelW, rows[i].label.widthPx()+rows[i].marker.widthPx())
+	}
+	l.height = l.rowTop(len(l.bars)) + pad
+	if l.own > 0 && l.own == len(l.bars) {
+		l.height -= apartGap // nothing below the own bars to keep apart
 	}
 	l.labelX = pad
 	l.labelW = math.Ceil(labelW)
 	l.barX = pad + int(l.labelW) + colGap
+	if l.stacked {
+		l.labelW = textW
+		l.barX = pad
+	}
+
+	// The scale: the longest bar that is not own, unless all are own.
+	for _, b := range l.bars[l.own:] {
+		l.maxValue = max(l.maxValue, b.Value)
+	}
+	if l.maxValue == 0 {
+		for _, b := range l.bars {
+			l.maxValue = max(l.maxValue, b.Value)
+		}
+	}
 
 	// Tail after each bar: value and note. Reserve room for the widest tail
 	// so the longest bar still has its value beside it, not over it.
@@ -311,19 +436,30 @@ func (r *Renderer) layout(c Chart) (*layout, []shapedRow, []headLine) {
 	return l, rows, head
 }
 
-// orderAndCap puts silent bars first, keeping the caller's order within
-// each group, and keeps at most MaxBars. It returns the bars to draw and
-// how many were left out.
-func orderAndCap(in []Bar) ([]Bar, int) {
-	out := make([]Bar, 0, len(in))
-	for _, b := range in {
-		if b.Silent {
-			out = append(out, b)
+// hasMongolian reports whether s has a Mongolian letter.
+func hasMongolian(s string) bool {
+	for _, c := range s {
+		if isMongolian(c) {
+			return true
 		}
 	}
-	for _, b := range in {
-		if !b.Silent {
-			out = append(out, b)
+	return false
+}
+
+// orderAndCap puts own bars first, then silent bars, then the others,
+// keeping the caller's order within each group, and keeps at most MaxBars.
+// It returns the bars to draw and how many were left out.
+func orderAndCap(in []Bar) ([]Bar, int) {
+	out := make([]Bar, 0, len(in))
+	for _, group := range []func(Bar) bool{
+		func(b Bar) bool { return b.Own },
+		func(b Bar) bool { return !b.Own && b.Silent },
+		func(b Bar) bool { return !b.Own && !b.Silent },
+	} {
+		for _, b := range in {
+			if group(b) {
+				out = append(out, b)
+			}
 		}
 	}
 	if len(out) > MaxBars {

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -54,27 +55,44 @@ func decode(t *testing.T, b []byte) image.Image {
 
 func TestRenderDecodesWithExpectedSize(t *testing.T) {
 	r := newRenderer(t)
-	c := sampleChart()
-	b, err := r.Render(c)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
+	chinese := Chart{Title: "新城街道 2025年上半年记录", Subtitle: "截至 2025-06-30", Bars: []Bar{
+		{Label: "河畔花园社区", Value: 3, Note: "2025-06-01"}, {Label: "京汉新城社区", Value: 0, Silent: true},
+	}}
+	mongolianTitle := round(titleLine * mongolianLineScale)
+	for _, tc := range []struct {
+		name string
+		c    Chart
+		// Header: pad + title + subtitle + gap; then one row per bar; then pad.
+		wantH, rowH int
+	}{
+		// Chinese labels stand beside their bars.
+		{"Chinese", chinese, pad + titleLine + subtitleLine + headerGap + 2*RowHeight + pad, RowHeight},
+		// Mongolian labels stand above them, and a Mongolian title line is
+		// taller.
+		{"Mongolian", sampleChart(), pad + mongolianTitle + subtitleLine + headerGap + 6*StackedRowHeight + pad, StackedRowHeight},
+	} {
+		img := decode(t, mustRender(t, r, tc.c))
+		if got := img.Bounds(); got.Dx() != Width || got.Dy() != tc.wantH {
+			t.Errorf("%s: size = %dx%d, want %dx%d", tc.name, got.Dx(), got.Dy(), Width, tc.wantH)
+		}
+		// One more bar makes the image exactly one row taller.
+		tc.c.Bars = append(tc.c.Bars, Bar{Label: "新城街道", Value: 1})
+		if d := decode(t, mustRender(t, r, tc.c)).Bounds().Dy() - tc.wantH; d != tc.rowH {
+			t.Errorf("%s: one more bar added %d px, want %d", tc.name, d, tc.rowH)
+		}
 	}
-	img := decode(t, b)
-	// Header: pad + title + subtitle + gap; then one row per bar; then pad.
-	wantH := pad + titleLine + subtitleLine + headerGap + len(c.Bars)*RowHeight + pad
-	if got := img.Bounds(); got.Dx() != Width || got.Dy() != wantH {
-		t.Fatalf("size = %dx%d, want %dx%d", got.Dx(), got.Dy(), Width, wantH)
-	}
+}
 
-	// One more bar makes the image exactly one row taller.
-	c.Bars = append(c.Bars, Bar{Label: "新城街道", Value: 1})
-	b2, err := r.Render(c)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
+func round(f float64) int { return int(math.Round(f)) }
+
+// labelArea is where row i's label is drawn: beside the bar, or on the
+// line above it.
+func labelArea(l *layout, i int) image.Rectangle {
+	top := l.rowTop(i)
+	if l.stacked {
+		return image.Rect(pad, top, Width-pad, top+stackedLabelLine)
 	}
-	if d := decode(t, b2).Bounds().Dy() - wantH; d != RowHeight {
-		t.Errorf("one more bar added %d px, want %d", d, RowHeight)
-	}
+	return image.Rect(pad, top, l.barX-colGap, top+l.rowH)
 }
 
 func TestRenderDrawsLabelText(t *testing.T) {
@@ -85,9 +103,7 @@ func TestRenderDrawsLabelText(t *testing.T) {
 	// Every label must leave dark ink in its row's label column: an empty
 	// column would mean glyphs were not drawn at all.
 	for i, b := range l.bars {
-		top := l.rowsTop + i*RowHeight
-		area := image.Rect(pad, top, l.barX-colGap, top+RowHeight)
-		if n := countDark(img, area); n < 30 {
+		if n := countDark(img, labelArea(l, i)); n < 30 {
 			t.Errorf("label %q: %d dark pixels in its column, want ink", b.Label, n)
 		}
 	}
@@ -394,6 +410,7 @@ func TestWriteSample(t *testing.T) {
 		Bar{Label: "ᠥᠨᠦᠳᠦᠷ ᠬᠤᠷᠠᠯ ᠢᠯᠡᠳᠬᠡᠯ", Value: 9, Note: "2025-06-12"},
 		Bar{Label: "某某镇某某嘎查村民委员会第二网格", Value: 18, Note: "2025-06-29"},
 		Bar{Label: "ᠬᠠᠨ᠎ᠠ", Value: 1, Note: "2025-01-03"},
+		Bar{Label: "新城街道", Marker: "（本级）", Own: true, Value: 64, Note: "2025-06-30"},
 	)
 	if err := os.WriteFile(path, mustRender(t, r, c), 0o644); err != nil {
 		t.Fatal(err)
@@ -456,12 +473,18 @@ func TestLongTitleWrapsAtSpaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := decode(t, long).Bounds().Dy() - decode(t, short).Bounds().Dy(); d != titleLine {
-		t.Errorf("a title too long for one line added %d px, want one more title line (%d)", d, titleLine)
-	}
 	lines := r.wrap(c.Title, titleSize, float64(Width-2*pad), headLines)
-	if len(lines) != 2 {
-		t.Fatalf("wrapped into %d lines, want 2", len(lines))
+	if len(lines) < 2 {
+		t.Fatalf("wrapped into %d lines, want more than one", len(lines))
+	}
+	for i, ln := range lines {
+		if w := ln.widthPx(); w > float64(Width-2*pad) {
+			t.Errorf("line %d is %v px wide, more than the chart's text width", i+1, w)
+		}
+	}
+	// Each more line is a Mongolian title line.
+	if d, want := decode(t, long).Bounds().Dy()-decode(t, short).Bounds().Dy(), (len(lines)-1)*round(titleLine*mongolianLineScale); d != want {
+		t.Errorf("a title of %d lines added %d px to one of one line, want %d", len(lines), d, want)
 	}
 	// U+202F joins a suffix to its word: no line breaks there.
 	glued := strings.ReplaceAll(c.Title, " ", "\u202F")

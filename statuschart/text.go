@@ -24,11 +24,18 @@ var (
 
 // mongolianScale enlarges Mongolian runs relative to the Chinese text
 // around them. Noto Sans Mongolian, laid horizontally, has a letter body
-// about half the height of a Han character at the same size, so unscaled it
-// reads smaller than the Chinese on the next row. At 1.15 the ink of both
-// scripts is centred on the same line, because the font's dots and
-// ascenders already reach as high as Han characters.
-const mongolianScale = 1.15
+// (from the stem down to the baseline) of about 0.35 em, where a Han
+// character fills nearly the whole em: at 1.15 the body of a 32 px label
+// was 13 px, 5 px once a phone shows the chart 400 px wide, and could not
+// be read. At 1.6 it is 18 px (7 px on the phone), about the height of the
+// strokes of small Chinese text; the font's dots and ascenders then reach
+// above the Han characters, which the taller lines of Mongolian text
+// (mongolianLineScale, stackedLabelLine) make room for.
+const mongolianScale = 1.6
+
+// mongolianLineScale is how much taller a title or subtitle line is when
+// it holds Mongolian text.
+const mongolianLineScale = 1.4
 
 // ellipsis ends a text that was cut to fit. Only the CJK font has it, so the
 // itemiser puts it in a CJK run even after Mongolian text.
@@ -52,6 +59,16 @@ type line struct {
 
 // widthPx is the advance width of the line, in pixels.
 func (l line) widthPx() float64 { return float64(l.width) / 64 }
+
+// hasMongolianRun reports whether l has a run in the Mongolian font.
+func (r *Renderer) hasMongolianRun(l line) bool {
+	for _, run := range l.runs {
+		if run.Face == r.mong {
+			return true
+		}
+	}
+	return false
+}
 
 // isMongolian reports whether r belongs to the Mongolian blocks. The block is
 // used rather than the Unicode script property because the Mongolian comma
@@ -205,7 +222,7 @@ func (r *Renderer) shapeFit(s string, size int, maxW float64) line {
 
 // headLines is how many lines a title or subtitle may take; Mongolian
 // titles are long.
-const headLines = 2
+const headLines = 3
 
 // wrap breaks s into at most n lines of at most maxW pixels, at plain
 // spaces only (U+202F joins a Mongolian suffix to its word and never

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,15 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	}
 	if len(rows) != 4 {
 		t.Errorf("ledger has %d rows, want a header and 3 records", len(rows))
+	}
+	// Its per-type table has the figures of the report's sentence.
+	sum, err := x.GetRows(x.GetSheetList()[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaflets := []string{"宣传资料", "2", "100", "余", "1500", "", "份"}
+	if !slices.ContainsFunc(sum, func(r []string) bool { return slices.Equal(r, leaflets) }) {
+		t.Errorf("ledger summary has no row %q:\n%q", leaflets, sum)
 	}
 
 	// Another township's report is not the coordinator's to compile.

@@ -37,6 +37,9 @@ const (
 	msgSummaryBySection    = "ledger.summary.bySection"
 	msgSummaryParticipants = "ledger.summary.participants"
 	msgSummaryRecords      = "ledger.summary.records"
+	msgSummaryByType       = "ledger.summary.byType"
+	msgOwnLevel            = "ledger.ownLevel"
+	msgFooter              = "ledger.footer"
 )
 
 // The columns of the records sheet, in order.
@@ -63,26 +66,27 @@ const (
 type column struct {
 	msg   string  // header message id
 	width float64 // in Excel character widths; a CJK character takes two
+	wrap  bool    // long text wraps onto more lines instead of being cut off
 }
 
 // columns returns the records sheet's columns, indexed by the col constants.
 func columns() []column {
 	return []column{
-		colNo:                 {msgColNo, 6},
-		colUnit:               {msgColUnit, 18},
-		colSection:            {msgColSection, 18},
-		colType:               {msgColType, 22},
-		colDate:               {msgColDate, 11},
-		colParticipants:       {msgColParticipants, 9},
-		colParticipantsApprox: {msgColParticipantsApx, 5},
-		colQuantity:           {msgColQuantity, 9},
-		colQuantityApprox:     {msgColQuantityApx, 5},
-		colMeasure:            {msgColMeasure, 5},
-		colTitle:              {msgColTitle, 40},
-		colPlace:              {msgColPlace, 18},
-		colReporter:           {msgColReporter, 12},
-		colLoggedAt:           {msgColLoggedAt, 16},
-		colReview:             {msgColReview, 9},
+		colNo:                 {msg: msgColNo, width: 6},
+		colUnit:               {msg: msgColUnit, width: 18},
+		colSection:            {msg: msgColSection, width: 18},
+		colType:               {msg: msgColType, width: 22},
+		colDate:               {msg: msgColDate, width: 11},
+		colParticipants:       {msg: msgColParticipants, width: 9},
+		colParticipantsApprox: {msg: msgColParticipantsApx, width: 5},
+		colQuantity:           {msg: msgColQuantity, width: 9},
+		colQuantityApprox:     {msg: msgColQuantityApx, width: 5},
+		colMeasure:            {msg: msgColMeasure, width: 5},
+		colTitle:              {msg: msgColTitle, width: 40, wrap: true},
+		colPlace:              {msg: msgColPlace, width: 18, wrap: true},
+		colReporter:           {msg: msgColReporter, width: 12},
+		colLoggedAt:           {msg: msgColLoggedAt, width: 16},
+		colReview:             {msg: msgColReview, width: 9},
 	}
 }
 
@@ -90,15 +94,19 @@ const (
 	paperA4          = 9    // OOXML paperSize code
 	maxColWidth      = 40   // wider columns push the rest off a printed page
 	headerLineHeight = 16.5 // points per header line at the default 11 pt font
+	bodyLineHeight   = 15   // points per line of a record's wrapped text
+	maxRowLines      = 8    // a longer text is cut off in print rather than fill a page
 )
 
 // styles are the cell styles the workbook uses, created once.
 type styles struct {
 	header, date, dateTime, mark int
+	body, wrap                   int // records sheet: text on top, or on top and wrapped
 	title, caption               int
 	sumHeader, sumBody, sumTotal int
 	sumUnit                      []int // by indentation depth
 	sumTotalLabel, sumMarkTotal  int
+	sumSection                   int // a section's row above its types
 	sumMark                      int
 }
 
@@ -113,6 +121,9 @@ func newStyles(f *excelize.File) (styles, error) {
 	}
 	grey := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E7E6E6"}}
 	centre := &excelize.Alignment{Horizontal: "center", Vertical: "center"}
+	// Records sheet cells sit on top, so that a row made tall by a wrapped
+	// title still reads across.
+	top := &excelize.Alignment{Vertical: "top"}
 	var s styles
 	for _, d := range []struct {
 		id    *int
@@ -122,9 +133,11 @@ func newStyles(f *excelize.File) (styles, error) {
 			Font:      &excelize.Font{Bold: true},
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
 		}},
-		{&s.date, excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd")}},
-		{&s.dateTime, excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm")}},
-		{&s.mark, excelize.Style{Alignment: centre}},
+		{&s.body, excelize.Style{Alignment: top}},
+		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&s.date, excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd"), Alignment: top}},
+		{&s.dateTime, excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm"), Alignment: top}},
+		{&s.mark, excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
 		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
 		{&s.caption, excelize.Style{Font: &excelize.Font{Bold: true}}},
 		{&s.sumHeader, excelize.Style{
@@ -136,6 +149,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&s.sumTotal, excelize.Style{Border: thin, Fill: grey, Font: &excelize.Font{Bold: true}}},
 		{&s.sumMarkTotal, excelize.Style{Border: thin, Fill: grey, Font: &excelize.Font{Bold: true}, Alignment: centre}},
 		{&s.sumTotalLabel, excelize.Style{Border: thin, Fill: grey, Font: &excelize.Font{Bold: true}}},
+		{&s.sumSection, excelize.Style{Border: thin, Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true}}},
 	} {
 		id, err := f.NewStyle(&d.style)
 		if err != nil {
@@ -144,8 +158,12 @@ func newStyles(f *excelize.File) (styles, error) {
 		*d.id = id
 	}
 	for depth := range maxIndent + 1 {
-		// Excel ignores an indent unless the alignment is left or right.
-		id, err := f.NewStyle(&excelize.Style{Border: thin, Alignment: &excelize.Alignment{Horizontal: "left", Indent: depth}})
+		// Excel ignores an indent unless the alignment is left or right. A
+		// name too long for the column wraps (layoutSummary makes the row
+		// tall enough).
+		id, err := f.NewStyle(&excelize.Style{Border: thin, Alignment: &excelize.Alignment{
+			Horizontal: "left", Vertical: "center", Indent: depth, WrapText: true,
+		}})
 		if err != nil {
 			return styles{}, fmt.Errorf("ledger: create unit style: %w", err)
 		}

@@ -22,17 +22,25 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// unitNames are the fixture's units in tree order (depth first, siblings
-// by Order), with their names; "ghost" is not in the tree.
-var unitOrder = []fieldlog.UnitID{"kfq", "xc", "hp", "jh", "bs", "gc"}
+// unitOrder are the fixture's units in tree order (depth first, siblings
+// by Order), unitNames their names; "ghost" is not in the tree. The banner
+// kfq and the village quiet have no records.
+var unitOrder = []fieldlog.UnitID{"kfq", "xc", "hp", "jh", "bs", "gc", "quiet"}
+
+// withRecords are the units gen gives records to.
+var withRecords = []fieldlog.UnitID{"xc", "hp", "jh", "bs", "gc", "ghost"}
+
+// hasChildren are the units of the tree with units below them.
+var hasChildren = map[fieldlog.UnitID]bool{"kfq": true, "xc": true, "bs": true}
 
 var unitNames = map[fieldlog.UnitID]fieldlog.Text{
-	"kfq": {fieldlog.Chinese: "开发区", fieldlog.Mongolian: "ᠨᠡᠭᠡᠭᠡᠯᠳᠡ ᠶᠢᠨ ᠲᠣᠭᠣᠷᠢᠭ"},
-	"xc":  {fieldlog.Chinese: "新城街道", fieldlog.Mongolian: "ᠰᠢᠨ ᠴᠧᠩ ᠵᠢᠶᠡᠳᠣᠤ"},
-	"hp":  {fieldlog.Chinese: "河畔花园社区", fieldlog.Mongolian: "ᠬᠧ ᠫᠠᠨ ᠬᠤᠸᠠ ᠶᠤᠸᠠᠨ"},
-	"jh":  {fieldlog.Chinese: "京汉新城社区", fieldlog.Mongolian: "ᠵᠢᠩ ᠬᠠᠨ"},
-	"bs":  {fieldlog.Chinese: "巴彦苏木", fieldlog.Mongolian: "ᠪᠠᠶᠠᠨ ᠰᠤᠮᠤ"},
-	"gc":  {fieldlog.Chinese: "乌兰嘎查", fieldlog.Mongolian: "ᠤᠯᠠᠭᠠᠨ ᠭᠠᠴᠠᠭᠠ"},
+	"kfq":   {fieldlog.Chinese: "开发区", fieldlog.Mongolian: "ᠨᠡᠭᠡᠭᠡᠯᠳᠡ ᠶᠢᠨ ᠲᠣᠭᠣᠷᠢᠭ"},
+	"xc":    {fieldlog.Chinese: "新城街道", fieldlog.Mongolian: "ᠰᠢᠨ ᠴᠧᠩ ᠵᠢᠶᠡᠳᠣᠤ"},
+	"hp":    {fieldlog.Chinese: "河畔花园社区", fieldlog.Mongolian: "ᠬᠧ ᠫᠠᠨ ᠬᠤᠸᠠ ᠶᠤᠸᠠᠨ"},
+	"jh":    {fieldlog.Chinese: "京汉新城社区", fieldlog.Mongolian: "ᠵᠢᠩ ᠬᠠᠨ"},
+	"bs":    {fieldlog.Chinese: "巴彦苏木", fieldlog.Mongolian: "ᠪᠠᠶᠠᠨ ᠰᠤᠮᠤ"},
+	"gc":    {fieldlog.Chinese: "乌兰嘎查", fieldlog.Mongolian: "ᠤᠯᠠᠭᠠᠨ ᠭᠠᠴᠠᠭᠠ"},
+	"quiet": {fieldlog.Chinese: "无记录村"}, // no Mongolian name: falls back to Chinese
 }
 
 // testTree lists units out of order on purpose: the summary must follow
@@ -45,7 +53,7 @@ func testTree() *fieldlog.Tree {
 		{ID: "hp", ParentID: "xc", Level: fieldlog.Village, Name: unitNames["hp"], Order: 1},
 		{ID: "xc", ParentID: "kfq", Level: fieldlog.Township, Name: unitNames["xc"], Order: 1},
 		{ID: "gc", ParentID: "bs", Level: fieldlog.Village, Name: unitNames["gc"], Order: 1},
-		{ID: "quiet", ParentID: "bs", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "无记录村"}, Order: 2},
+		{ID: "quiet", ParentID: "bs", Level: fieldlog.Village, Name: unitNames["quiet"], Order: 2},
 	})
 }
 
@@ -107,7 +115,6 @@ var titles = []string{
 // gen returns the i-th generated record: it is a function of (seed, i), so
 // a benchmark can produce records as a cursor would without keeping them.
 func gen(r *rand.Rand, i int) fieldlog.Activity {
-	units := append(unitOrder[1:], "ghost") // no records for the banner itself
 	t := fixtureTypes[r.IntN(len(fixtureTypes))]
 	a := fieldlog.Activity{
 		ID:           fieldlog.ActivityID(fmt.Sprintf("a%06d", i)),
@@ -116,13 +123,16 @@ func gen(r *rand.Rand, i int) fieldlog.Activity {
 		Date:         fieldlog.Date{Year: 2024, Month: time.Month(1 + r.IntN(6)), Day: 1 + r.IntN(28)},
 		Participants: fieldlog.Count{Value: int64(r.IntN(300)), Approx: r.IntN(4) == 0},
 		Title:        titles[r.IntN(len(titles))],
-		UnitID:       units[r.IntN(len(units))],
+		UnitID:       withRecords[r.IntN(len(withRecords))],
 		ReporterID:   int64(1000 + r.IntN(50)),
 		ReporterName: []string{"张三", "ᠪᠠᠲᠤ", ""}[r.IntN(3)],
 		LoggedAt:     time.Date(2024, 7, 1+r.IntN(20), r.IntN(24), r.IntN(60), 0, 0, shanghai).UTC(),
 	}
 	if r.IntN(3) > 0 {
 		a.Place = []string{"文化广场", "ᠰᠤᠮᠤ ᠶᠢᠨ ᠲᠥᠪ", "村委会\x00会议室"}[r.IntN(3)]
+	}
+	if r.IntN(8) == 0 { // no head count given: an empty cell, not 0
+		a.Participants = fieldlog.Count{}
 	}
 	if t.quantity {
 		a.Quantity = fieldlog.Count{Value: int64(r.IntN(5000)), Approx: r.IntN(3) == 0}

@@ -1,12 +1,17 @@
 // Package ledger writes the Excel ledger (台账) that goes with a half-year
-// report: one row per activity record on the first sheet, and record counts
-// and participant totals per unit on the second.
+// report: one row per activity record on the first sheet, by unit and date,
+// and on the second the totals a coordinator checks the report against:
+// records per unit and section, participants per unit (every unit of the
+// scope, those without records too), and the report's figures per type.
 //
-// Records are streamed: a caller feeds them from a database cursor with Add
-// and memory stays bounded by the number of units and sections, not records.
-// excelize's stream writer keeps up to 16 MiB of sheet XML in memory and
-// moves the rest to a temporary file, and Close compresses the workbook
-// straight into the caller's writer instead of building it in memory.
+// Records are streamed: a caller feeds them from a database cursor with Add.
+// Since a cursor delivers them in no particular order, Add keeps each one in
+// a temporary file and only a small sort key in memory (see spill.go); Close
+// writes them in order. Besides the keys, memory stays bounded by the number
+// of units and catalogue types. excelize's stream writer keeps up to 16 MiB
+// of sheet XML in memory and moves the rest to a temporary file, and Close
+// compresses the workbook straight into the caller's writer instead of
+// building it in memory.
 package ledger
 
 import (
@@ -16,12 +21,14 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/report"
 )
 
 // Config is what a ledger needs besides its records.
@@ -37,6 +44,9 @@ type Config struct {
 	// AllUnits lists every unit instead; one of the two must be set.
 	Scope    fieldlog.UnitID
 	AllUnits bool
+	// Period is the half-year of the report: a record dated outside it is
+	// left out, as the report leaves it out.
+	Period fieldlog.Period
 	// Messages holds the ledger's own labels (ledger.* ids).
 	Messages *locales.Messages
 	// Location is the deployment's time zone; logging times are shown in it.
@@ -44,10 +54,10 @@ type Config struct {
 	// Title is the document title and the summary heading, e.g.
 	// "新城街道2024年上半年活动台账". Empty means a generic title.
 	Title string
-	// TempDir is where the records sheet goes once it outgrows 16 MiB;
-	// empty means os.TempDir(). It should be a disk, not a tmpfs, or the
-	// ledger is back in memory. If no file can be made there, excelize
-	// quietly keeps the whole sheet in memory.
+	// TempDir is where the records wait to be sorted, and where the records
+	// sheet goes once it outgrows 16 MiB; empty means os.TempDir(). It
+	// should be a disk, not a tmpfs, or the ledger is back in memory. New
+	// fails if no file can be made there.
 	TempDir string
 }
 
@@ -64,6 +74,12 @@ type Ledger struct {
 	f   *excelize.File
 	sw  *excelize.StreamWriter
 
+	pending *spill // the records added, until Close sorts them
+	// figures sums the records per type exactly as the report does: it is
+	// the report's own compiler.
+	figures     *report.Compiler
+	first, last int // the period as yyyymmdd
+
 	recordsSheet string
 	summarySheet string
 	title        string
@@ -74,8 +90,9 @@ type Ledger struct {
 	units unitIndex
 
 	styles styles
-	row    []any // the cells of a record, reused from one record to the next
-	rows   int   // records written
+	widths []float64 // of the records sheet's columns
+	row    []any     // the cells of a record, reused from one record to the next
+	rows   int       // records added
 	tot    totals
 	// inScope remembers, per unit, whether it lies under the scope.
 	inScope map[fieldlog.UnitID]bool
@@ -96,6 +113,8 @@ func New(w io.Writer, cfg Config) (*Ledger, error) {
 		return nil, errors.New("ledger: no unit tree")
 	case cfg.Scope == "" && !cfg.AllUnits:
 		return nil, errors.New("ledger: no scope (a unit, or AllUnits)")
+	case cfg.Period.Half != 1 && cfg.Period.Half != 2:
+		return nil, fmt.Errorf("ledger: no half-year (period %s)", cfg.Period)
 	case cfg.Messages == nil:
 		return nil, errors.New("ledger: no messages")
 	case cfg.Location == nil:
@@ -114,6 +133,12 @@ func New(w io.Writer, cfg Config) (*Ledger, error) {
 		units:        indexUnits(cfg.Tree, cfg.Lang),
 		row:          make([]any, numCols),
 		inScope:      map[fieldlog.UnitID]bool{},
+		first:        dayKey(cfg.Period.Start()),
+		last:         dayKey(cfg.Period.End()),
+		figures: report.NewCompiler(report.Config{
+			Catalog: cfg.Catalog, Tree: cfg.Tree, Scope: cfg.Scope, AllUnits: cfg.AllUnits,
+			Period: cfg.Period, Lang: cfg.Lang, Messages: cfg.Messages,
+		}),
 	}
 	if l.title == "" {
 		l.title = cfg.Messages.Text(cfg.Lang, msgTitle, nil)
@@ -122,16 +147,23 @@ func New(w io.Writer, cfg Config) (*Ledger, error) {
 	l.review.confirmed = cfg.Messages.Text(cfg.Lang, msgReviewConfirmed, nil)
 	l.review.corrected = cfg.Messages.Text(cfg.Lang, msgReviewCorrected, nil)
 	l.tot = newTotals(len(l.cat.sections))
+	var err error
+	if l.pending, err = newSpill(cfg.TempDir); err != nil {
+		_ = l.f.Close()
+		return nil, err
+	}
 	if err := l.start(); err != nil {
 		_ = l.f.Close()
+		_ = l.pending.close()
 		return nil, err
 	}
 	return l, nil
 }
 
 // start prepares the records sheet and writes its header. Everything that
-// excelize's stream writer puts before the rows (widths, panes, page setup)
-// must be set here, before the first row.
+// excelize's stream writer puts before the rows (widths, column styles,
+// panes) or after them (page setup, header and footer) must be set here,
+// before the first row.
 func (l *Ledger) start() error {
 	if l.recordsSheet == l.summarySheet {
 		return fmt.Errorf("ledger: records and summary sheets are both named %q", l.recordsSheet)
@@ -143,14 +175,8 @@ func (l *Ledger) start() error {
 	if l.styles, err = newStyles(l.f); err != nil {
 		return err
 	}
-	// Landscape, one page wide: the ledger is printed and filed.
-	if err := l.f.SetPageLayout(l.recordsSheet, &excelize.PageLayoutOptions{
-		Size: ptr(paperA4), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
-	}); err != nil {
-		return fmt.Errorf("ledger: page layout: %w", err)
-	}
-	if err := l.f.SetSheetProps(l.recordsSheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return fmt.Errorf("ledger: sheet properties: %w", err)
+	if err := l.setUpPrinting(l.recordsSheet); err != nil {
+		return err
 	}
 	if l.sw, err = l.f.NewStreamWriter(l.recordsSheet); err != nil {
 		return fmt.Errorf("ledger: stream records sheet: %w", err)
@@ -169,11 +195,21 @@ func (l *Ledger) start() error {
 		widths[i] = max(c.width, min(hw/2+1, maxColWidth))
 		lines = max(lines, int(math.Ceil(hw/(widths[i]-1))))
 	}
+	l.widths = widths
 	// excelize's stream writer emits <col> elements in the reverse order of
 	// the calls, and Excel wants them ascending: set the last column first.
+	// A column's style is what its cells get unless they name another: text
+	// on top, and long text wrapped, so that a printed row shows all of it.
 	for i := len(widths) - 1; i >= 0; i-- {
 		if err := l.sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 			return fmt.Errorf("ledger: width of column %d: %w", i+1, err)
+		}
+		style := l.styles.body
+		if cols[i].wrap {
+			style = l.styles.wrap
+		}
+		if err := l.sw.SetColStyle(i+1, i+1, style); err != nil {
+			return fmt.Errorf("ledger: style of column %d: %w", i+1, err)
 		}
 	}
 	if err := l.sw.SetPanes(&excelize.Panes{
@@ -184,6 +220,30 @@ func (l *Ledger) start() error {
 	}
 	if err := l.sw.SetRow("A1", header, excelize.RowOpts{Height: float64(min(lines, 4)) * headerLineHeight}); err != nil {
 		return fmt.Errorf("ledger: write header: %w", err)
+	}
+	return nil
+}
+
+// setUpPrinting makes sheet print on A4 landscape, one page wide and as
+// many long as it takes, with the title at the top of every page and its
+// number at the bottom ("第 3 页").
+func (l *Ledger) setUpPrinting(sheet string) error {
+	if err := l.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: ptr(paperA4), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return fmt.Errorf("ledger: page layout of %q: %w", sheet, err)
+	}
+	if err := l.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return fmt.Errorf("ledger: sheet properties of %q: %w", sheet, err)
+	}
+	// In header and footer text & starts a code (&C centre, &P page
+	// number): a title's own & is written &&.
+	title := strings.ReplaceAll(l.title, "&", "&&")
+	footer := l.cfg.Messages.Text(l.cfg.Lang, msgFooter, map[string]any{"Page": "&P"})
+	if err := l.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddHeader: "&C" + title, OddFooter: "&C" + footer,
+	}); err != nil {
+		return fmt.Errorf("ledger: header and footer of %q: %w", sheet, err)
 	}
 	return nil
 }
@@ -201,9 +261,9 @@ func (l *Ledger) covers(unit fieldlog.UnitID) bool {
 	return in
 }
 
-// Add writes one record as the next row of the records sheet. Deleted
-// records and records outside the scope are skipped: the ledger must show
-// exactly what the report counts.
+// Add takes one record for the records sheet and the totals. Deleted
+// records, records outside the scope and records dated outside the period
+// are skipped: the ledger must show exactly what the report counts.
 func (l *Ledger) Add(a fieldlog.Activity) error {
 	if l.closed {
 		return ErrClosed
@@ -211,21 +271,37 @@ func (l *Ledger) Add(a fieldlog.Activity) error {
 	if l.err != nil {
 		return l.err
 	}
-	if a.Deleted || !l.covers(a.UnitID) {
+	if d := dayKey(a.Date); a.Deleted || d < l.first || d > l.last || !l.covers(a.UnitID) {
 		return nil
 	}
-	rowNum := l.rows + 2 // after the header
-	if rowNum > excelize.TotalRows {
+	if l.rows+1 >= excelize.TotalRows { // one row is the header
 		l.err = fmt.Errorf("ledger: record %s: a sheet holds at most %d records", a.ID, excelize.TotalRows-1)
 		return l.err
 	}
+	if err := l.pending.add(a); err != nil {
+		l.err = err
+		return err
+	}
+	l.rows++
+	secIdx, known := l.cat.sectionIndex[a.SectionID]
+	if !known {
+		secIdx = -1
+	}
+	l.tot.add(a, secIdx)
+	l.figures.Add(a)
+	return nil
+}
+
+// writeRecord writes a as the n-th record, the row below the header.
+func (l *Ledger) writeRecord(a fieldlog.Activity, n int) error {
+	rowNum := n + 1 // after the header
 	secIdx, secKnown := l.cat.sectionIndex[a.SectionID]
 	typ, typKnown := l.cat.types[typeKey{a.SectionID, a.TypeID}]
 	unitName := l.units.name(a.UnitID)
 
 	r := l.row
 	clear(r)
-	r[colNo] = l.rows + 1
+	r[colNo] = n
 	r[colUnit] = unitName
 	r[colSection] = a.SectionID
 	if secKnown {
@@ -240,12 +316,17 @@ func (l *Ledger) Add(a fieldlog.Activity) error {
 	} else if !a.Date.IsZero() {
 		r[colDate] = a.Date.String() // outside Excel's calendar: keep it readable
 	}
-	r[colParticipants] = a.Participants.Value
-	r[colParticipantsApprox] = l.markCell(a.Participants)
-	// A type without quantity leaves the cells empty rather than 0, so that
-	// COUNT in Excel counts only records that measure something. A record of
-	// a type since removed from the catalogue keeps whatever it has.
-	if typ.quantity || (!typKnown && a.Quantity != (fieldlog.Count{})) {
+	// No participants leaves the cell empty, not 0: a meeting's record
+	// often has no head count, and a printed 0 reads as "nobody came".
+	if given(a.Participants) {
+		r[colParticipants] = a.Participants.Value
+		r[colParticipantsApprox] = l.markCell(a.Participants)
+	}
+	// A type without quantity, or a record that gives none, leaves the
+	// cells empty rather than 0, so that COUNT in Excel counts only records
+	// that measure something. A record of a type since removed from the
+	// catalogue keeps whatever it has.
+	if (typ.quantity || !typKnown) && given(a.Quantity) {
 		r[colQuantity] = a.Quantity.Value
 		r[colQuantityApprox] = l.markCell(a.Quantity)
 		r[colMeasure] = typ.measure
@@ -253,11 +334,11 @@ func (l *Ledger) Add(a fieldlog.Activity) error {
 	// User text goes in as inline strings: Excel never evaluates those, so a
 	// title such as "=SUM(A1:A2)" stays text.
 	r[colTitle] = clean(a.Title)
-	if place := clean(a.Place); place != "" {
-		r[colPlace] = place
-	} else {
-		r[colPlace] = unitName // an empty place means the reporter's unit
+	place := clean(a.Place)
+	if place == "" {
+		place = unitName // an empty place means the reporter's unit
 	}
+	r[colPlace] = place
 	if name := clean(a.ReporterName); name != "" {
 		r[colReporter] = name
 	} else if a.ReporterID != 0 {
@@ -279,17 +360,40 @@ func (l *Ledger) Add(a fieldlog.Activity) error {
 			r[i] = nil // no empty inline-string elements
 		}
 	}
-	if err := l.sw.SetRow("A"+strconv.Itoa(rowNum), r); err != nil {
-		l.err = fmt.Errorf("ledger: write record %s (row %d): %w", a.ID, rowNum, err)
-		return l.err
+	// A wrapped title or place needs a taller row: Excel does not grow a
+	// row to fit wrapped text of a file it did not lay out itself.
+	lines := max(l.lines(r[colTitle], colTitle), l.lines(place, colPlace))
+	var err error
+	if lines > 1 {
+		err = l.sw.SetRow("A"+strconv.Itoa(rowNum), r, excelize.RowOpts{Height: float64(min(lines, maxRowLines)) * bodyLineHeight})
+	} else {
+		err = l.sw.SetRow("A"+strconv.Itoa(rowNum), r)
 	}
-	l.rows++
-	if !secKnown {
-		secIdx = -1
+	if err != nil {
+		return fmt.Errorf("ledger: write record %s (row %d): %w", a.ID, rowNum, err)
 	}
-	l.tot.add(a, secIdx)
 	return nil
 }
+
+// lines estimates how many lines v takes when wrapped in column col.
+func (l *Ledger) lines(v any, col int) int {
+	s, _ := v.(string)
+	if s == "" {
+		return 1
+	}
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		n += max(1, int(math.Ceil(float64(displayWidth(line))/(l.widths[col]-1))))
+	}
+	return n
+}
+
+// given reports whether c says anything: an exact 0 is what a record has
+// when the officer gave no figure.
+func given(c fieldlog.Count) bool { return c.Value != 0 || c.Approx }
+
+// dayKey orders dates as the integer yyyymmdd.
+func dayKey(d fieldlog.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
 
 // markCell is the approximate mark for c as a centred cell, or nil (no
 // cell) for an exact figure.
@@ -309,9 +413,13 @@ func (l *Ledger) Close() error {
 		return ErrClosed
 	}
 	l.closed = true
-	defer l.f.Close() // removes the stream writer's temporary file
+	defer l.f.Close()       // removes the stream writer's temporary file
+	defer l.pending.close() // and the records kept for sorting
 	if l.err != nil {
 		return l.err
+	}
+	if err := l.writeRecords(); err != nil {
+		return err
 	}
 	// The table gives the header its filter buttons and lets coordinators
 	// write =SUM(Ledger[...]); excelize's stream writer has no plain
@@ -331,6 +439,7 @@ func (l *Ledger) Close() error {
 	if err := l.writeSummary(); err != nil {
 		return err
 	}
+	// The header row is printed again at the top of every page.
 	if err := l.f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(l.recordsSheet) + "!$1:$1", Scope: l.recordsSheet,
 	}); err != nil {
@@ -359,10 +468,33 @@ func (l *Ledger) Discard() error {
 		return nil
 	}
 	l.closed = true
-	if err := l.f.Close(); err != nil {
+	err := errors.Join(l.f.Close(), l.pending.close())
+	if err != nil {
 		return fmt.Errorf("ledger: discard: %w", err)
 	}
 	return nil
+}
+
+// writeRecords writes the records added, by unit in the order of the
+// summary (the tree's), then by date.
+func (l *Ledger) writeRecords() error {
+	seen := make(map[fieldlog.UnitID]bool, len(l.pending.units))
+	for _, id := range l.pending.units {
+		seen[id] = true
+	}
+	place := make(map[fieldlog.UnitID]int, len(seen))
+	for i, p := range l.units.order(seen) {
+		place[p.id] = i
+	}
+	rank := make([]int, len(l.pending.units))
+	for i, id := range l.pending.units {
+		rank[i] = place[id]
+	}
+	n := 0
+	return l.pending.each(rank, func(a fieldlog.Activity) error {
+		n++
+		return l.writeRecord(a, n)
+	})
 }
 
 // write compresses the workbook into l.w. excelize's WriteTo assembles the

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +34,7 @@ func messages(t testing.TB) *locales.Messages {
 
 func config(t testing.TB, lang fieldlog.Lang) ledger.Config {
 	return ledger.Config{
-		Lang: lang, Catalog: testCatalog(), Tree: testTree(), AllUnits: true, Messages: messages(t),
+		Lang: lang, Catalog: testCatalog(), Tree: testTree(), AllUnits: true, Period: fieldlog.Period{Year: 2024, Half: 1}, Messages: messages(t),
 		Location: shanghai, Title: "新城街道2024年上半年活动台账",
 	}
 }
@@ -142,6 +143,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 				}
 			}
 			f := open(t, write(t, cfg, recs))
+			sortAsLedger(kept)
 
 			records, summary := text("ledger.sheet.records"), text("ledger.sheet.summary")
 			if got := f.GetSheetList(); !slices.Equal(got, []string{records, summary}) {
@@ -176,7 +178,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 					cUnit:     unitName(a.UnitID, lang),
 					cSection:  sectionName(a.SectionID, lang),
 					cType:     a.TypeID,
-					cPart:     strconv.FormatInt(a.Participants.Value, 10),
+					cPart:     "", // no participants: an empty cell, not 0
 					cPartApx:  "",
 					cQty:      "",
 					cQtyApx:   "",
@@ -188,10 +190,13 @@ func TestLedgerRoundTrip(t *testing.T) {
 				if known {
 					want[cType] = ty.name.In(lang)
 				}
+				if a.Participants != (fieldlog.Count{}) {
+					want[cPart] = strconv.FormatInt(a.Participants.Value, 10)
+				}
 				if a.Participants.Approx {
 					want[cPartApx] = mark
 				}
-				if ty.quantity {
+				if ty.quantity && a.Quantity != (fieldlog.Count{}) {
 					want[cQty] = strconv.FormatInt(a.Quantity.Value, 10)
 					want[cMeasure] = ty.measure.In(lang)
 					if a.Quantity.Approx {
@@ -253,6 +258,20 @@ func TestLedgerRoundTrip(t *testing.T) {
 	}
 }
 
+// sortAsLedger sorts records as the records sheet lists them: by unit in
+// tree order (units not in the tree last), then date, then logging time,
+// then as they came.
+func sortAsLedger(recs []fieldlog.Activity) {
+	rank := map[fieldlog.UnitID]int{"ghost": len(unitOrder)}
+	for i, id := range unitOrder {
+		rank[id] = i
+	}
+	slices.SortStableFunc(recs, func(a, b fieldlog.Activity) int {
+		return cmp.Or(cmp.Compare(rank[a.UnitID], rank[b.UnitID]),
+			strings.Compare(a.Date.String(), b.Date.String()), a.LoggedAt.Compare(b.LoggedAt))
+	})
+}
+
 // pad extends a row to every column: GetRows drops trailing empty cells.
 func pad(row []string) []string {
 	for len(row) < nCols {
@@ -303,6 +322,18 @@ func checkNoFormulas(t *testing.T, f *excelize.File, sheet string, n int) {
 	}
 }
 
+// ownMark is how the summary marks a unit's own records, spelled out here
+// rather than read from the messages.
+var ownMark = map[fieldlog.Lang]string{fieldlog.Chinese: "（本级）", fieldlog.Mongolian: " (ᠲᠤᠰ ᠱᠠᠲᠤ)"}
+
+// summaryLabel is a unit's name on the summary sheet.
+func summaryLabel(id fieldlog.UnitID, lang fieldlog.Lang) string {
+	if hasChildren[id] {
+		return unitName(id, lang) + ownMark[lang]
+	}
+	return unitName(id, lang)
+}
+
 // checkSummary compares the summary sheet with totals computed here from
 // the records.
 func checkSummary(t *testing.T, f *excelize.File, sheet string, lang fieldlog.Lang, text func(string) string, recs []fieldlog.Activity) {
@@ -330,14 +361,12 @@ func checkSummary(t *testing.T, f *excelize.File, sheet string, lang fieldlog.La
 		count[a.UnitID][a.SectionID]++
 		part[a.UnitID] = part[a.UnitID].Add(a.Participants)
 	}
-	var units []fieldlog.UnitID
-	for _, id := range append(slices.Clone(unitOrder), "ghost") {
-		if count[id] != nil {
-			units = append(units, id)
+	// Every unit of the tree, with records or not, then the unknown one.
+	units := append(slices.Clone(unitOrder), "ghost")
+	for id := range count {
+		if !slices.Contains(units, id) {
+			t.Fatalf("fixture: records of unit %s outside the expected order", id)
 		}
-	}
-	if len(units) != len(count) {
-		t.Fatalf("fixture: records of units %v outside the expected order", count)
 	}
 
 	header := slices.IndexFunc(rows, func(r []string) bool { return len(r) > 0 && r[0] == text("ledger.col.unit") })
@@ -356,7 +385,7 @@ func checkSummary(t *testing.T, f *excelize.File, sheet string, lang fieldlog.La
 	colTotals := make([]int, len(sections)+1)
 	for i, id := range units {
 		row := rows[header+1+i]
-		want := []string{unitName(id, lang)}
+		want := []string{summaryLabel(id, lang)}
 		total := 0
 		for j, s := range sections {
 			want = append(want, strconv.Itoa(count[id][s]))
@@ -403,20 +432,106 @@ func checkSummary(t *testing.T, f *excelize.File, sheet string, lang fieldlog.La
 		for _, c := range count[id] {
 			n += c
 		}
-		want := []string{unitName(id, lang), strconv.Itoa(n), strconv.FormatInt(part[id].Value, 10), mark(part[id])}
-		if got := pad4(rows[p+1+i]); !slices.Equal(got, want) {
+		want := []string{summaryLabel(id, lang), strconv.Itoa(n), strconv.FormatInt(part[id].Value, 10), mark(part[id])}
+		if got := padTo(rows[p+1+i], 4); !slices.Equal(got, want) {
 			t.Errorf("participants row %d = %q, want %q", p+2+i, got, want)
 		}
 		all = all.Add(part[id])
 	}
 	want = []string{text("ledger.total"), strconv.Itoa(len(recs)), strconv.FormatInt(all.Value, 10), mark(all)}
-	if got := pad4(rows[p+1+len(units)]); !slices.Equal(got, want) {
+	if got := padTo(rows[p+1+len(units)], 4); !slices.Equal(got, want) {
 		t.Errorf("participants total = %q, want %q", got, want)
+	}
+
+	checkTypeTable(t, rows, lang, text, recs)
+}
+
+// checkTypeTable compares the per-type table, the report's figures, with
+// sums over the records computed here: records, participants and quantity
+// per catalogue type, types without records and records of types the
+// catalogue dropped left out, as the report leaves them out.
+func checkTypeTable(t *testing.T, rows [][]string, lang fieldlog.Lang, text func(string) string, recs []fieldlog.Activity) {
+	t.Helper()
+	type sums struct {
+		records      int
+		participants fieldlog.Count
+		quantity     fieldlog.Count
+	}
+	byType := map[string]*sums{}
+	for _, a := range recs {
+		if _, known := typeOf(a.SectionID, a.TypeID); !known {
+			continue
+		}
+		k := a.SectionID + "/" + a.TypeID
+		if byType[k] == nil {
+			byType[k] = &sums{}
+		}
+		byType[k].records++
+		byType[k].participants = byType[k].participants.Add(a.Participants)
+		byType[k].quantity = byType[k].quantity.Add(a.Quantity)
+	}
+	mark := func(c fieldlog.Count) string {
+		if c.Approx {
+			return text("ledger.approx")
+		}
+		return ""
+	}
+	var want [][]string
+	var records int
+	var people fieldlog.Count
+	for _, s := range sectionNames {
+		var typeRows [][]string
+		for _, ft := range fixtureTypes {
+			x := byType[ft.section+"/"+ft.id]
+			if ft.section != s.id || x == nil {
+				continue
+			}
+			row := []string{ft.name.In(lang), strconv.Itoa(x.records), "", "", "", "", ""}
+			if x.participants != (fieldlog.Count{}) {
+				row[2], row[3] = strconv.FormatInt(x.participants.Value, 10), mark(x.participants)
+			}
+			if ft.quantity {
+				row[4], row[5], row[6] = strconv.FormatInt(x.quantity.Value, 10), mark(x.quantity), ft.measure.In(lang)
+			}
+			typeRows = append(typeRows, row)
+			records += x.records
+			people = people.Add(x.participants)
+		}
+		if len(typeRows) > 0 {
+			want = append(want, []string{s.name.In(lang), "", "", "", "", "", ""})
+			want = append(want, typeRows...)
+		}
+	}
+	want = append(want, []string{text("ledger.total"), strconv.Itoa(records), strconv.FormatInt(people.Value, 10), mark(people), "", "", ""})
+	if len(want) < 6 {
+		t.Fatalf("fixture: only %d rows in the per-type table", len(want))
+	}
+
+	head := slices.IndexFunc(rows, func(r []string) bool { return len(r) > 0 && r[0] == text("ledger.col.type") })
+	if head < 0 {
+		t.Fatalf("no per-type table in summary: %q", rows)
+	}
+	if rows[head-1][0] != text("ledger.summary.byType") {
+		t.Errorf("per-type table caption = %q", rows[head-1])
+	}
+	wantHead := []string{text("ledger.col.type"), text("ledger.summary.records"), text("ledger.col.participants"),
+		text("ledger.col.participantsApprox"), text("ledger.col.quantity"), text("ledger.col.quantityApprox"), text("ledger.col.measure")}
+	if !slices.Equal(rows[head], wantHead) {
+		t.Errorf("per-type header = %q, want %q", rows[head], wantHead)
+	}
+	got := rows[head+1:]
+	if len(got) != len(want) {
+		t.Fatalf("per-type table has %d rows, want %d:\n%q\nwant %q", len(got), len(want), got, want)
+	}
+	for i := range want {
+		if g := padTo(got[i], 7); !slices.Equal(g, want[i]) {
+			t.Errorf("per-type row %d = %q, want %q", head+2+i, g, want[i])
+		}
 	}
 }
 
-func pad4(r []string) []string {
-	for len(r) < 4 {
+func padTo(r []string, n int) []string {
+	for len(r) < n {
 		r = append(r, "")
 	}
 	return r
@@ -463,10 +578,18 @@ func TestLedgerEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The matrix total row follows its header directly, all zeros.
+	// Every unit is listed with zeros, then the total row, all zeros.
 	i := slices.IndexFunc(sum, func(r []string) bool { return len(r) > 0 && r[0] == "单位" })
-	if i < 0 || i+1 >= len(sum) || sum[i+1][0] != "合计" || sum[i+1][len(sum[i+1])-1] != "0" {
-		t.Errorf("empty summary = %q", sum)
+	if i < 0 || i+len(unitOrder)+1 >= len(sum) {
+		t.Fatalf("empty summary = %q", sum)
+	}
+	for j, id := range unitOrder {
+		if want := []string{summaryLabel(id, fieldlog.Chinese), "0", "0", "0", "0"}; !slices.Equal(sum[i+1+j], want) {
+			t.Errorf("empty summary row %q, want %q", sum[i+1+j], want)
+		}
+	}
+	if want := []string{"合计", "0", "0", "0", "0"}; !slices.Equal(sum[i+1+len(unitOrder)], want) {
+		t.Errorf("empty summary total %q, want %q", sum[i+1+len(unitOrder)], want)
 	}
 }
 

@@ -87,7 +87,8 @@ func TestSheetName(t *testing.T) {
 func TestMessages(t *testing.T) {
 	used := []string{
 		msgSheetRecords, msgSheetSummary, msgTitle, msgApprox, msgTotal,
-		msgSummaryBySection, msgSummaryParticipants, msgSummaryRecords,
+		msgSummaryBySection, msgSummaryParticipants, msgSummaryRecords, msgSummaryByType,
+		msgOwnLevel, msgFooter,
 	}
 	for _, c := range columns() {
 		used = append(used, c.msg)
