@@ -205,8 +205,8 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 	if err := docx.Write(&word, doc.Document()); err != nil {
 		return fmt.Errorf("write report document: %w", err)
 	}
-	for _, m := range report.Text(text.Document()) {
-		t.say(m)
+	for _, m := range report.HTML(text.Document()) {
+		t.resp.Replies = append(t.resp.Replies, Reply{Text: m, HTML: true})
 	}
 	docName := t.trIn(docLang, "file_report", "Unit", tree.Name(unit, docLang), "Period", t.periodNameIn(docLang, p))
 	ledName := t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))

@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/xuri/excelize/v2"
 
 	"fieldlog"
@@ -119,13 +121,23 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	a.say(coord, a.tr(zh, "menu_report"), a.tr(zh, "ask_report_period"))
 	a.tap(coord, periodName)
 	title := a.waitLead(coord, "嘎鲁图镇"+periodName+"统战工作开展情况")
-	for _, want := range []string{"发放宣传资料1500份，惠及群众100余人次", "开展宣讲活动1场", "部分嘎查宣传覆盖面不够广", "暂未填写下一步计划"} {
+	for _, want := range []string{"开展宣讲活动1场，受众45人次；发放宣传资料1500份。", "部分嘎查宣传覆盖面不够广", "暂未填写下一步计划"} {
 		if !strings.Contains(title.Text, want) {
 			t.Errorf("report message lacks %q:\n%s", want, title.Text)
 		}
 	}
 	if strings.Contains(title.Text, "临时段落") {
 		t.Error("a deleted note paragraph is in the report")
+	}
+	// Issue 10, point 6: the text a clerk copies is the report itself, its
+	// headings bold (Telegram HTML) rather than marked.
+	if strings.Contains(title.Text, "■") || title.ParseMode != "HTML" {
+		t.Errorf("report message (parse_mode %q) is not clean text:\n%s", title.ParseMode, title.Text)
+	}
+	bold := title.Formatted(models.MessageEntityTypeBold)
+	wantBold := []string{"嘎鲁图镇" + periodName + "统战工作开展情况", "一、工作开展完成情况", "（一）宣传教育", "二、存在的问题", "三、下一步计划"}
+	if !slices.Equal(bold, wantBold) {
+		t.Errorf("bold in the report: %q, want the title and headings %q", bold, wantBold)
 	}
 	docs := documents(t, a, coord.ID, 2)
 	word, ledgerFile := docs[0].Document, docs[1].Document
@@ -213,7 +225,7 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 	for _, m := range msgs {
 		text += m.Text + "\n"
 	}
-	for _, want := range []string{"1200", "80 ᠭᠠᠷᠤᠢ", "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ"} {
+	for _, want := range []string{"1200", "ᠨᠢᠭᠡ᠂ ", "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Mongolian report lacks %q:\n%s", want, text)
 		}
