@@ -234,14 +234,23 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 	if body := docxText(t, docs[0].Document.Data); !strings.Contains(body, "统战工作开展情况") {
 		t.Errorf("the official Word file of a Mongolian coordinator is not Chinese: %.200s", body)
 	}
+	// Issue 10, point 10: the bot says the Chinese file is the official
+	// one, the Mongolian report being text only.
+	a.waitText(coord, a.msg(mn, "report_ready_text_only", "Count", 1))
 	// One tap gives the Chinese report.
 	a.tapThenLead(coord, "📄 中文", "嘎鲁图镇"+a.msg(zh, "period_h1", "Year", 2024)+"统战工作开展情况")
 	documents(t, a, coord.ID, 4)
-	// And one more the Mongolian Word file.
+	// The Mongolian one again: text, and the Chinese Word file, never a
+	// horizontal Mongolian one.
 	a.tap(coord, "📄 ᠮᠣᠩᠭᠣᠯ")
 	docs = documents(t, a, coord.ID, 6)
-	if body := docxText(t, docs[4].Document.Data); !strings.Contains(body, "ᠭᠠᠯᠠᠭᠤᠲᠤ") || strings.Contains(body, "统战工作开展情况") {
-		t.Errorf("the Mongolian Word file: %.300s", body)
+	if body := docxText(t, docs[4].Document.Data); strings.Contains(body, "ᠭᠠᠯᠠᠭᠤᠲᠤ") || !strings.Contains(body, "统战工作开展情况") {
+		t.Errorf("the Word file of the Mongolian report is not the Chinese one: %.300s", body)
+	}
+	for _, d := range a.srv.Documents(coord.ID) {
+		if strings.HasSuffix(d.Document.Name, ".docx") && strings.ContainsFunc(d.Document.Name, func(r rune) bool { return r >= 0x1820 && r <= 0x18AA }) {
+			t.Errorf("a Mongolian Word file was sent: %q", d.Document.Name)
+		}
 	}
 }
 
