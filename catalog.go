@@ -26,7 +26,21 @@ type ActivityType struct {
 	// Quantity is true for types that count things (宣传资料 份, 慰问金 元);
 	// the officer is then asked for the amount as well as the participants.
 	Quantity bool
+	// HeadCount is the clause that gives the participants after the figure,
+	// with HeadCountPlaceholder standing for their number: 受众{N}人次 for a
+	// public lecture. Types whose participants a report does not state
+	// (meetings, study, committee work, materials and posts) leave it empty
+	// in every language.
+	HeadCount Text
+	// TenThousand is the word for 10,000 (万) in which a figure of 10,000
+	// or more is written, for money: 发放慰问金2万元. Empty for types whose
+	// figures are written in full.
+	TenThousand Text
 }
+
+// HeadCountPlaceholder stands for the number of participants in
+// ActivityType.HeadCount.
+const HeadCountPlaceholder = "{N}"
 
 // Section returns the section with id.
 func (c *Catalog) Section(id string) (Section, bool) {

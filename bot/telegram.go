@@ -527,12 +527,17 @@ func (t *Telegram) reply(ctx context.Context, chat int64, messageID int, r conve
 // the last message sent or edited (nil: none). A text over Telegram's
 // limit goes as several messages, cut at line breaks; an edit then replaces
 // the pressed message with the first part, and the buttons or the menu
-// come with the last.
+// come with the last. An HTML reply goes with parse_mode HTML, each part
+// balanced.
 func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r conversation.Reply) (*models.Message, error) {
 	if r.Text == "" {
 		return nil, nil
 	}
+	var mode models.ParseMode
 	parts := splitText(r.Text, maxText)
+	if r.HTML {
+		mode, parts = models.ParseModeHTML, splitHTML(r.Text, maxText)
+	}
 	if len(parts) > 1 {
 		t.log.Debug("long reply sent in parts", "parts", len(parts), "units", utf16Len(r.Text))
 	}
@@ -544,7 +549,7 @@ func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r co
 			buttons = r.Buttons
 		}
 		if i == 0 && r.Edit && messageID != 0 {
-			p := &tg.EditMessageTextParams{ChatID: chat, MessageID: messageID, Text: part, ReplyMarkup: t.inlineKeyboard(buttons)}
+			p := &tg.EditMessageTextParams{ChatID: chat, MessageID: messageID, Text: part, ParseMode: mode, ReplyMarkup: t.inlineKeyboard(buttons)}
 			m, err := t.sendTo(ctx, chat, func() (*models.Message, error) { return t.api.EditMessageText(ctx, p) })
 			if err == nil || strings.Contains(err.Error(), "message is not modified") {
 				last = cmp.Or(m, &models.Message{ID: messageID})
@@ -556,7 +561,7 @@ func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r co
 			// Old messages cannot be edited; a new message does as well.
 			t.log.Info("edit failed; sending instead", "err", err)
 		}
-		p := &tg.SendMessageParams{ChatID: chat, Text: part}
+		p := &tg.SendMessageParams{ChatID: chat, Text: part, ParseMode: mode}
 		switch {
 		case len(buttons) > 0:
 			p.ReplyMarkup = t.inlineKeyboard(buttons)

@@ -15,10 +15,16 @@
 //	        verb: {zh-Hans: 发放, mn-Mong: …}
 //	        unit: {zh-Hans: 份, mn-Mong: "ᠬᠤᠪᠢ"}
 //	        quantity: true
+//	      - id: lecture
+//	        …
+//	        head_count: {zh-Hans: "受众{N}人次", mn-Mong: …}
 //
 // A report phrase is, in Chinese, verb + name + figure + unit ("发放宣传资料
 // 1200余份"), and in Mongolian name, figure, unit and verb, the verb being a
-// past participle that closes the clause.
+// past participle that closes the clause. A type with a head_count clause
+// follows its figure with it ("开展宣讲活动11场，受众1800余人次"); the others
+// state no participants. ten_thousand writes figures of 10,000 and more in
+// that word ("发放慰问金2万元").
 package catalog
 
 import (
@@ -104,7 +110,9 @@ func Write(w io.Writer, c *fieldlog.Catalog) error {
 // Validate checks a catalogue: at least one section, every section with at
 // least one type; section ids unique, type ids unique within their section,
 // ids of 1 to MaxIDLen characters from a–z, 0–9, _ and -; every name, verb
-// and unit given in every language; Mongolian labels in Mongolian script
+// and unit given in every language, and a head count clause or ten-thousand
+// word in every language or none; every head count clause with one
+// fieldlog.HeadCountPlaceholder; Mongolian labels in Mongolian script
 // without Chinese characters, Chinese labels without Mongolian script. It
 // reports every problem it finds, each naming its section and type.
 func Validate(c *fieldlog.Catalog) error {
@@ -139,6 +147,13 @@ func Validate(c *fieldlog.Catalog) error {
 			errs = append(errs, checkText(where+": name", t.Name)...)
 			errs = append(errs, checkText(where+": verb", t.Verb)...)
 			errs = append(errs, checkText(where+": unit", t.Unit)...)
+			if len(t.HeadCount) > 0 {
+				errs = append(errs, checkText(where+": head_count", t.HeadCount)...)
+				errs = append(errs, checkHeadCount(where+": head_count", t.HeadCount)...)
+			}
+			if len(t.TenThousand) > 0 {
+				errs = append(errs, checkText(where+": ten_thousand", t.TenThousand)...)
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -191,6 +206,18 @@ func checkText(where string, t fieldlog.Text) []error {
 	return errs
 }
 
+// checkHeadCount checks that a head count clause has the number's place
+// once in every language.
+func checkHeadCount(where string, t fieldlog.Text) []error {
+	var errs []error
+	for _, l := range fieldlog.Langs {
+		if s := t[l]; s != "" && strings.Count(s, fieldlog.HeadCountPlaceholder) != 1 {
+			errs = append(errs, fmt.Errorf("%s: %s text %q must contain %s once, where the number goes", where, l, s, fieldlog.HeadCountPlaceholder))
+		}
+	}
+	return errs
+}
+
 // file is the YAML form of a catalogue.
 type file struct {
 	Sections []fileSection `yaml:"sections"`
@@ -208,6 +235,10 @@ type fileType struct {
 	Verb     fileText `yaml:"verb"`
 	Unit     fileText `yaml:"unit"`
 	Quantity bool     `yaml:"quantity,omitempty"`
+	// HeadCount and TenThousand are optional: absent, the report states
+	// no participants and writes figures in full.
+	HeadCount   fileText `yaml:"head_count,omitempty"`
+	TenThousand fileText `yaml:"ten_thousand,omitempty"`
 }
 
 // fileText is a label in the file: one field per supported language, so that
@@ -228,6 +259,14 @@ func (t fileText) text() fieldlog.Text {
 	return out
 }
 
+// optional is text(), or nil when no language is given.
+func (t fileText) optional() fieldlog.Text {
+	if out := t.text(); len(out) > 0 {
+		return out
+	}
+	return nil
+}
+
 func fileTextOf(t fieldlog.Text) fileText {
 	return fileText{Chinese: t[fieldlog.Chinese], Mongolian: t[fieldlog.Mongolian]}
 }
@@ -243,6 +282,10 @@ func (f file) catalog() *fieldlog.Catalog {
 				Verb:     ft.Verb.text(),
 				Unit:     ft.Unit.text(),
 				Quantity: ft.Quantity,
+				// An optional label left out is nil rather than empty, so
+				// a catalogue read back equals the one written.
+				HeadCount:   ft.HeadCount.optional(),
+				TenThousand: ft.TenThousand.optional(),
 			})
 		}
 		c.Sections = append(c.Sections, s)
@@ -256,11 +299,13 @@ func fileOf(c *fieldlog.Catalog) file {
 		fs := fileSection{ID: s.ID, Name: fileTextOf(s.Name)}
 		for _, t := range s.Types {
 			fs.Types = append(fs.Types, fileType{
-				ID:       t.ID,
-				Name:     fileTextOf(t.Name),
-				Verb:     fileTextOf(t.Verb),
-				Unit:     fileTextOf(t.Unit),
-				Quantity: t.Quantity,
+				ID:          t.ID,
+				Name:        fileTextOf(t.Name),
+				Verb:        fileTextOf(t.Verb),
+				Unit:        fileTextOf(t.Unit),
+				Quantity:    t.Quantity,
+				HeadCount:   fileTextOf(t.HeadCount),
+				TenThousand: fileTextOf(t.TenThousand),
 			})
 		}
 		f.Sections = append(f.Sections, fs)

@@ -93,6 +93,47 @@ func TestDefaultQuantityTypes(t *testing.T) {
 	}
 }
 
+// Issue 10, point 3: the reference reports state participants only for
+// events held for the public ("开展宣讲11场，受众1800余人"): meetings, study,
+// committee work, materials and posts carry none, and money above 10,000 is
+// written in 万元. The catalogue says so per type, as data.
+func TestDefaultHeadCountsAndTenThousands(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	counted := map[string]string{}
+	var tenThousand []string
+	for _, s := range c.Sections {
+		for _, at := range s.Types {
+			key := s.ID + "/" + at.ID
+			if hc := at.HeadCount[fieldlog.Chinese]; hc != "" {
+				counted[key] = hc
+				if at.Quantity {
+					t.Errorf("%s counts things and states participants too (%q): materials and posts carry their quantity only", key, hc)
+				}
+			}
+			if at.TenThousand[fieldlog.Chinese] != "" {
+				tenThousand = append(tenThousand, key)
+			}
+		}
+	}
+	for _, none := range []string{"leadership/committee", "leadership/theory_group", "leadership/study", "unity/meeting",
+		"overseas/family_forum", "publicity/leaflets", "publicity/online", "nonparty/suggestions", "economy/relief_fund"} {
+		if hc, ok := counted[none]; ok {
+			t.Errorf("%s states participants (%q); the reference reports do not", none, hc)
+		}
+	}
+	for key, want := range map[string]string{"publicity/lecture": "受众{N}人次", "unity/interaction": "参与群众{N}人次", "mass_orgs/training": "培训{N}人次"} {
+		if counted[key] != want {
+			t.Errorf("%s head count = %q, want %q", key, counted[key], want)
+		}
+	}
+	if !reflect.DeepEqual(tenThousand, []string{"economy/relief_fund"}) {
+		t.Errorf("types written in 万: %q, want the relief fund only", tenThousand)
+	}
+}
+
 // caseSuffixes are the Mongolian case suffixes the catalogue uses; they must
 // follow their word after U+202F, never after a plain space.
 var caseSuffixes = map[string]bool{
@@ -117,9 +158,10 @@ func mongolianWritingProblems(s string) []string {
 				out = append(out, fmt.Sprintf("U+202F before %q, which is not a case suffix", string(rs[i+1:j])))
 			}
 		case '\u180E':
-			// A vowel separator stands before a word-final a/e.
+			// A vowel separator stands before a word-final a/e, which a
+			// space, a suffix or Mongolian punctuation (᠂ ᠃ ᠄) follows.
 			if i == 0 || i+1 >= len(rs) || (rs[i+1] != 'ᠠ' && rs[i+1] != 'ᠡ') ||
-				(i+2 < len(rs) && rs[i+2] != ' ' && rs[i+2] != '\u202F') {
+				(i+2 < len(rs) && rs[i+2] != ' ' && rs[i+2] != '\u202F' && (rs[i+2] < 0x1800 || rs[i+2] > 0x1805)) {
 				out = append(out, "U+180E not before a word-final ᠠ/ᠡ")
 			}
 		case '\u180B', '\u180C', '\u180D', '\u180F':
@@ -155,10 +197,12 @@ func TestDefaultMongolianFollowsWritingRules(t *testing.T) {
 			check(s.ID+"/"+at.ID+" name", at.Name[fieldlog.Mongolian])
 			check(s.ID+"/"+at.ID+" verb", at.Verb[fieldlog.Mongolian])
 			check(s.ID+"/"+at.ID+" unit", at.Unit[fieldlog.Mongolian])
+			check(s.ID+"/"+at.ID+" head_count", at.HeadCount[fieldlog.Mongolian])
+			check(s.ID+"/"+at.ID+" ten_thousand", at.TenThousand[fieldlog.Mongolian])
 		}
 	}
 	// The checker itself must catch the mistakes it exists for.
-	for _, bad := range []string{"ᠨᠠᠮ ᠤᠨ ᠬᠤᠷᠠᠯ", "ᠬᠠᠨ\u180Eᠢ", "ᠨᠠᠮ\u202Fᠬᠤᠷᠠᠯ", "\u180Bᠠ"} {
+	for _, bad := range []string{"ᠨᠠᠮ ᠤᠨ ᠬᠤᠷᠠᠯ", "ᠬᠠᠨ\u180Eᠢ", "ᠨᠠᠮ\u202Fᠬᠤᠷᠠᠯ", "\u180Bᠠ", "ᠤᠳᠠᠭ\u180Eᠠᠨ᠄"} {
 		if len(mongolianWritingProblems(bad)) == 0 {
 			t.Errorf("writing check accepted %q", bad)
 		}
@@ -197,6 +241,13 @@ sections:
         name: {zh-Hans: 宣讲活动, mn-Mong: "ᠦᠢᠯᠡ ᠠᠵᠢᠯᠯᠠᠭ\u180Eᠠ"}
         verb: {zh-Hans: 开展, mn-Mong: "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"}
         unit: {zh-Hans: 场, mn-Mong: "ᠤᠳᠠᠭ\u180Eᠠ"}
+        head_count: {zh-Hans: "受众{N}人次", mn-Mong: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"}
+      - id: fund
+        name: {zh-Hans: 慰问金, mn-Mong: "ᠮᠥᠩᠭᠦ"}
+        verb: {zh-Hans: 发放, mn-Mong: "ᠲᠠᠷᠬᠠᠭᠠᠭᠰᠠᠨ"}
+        unit: {zh-Hans: 元, mn-Mong: "ᠶᠤᠸᠠᠨ"}
+        quantity: true
+        ten_thousand: {zh-Hans: 万, mn-Mong: "ᠲᠦᠮᠡᠨ"}
   - id: risk
     name: {zh-Hans: 风险隐患排查, mn-Mong: "ᠡᠷᠰᠡᠳᠡᠯ"}
     types:
@@ -224,10 +275,19 @@ func TestReadValid(t *testing.T) {
 					Quantity: true,
 				},
 				{
-					ID:   "lecture",
-					Name: fieldlog.Text{fieldlog.Chinese: "宣讲活动", fieldlog.Mongolian: "ᠦᠢᠯᠡ ᠠᠵᠢᠯᠯᠠᠭ\u180Eᠠ"},
-					Verb: fieldlog.Text{fieldlog.Chinese: "开展", fieldlog.Mongolian: "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"},
-					Unit: fieldlog.Text{fieldlog.Chinese: "场", fieldlog.Mongolian: "ᠤᠳᠠᠭ\u180Eᠠ"},
+					ID:        "lecture",
+					Name:      fieldlog.Text{fieldlog.Chinese: "宣讲活动", fieldlog.Mongolian: "ᠦᠢᠯᠡ ᠠᠵᠢᠯᠯᠠᠭ\u180Eᠠ"},
+					Verb:      fieldlog.Text{fieldlog.Chinese: "开展", fieldlog.Mongolian: "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"},
+					Unit:      fieldlog.Text{fieldlog.Chinese: "场", fieldlog.Mongolian: "ᠤᠳᠠᠭ\u180Eᠠ"},
+					HeadCount: fieldlog.Text{fieldlog.Chinese: "受众{N}人次", fieldlog.Mongolian: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"},
+				},
+				{
+					ID:          "fund",
+					Name:        fieldlog.Text{fieldlog.Chinese: "慰问金", fieldlog.Mongolian: "ᠮᠥᠩᠭᠦ"},
+					Verb:        fieldlog.Text{fieldlog.Chinese: "发放", fieldlog.Mongolian: "ᠲᠠᠷᠬᠠᠭᠠᠭᠰᠠᠨ"},
+					Unit:        fieldlog.Text{fieldlog.Chinese: "元", fieldlog.Mongolian: "ᠶᠤᠸᠠᠨ"},
+					Quantity:    true,
+					TenThousand: fieldlog.Text{fieldlog.Chinese: "万", fieldlog.Mongolian: "ᠲᠦᠮᠡᠨ"},
 				},
 			},
 		},
@@ -274,6 +334,11 @@ func TestReadRejects(t *testing.T) {
       - id: screening`, []string{"field type not found"}},
 		{"unknown language key", `unit: {zh-Hans: 次, mn-Mong: "ᠤᠳᠠᠭ\u180Eᠠ"}`, `unit: {zh-Hans: 次, mn: "ᠤᠳᠠᠭ\u180Eᠠ"}`, []string{"field mn not found"}},
 		{"misspelt field", "quantity: true", "quantiy: true", []string{"field quantiy not found"}},
+		{"head count in one language", `head_count: {zh-Hans: "受众{N}人次", mn-Mong: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"}`, `head_count: {zh-Hans: "受众{N}人次"}`,
+			[]string{`type 2 "lecture": head_count: mn-Mong text is missing`}},
+		{"head count without its number", `zh-Hans: "受众{N}人次"`, `zh-Hans: "受众人次"`, []string{`type 2 "lecture": head_count: zh-Hans text "受众人次" must contain {N} once`}},
+		{"head count with two numbers", `mn-Mong: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"`, `mn-Mong: "ᠬᠦᠮᠦᠨ {N} ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"`, []string{`head_count: mn-Mong text`, "must contain {N} once"}},
+		{"ten thousand in one language", `ten_thousand: {zh-Hans: 万, mn-Mong: "ᠲᠦᠮᠡᠨ"}`, `ten_thousand: {mn-Mong: "ᠲᠦᠮᠡᠨ"}`, []string{`type 3 "fund": ten_thousand: zh-Hans text is missing`}},
 		{"not YAML", "sections:", "sections: [", []string{"parse catalogue"}},
 	}
 	for _, tc := range cases {
@@ -340,7 +405,8 @@ func TestReadFileAndRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ReadFile: %v", err)
 	}
-	if len(c.Sections) != 2 || c.Sections[0].Types[0].ID != "leaflets" || !c.Sections[0].Types[0].Quantity {
+	if len(c.Sections) != 2 || c.Sections[0].Types[0].ID != "leaflets" || !c.Sections[0].Types[0].Quantity ||
+		c.Sections[0].Types[1].HeadCount[fieldlog.Chinese] != "受众{N}人次" || c.Sections[0].Types[2].TenThousand[fieldlog.Chinese] != "万" {
 		t.Fatalf("ReadFile read %+v", c)
 	}
 

@@ -60,6 +60,10 @@ type Response struct {
 // Reply is one message to the user.
 type Reply struct {
 	Text string
+	// HTML says that Text is Telegram HTML (parse_mode HTML), as the
+	// report is, for its bold headings; every text a user typed in it must
+	// have been escaped. Otherwise Text is plain and shown as it is.
+	HTML bool
 	// Buttons are attached to the message (an inline keyboard).
 	Buttons [][]Button
 	// Menu, when not nil, is the persistent keyboard of the user's actions.

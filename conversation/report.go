@@ -119,7 +119,7 @@ func (t *turn) scopeChosen(unit fieldlog.UnitID, p fieldlog.Period) error {
 		return t.startReopen(unit, p)
 	}
 	t.endFlow()
-	return t.sendReport(unit, p, t.lang, fieldlog.Chinese)
+	return t.sendReport(unit, p, t.lang)
 }
 
 func (t *turn) chosenPeriod() (fieldlog.Period, bool) {
@@ -148,16 +148,20 @@ func (t *turn) reportAgain(unit fieldlog.UnitID, period string, lang fieldlog.La
 		t.notice(t.tr("not_allowed"))
 		return nil
 	}
-	return t.sendReport(unit, p, lang, lang)
+	return t.sendReport(unit, p, lang)
 }
 
 // sendReport compiles the report of unit's subtree for p from one pass
-// over the records: the chat text in textLang, the Word file in docLang
-// and the ledger in textLang.
+// over the records: the chat text and the ledger in textLang, the Word
+// file in Chinese, the official language. A Mongolian Word file would be
+// horizontal, its glyphs on their side, which no office sends: until a
+// vertical one can be made and checked, the Mongolian report is the chat
+// text only, and the bot says the Chinese file is the official one.
 //
 // At most Config.MaxReports reports compile at once; a user whose report
 // must wait is told so at once.
-func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, docLang fieldlog.Lang) error {
+func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang fieldlog.Lang) error {
+	const docLang = fieldlog.Chinese
 	tree, err := t.units()
 	if err != nil {
 		return err
@@ -178,6 +182,9 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 			Date: t.today()}
 	}
 	text, doc := report.NewCompiler(config(textLang)), report.NewCompiler(config(docLang))
+	if textLang == docLang {
+		doc = text // one compiler does for both
+	}
 	var xlsx bytes.Buffer
 	led, err := ledger.New(&xlsx, ledger.Config{Lang: textLang, Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Messages: t.e.msgs, Location: t.e.loc,
 		Title: t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))})
@@ -192,7 +199,9 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 		func(a fieldlog.Activity) error {
 			count++
 			text.Add(a)
-			doc.Add(a)
+			if doc != text {
+				doc.Add(a)
+			}
 			return led.Add(a)
 		})
 	if err != nil {
@@ -206,13 +215,17 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang, doc
 	if err := docx.Write(&word, doc.Document()); err != nil {
 		return fmt.Errorf("write report document: %w", err)
 	}
-	for _, m := range report.Text(text.Document()) {
-		t.say(m)
+	for _, m := range report.HTML(text.Document()) {
+		t.resp.Replies = append(t.resp.Replies, Reply{Text: m, HTML: true})
+	}
+	ready := t.tr("report_ready", "Count", count)
+	if textLang != docLang {
+		ready = t.tr("report_ready_text_only", "Count", count)
 	}
 	docName := t.trIn(docLang, "file_report", "Unit", tree.Name(unit, docLang), "Period", t.periodNameIn(docLang, p))
 	ledName := t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))
 	t.resp.Replies = append(t.resp.Replies, Reply{
-		Text: t.tr("report_ready", "Count", count),
+		Text: ready,
 		Buttons: [][]Button{
 			{
 				{Text: reportButtonZh, Data: data("rpt", string(unit), p.String(), string(fieldlog.Chinese))},

@@ -2,6 +2,7 @@ package report
 
 import (
 	"container/heap"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,8 +54,9 @@ type SectionFigures struct {
 	Section fieldlog.Section
 	// Types holds the types that have records, in catalogue order.
 	Types []TypeFigures
-	// Highlights are the section's most notable records, most notable
-	// first: most participants, then the later date.
+	// Highlights are the section's most notable records (most
+	// participants, then the later date), never two of the same day and
+	// place, in date order as the report prints them.
 	Highlights []fieldlog.Activity
 }
 
@@ -148,7 +150,7 @@ func (c *Compiler) Add(a fieldlog.Activity) {
 	if t.Type.Quantity {
 		t.Quantity = t.Quantity.Add(a.Quantity)
 	}
-	s.best.offer(a, c.highlights)
+	s.best.offer(highlight{a, placeName(a, c.cfg.Tree, c.cfg.Lang)}, c.highlights)
 }
 
 // covers reports whether unit lies in the scope's subtree.
@@ -179,8 +181,17 @@ func (c *Compiler) Figures() []SectionFigures {
 		if len(types) == 0 {
 			continue
 		}
-		best := append([]fieldlog.Activity(nil), s.best...)
-		sort.Slice(best, func(i, j int) bool { return moreNotable(best[i], best[j]) })
+		best := make([]fieldlog.Activity, len(s.best))
+		for i, h := range s.best {
+			best[i] = h.a
+		}
+		// Chosen by participation, told in the order they happened.
+		sort.Slice(best, func(i, j int) bool {
+			if di, dj := dayKey(best[i].Date), dayKey(best[j].Date); di != dj {
+				return di < dj
+			}
+			return best[i].ID < best[j].ID
+		})
 		out = append(out, SectionFigures{Section: c.cfg.Catalog.Sections[si], Types: types, Highlights: best})
 	}
 	return out
@@ -205,11 +216,7 @@ func (c *Compiler) Document() Document {
 	}
 	for i, s := range figs {
 		add(Heading2, w.numbered("report.numbered_h2", i+1, s.Section.Name.In(w.lang)))
-		add(Body, w.figures(s))
-		// The most notable first: the largest participation leads.
-		for _, a := range s.Highlights {
-			add(Body, w.highlight(a, s.Section, c.cfg.Tree))
-		}
+		add(Body, w.section(s, i == 0, c.cfg.Tree))
 	}
 
 	notes := []struct {
@@ -250,7 +257,10 @@ type writer struct {
 	lang     fieldlog.Lang
 	half     string // "_h1" or "_h2": messages that differ by half-year (上半年, 年初以来)
 	numerals []string
-	verbs    []string // the catalogue's verbs, to tell a title that starts with one
+	// verbs are the catalogue's verbs and the language's other words that
+	// make a title an action (开展, 深入, 与 …): a title with one of them
+	// gets no verb of the report's own.
+	verbs []string
 }
 
 func newWriter(cfg Config) *writer {
@@ -269,6 +279,7 @@ func newWriter(cfg Config) *writer {
 			}
 		}
 	}
+	w.verbs = append(w.verbs, strings.FieldsFunc(w.text("report.title_verbs", nil), func(r rune) bool { return r == ' ' })...)
 	return w
 }
 
@@ -285,13 +296,55 @@ func (w *writer) numbered(id string, n int, text string) string {
 	return w.text(id, map[string]any{"N": num, "Text": text})
 }
 
-// count writes a figure in ASCII digits, marked when approximate (80余).
-func (w *writer) count(c fieldlog.Count) string {
-	n := strconv.FormatInt(c.Value, 10)
+// count writes a figure in ASCII digits; see figure.
+func (w *writer) count(c fieldlog.Count) string { return w.figure(c, "") }
+
+// figure writes a figure in ASCII digits. An approximate one is rounded
+// down to a round number and marked, as reports write them (263 → 260余,
+// 2154 → 2100余, 63 → 60余; 80余 stays); an exact one stays exact. With a
+// ten-thousand word, a figure of 10,000 or more is written in it (20000 →
+// 2万, 21994 → 2.1994万, about 21994 → 2.1万余).
+func (w *writer) figure(c fieldlog.Count, tenThousand string) string {
+	v := c.Value
+	if c.Approx {
+		v = roundDown(v)
+	}
+	n := strconv.FormatInt(v, 10)
+	if tenThousand != "" && v >= 10000 {
+		n = w.text("report.ten_thousand", map[string]any{"N": tenThousands(v), "Word": tenThousand})
+	}
 	if !c.Approx {
 		return n
 	}
 	return w.text("report.approx", map[string]any{"N": n})
+}
+
+// roundDown rounds an approximate figure down to the round number that
+// 余 follows in reports: two significant figures from 100 (263 → 260,
+// 2154 → 2100), tens below (63 → 60, 11 → 10, as in 10余条), units below
+// ten.
+func roundDown(v int64) int64 {
+	switch {
+	case v < 10:
+		return v
+	case v < 100:
+		return v / 10 * 10
+	}
+	p := int64(1)
+	for v/p >= 100 {
+		p *= 10
+	}
+	return v / p * p
+}
+
+// tenThousands writes v in units of 10,000 without losing a digit: 20000
+// → 2, 21994 → 2.1994.
+func tenThousands(v int64) string {
+	whole, rest := v/10000, v%10000
+	if rest == 0 {
+		return strconv.FormatInt(whole, 10)
+	}
+	return strconv.FormatInt(whole, 10) + "." + strings.TrimRight(fmt.Sprintf("%04d", rest), "0")
 }
 
 // people writes a participant figure, or "" when there is none, which the
@@ -303,7 +356,30 @@ func (w *writer) people(c fieldlog.Count) string {
 	return w.count(c)
 }
 
-// totals writes the totals sentence of the lead paragraph.
+// headCount is the type's clause stating the participants (受众1800余人次),
+// or "" when the type states none or nobody was counted.
+func (w *writer) headCount(t fieldlog.ActivityType, c fieldlog.Count) string {
+	clause, n := t.HeadCount.In(w.lang), w.people(c)
+	if clause == "" || n == "" {
+		return ""
+	}
+	return strings.Replace(clause, fieldlog.HeadCountPlaceholder, n, 1)
+}
+
+// amount writes a quantity type's figure with its measure word (1200余份,
+// 2万元), or "" when nothing was counted.
+func (w *writer) amount(t fieldlog.ActivityType, q fieldlog.Count) string {
+	if !t.Quantity || (q.Value == 0 && !q.Approx) {
+		return ""
+	}
+	return w.text("report.amount", map[string]any{
+		"Quantity": w.figure(q, t.TenThousand.In(w.lang)), "Measure": t.Unit.In(w.lang)})
+}
+
+// totals writes the totals sentence of the lead paragraph. Its
+// participants are those the sections state (types with a head count
+// clause), so the lead adds up to the sections and never counts a
+// committee's members among the public.
 func (w *writer) totals(figs []SectionFigures) string {
 	if len(figs) == 0 {
 		return w.text("report.totals_none", nil)
@@ -312,7 +388,9 @@ func (w *writer) totals(figs []SectionFigures) string {
 	for _, s := range figs {
 		for _, t := range s.Types {
 			activities = activities.Add(t.Occurrences)
-			people = people.Add(t.Participants)
+			if w.headCount(t.Type, t.Participants) != "" {
+				people = people.Add(t.Participants)
+			}
 		}
 	}
 	data := map[string]any{"Activities": w.count(activities), "People": w.people(people), "Sections": len(figs)}
@@ -322,11 +400,28 @@ func (w *writer) totals(figs []SectionFigures) string {
 	return w.text("report.totals", data)
 }
 
-// figures writes the figures sentence of a section: 年初以来，召开…8次，….
-func (w *writer) figures(s SectionFigures) string {
-	phrases := make([]string, 0, len(s.Types))
-	sep := "report.separator"
-	for _, t := range s.Types {
+// section writes a section's paragraph: its figures sentence, then its
+// highlights, as the reference reports do.
+func (w *writer) section(s SectionFigures, first bool, tree *fieldlog.Tree) string {
+	figures := w.figures(s, first)
+	if len(s.Highlights) == 0 {
+		return figures
+	}
+	items := make([]string, len(s.Highlights))
+	for i, a := range s.Highlights {
+		items[i] = w.highlight(a, s.Section, tree)
+	}
+	highlights := w.text("report.highlights", map[string]any{"List": strings.Join(items, w.text("report.highlight_separator", nil))})
+	return w.text("report.section_body", map[string]any{"Figures": figures, "Highlights": highlights})
+}
+
+// figures writes the figures sentence of a section: 召开…8次，…. Only the
+// first section opens with the period (年初以来), so that the opening is
+// not repeated in every section.
+func (w *writer) figures(s SectionFigures, first bool) string {
+	var list strings.Builder
+	clause := false // whether the phrase before has a clause of its own
+	for i, t := range s.Types {
 		name := t.Type.Name.In(w.lang)
 		verb := t.Type.Verb.In(w.lang)
 		if strings.HasPrefix(name, verb) {
@@ -337,30 +432,38 @@ func (w *writer) figures(s SectionFigures) string {
 			"Name":    name,
 			"Measure": t.Type.Unit.In(w.lang),
 			"Count":   w.count(t.Occurrences),
-			"People":  w.people(t.Participants),
+			"People":  w.headCount(t.Type, t.Participants),
 		}
-		if data["People"] != "" {
-			// A phrase with a clause of its own (…8次，参与40人次) needs a
-			// stronger break from the next one (；).
-			sep = "report.separator_clauses"
+		// A phrase with a clause of its own (…11场，受众1800余人次) needs a
+		// stronger break from its neighbours (；) than a plain one (，).
+		switch {
+		case i > 0 && (clause || data["People"] != ""):
+			list.WriteString(w.text("report.separator_clauses", nil))
+		case i > 0:
+			list.WriteString(w.text("report.separator", nil))
 		}
+		clause = data["People"] != ""
 		id := "report.type_count"
 		switch {
 		case t.Type.Quantity && (t.Quantity.Value > 0 || t.Quantity.Approx):
 			id = "report.type_quantity"
-			data["Quantity"] = w.count(t.Quantity)
+			data["Quantity"] = w.figure(t.Quantity, t.Type.TenThousand.In(w.lang))
 		case t.Type.Quantity:
 			// Nothing was counted: say how often it happened instead,
 			// since the measure word (份, 元) fits only the quantity.
 			data["Measure"] = w.text("report.times", nil)
 		}
-		phrases = append(phrases, w.text(id, data))
+		list.WriteString(w.text(id, data))
 	}
-	list := strings.Join(phrases, w.text(sep, nil))
-	return w.text("report.figures"+w.half, map[string]any{"List": list})
+	if !first {
+		return w.text("report.figures_next", map[string]any{"List": list.String()})
+	}
+	return w.text("report.figures"+w.half, map[string]any{"List": list.String()})
 }
 
-// highlight writes one notable activity: 6月7日，在…召开…，参加80人。
+// highlight writes one notable activity, without its closing stop:
+// 6月7日，在…召开…，参加80人; for a type that counts things, with what
+// was given out: 6月7日，在…发放民族政策宣传册1200余份.
 func (w *writer) highlight(a fieldlog.Activity, s fieldlog.Section, tree *fieldlog.Tree) string {
 	var typ fieldlog.ActivityType
 	for _, t := range s.Types {
@@ -372,30 +475,55 @@ func (w *writer) highlight(a fieldlog.Activity, s fieldlog.Section, tree *fieldl
 	if title == "" {
 		title = typ.Name.In(w.lang)
 	}
-	place := strings.TrimSpace(a.Place)
-	if place == "" {
-		place = tree.Name(a.UnitID, w.lang)
-	}
 	// The verb before the title: the type's own (召开 a meeting, 举办 a
 	// lecture), except for types that count things, whose verb (发放)
 	// belongs to the things rather than to the event the title names; and
-	// none when the officer's title starts with a verb already.
+	// none when the officer's title has a verb already (与驻镇单位开展…).
 	verb := typ.Verb.In(w.lang)
 	if typ.Quantity || verb == "" {
 		verb = w.text("report.highlight_verb", nil)
 	}
-	for _, v := range w.verbs {
-		if strings.HasPrefix(title, v) {
-			verb = ""
-		}
+	if w.hasVerb(title) {
+		verb = ""
 	}
-	return w.text("report.highlight", map[string]any{
+	data := map[string]any{
 		"Date":   w.text("report.date", map[string]any{"Month": int(a.Date.Month), "Day": a.Date.Day}),
-		"Place":  place,
+		"Place":  placeName(a, tree, w.lang),
 		"Verb":   verb,
 		"Title":  title,
-		"People": w.people(a.Participants),
-	})
+		"People": "",
+	}
+	if amount := w.amount(typ, a.Quantity); amount != "" {
+		// A title that names the giving out (入户发放民族政策宣传册) takes
+		// the amount itself; any other is followed by the type's phrase.
+		data["Amount"] = amount
+		data["TitleNamesThings"] = typ.Verb.In(w.lang) != "" && strings.Contains(title, typ.Verb.In(w.lang))
+		data["Things"] = w.text("report.type_quantity", map[string]any{"Verb": typ.Verb.In(w.lang), "Name": typ.Name.In(w.lang),
+			"Quantity": w.figure(a.Quantity, typ.TenThousand.In(w.lang)), "Measure": typ.Unit.In(w.lang), "People": ""})
+	} else if typ.HeadCount.In(w.lang) != "" {
+		// Participants are stated where the type's figures state them.
+		data["People"] = w.people(a.Participants)
+	}
+	return w.text("report.highlight", data)
+}
+
+// hasVerb reports whether a title already says what was done.
+func (w *writer) hasVerb(title string) bool {
+	for _, v := range w.verbs {
+		if strings.Contains(title, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeName is where a record happened as the report names it: the place
+// the officer gave, else the unit's name.
+func placeName(a fieldlog.Activity, tree *fieldlog.Tree, lang fieldlog.Lang) string {
+	if place := strings.TrimSpace(a.Place); place != "" {
+		return place
+	}
+	return tree.Name(a.UnitID, lang)
 }
 
 // endSentence gives a coordinator's note a full stop if it lacks an ending.
@@ -444,29 +572,57 @@ func moreNotable(a, b fieldlog.Activity) bool {
 	return a.ID < b.ID
 }
 
-// highlightHeap keeps the n most notable records of a section. It is a
-// min-heap: the root is the least notable kept, so a new record only has to
-// beat the root to get in.
-type highlightHeap []fieldlog.Activity
-
-func (h highlightHeap) Len() int           { return len(h) }
-func (h highlightHeap) Less(i, j int) bool { return moreNotable(h[j], h[i]) }
-func (h highlightHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *highlightHeap) Push(x any)        { *h = append(*h, x.(fieldlog.Activity)) }
-func (h *highlightHeap) Pop() any {
-	old := *h
-	a := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return a
+// highlight is a candidate highlight and the place it is told at.
+type highlight struct {
+	a     fieldlog.Activity
+	place string
 }
 
-// offer keeps a if it is among the n most notable seen.
-func (h *highlightHeap) offer(a fieldlog.Activity, n int) {
+// sameOccasion reports whether two records happened on the same day at
+// the same place: a report names such an occasion once.
+func (h highlight) sameOccasion(o highlight) bool {
+	return dayKey(h.a.Date) == dayKey(o.a.Date) && h.place == o.place
+}
+
+// highlightHeap keeps the n most notable records of a section, at most one
+// per day and place. It is a min-heap: the root is the least notable kept,
+// so a new record only has to beat the root to get in.
+type highlightHeap []highlight
+
+func (h highlightHeap) Len() int           { return len(h) }
+func (h highlightHeap) Less(i, j int) bool { return moreNotable(h[j].a, h[i].a) }
+func (h highlightHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *highlightHeap) Push(x any)        { *h = append(*h, x.(highlight)) }
+func (h *highlightHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// offer keeps x if it is among the n most notable seen, one per occasion.
+// It stays exact while streaming: the heap holds the most notable record
+// of each occasion in it, and the best record of any other occasion is
+// less notable than everything it holds (or it would not have been pushed
+// out), so comparing x with the root is enough.
+func (h *highlightHeap) offer(x highlight, n int) {
+	if n <= 0 {
+		return
+	}
+	for i, kept := range *h {
+		if kept.sameOccasion(x) {
+			if moreNotable(x.a, kept.a) {
+				(*h)[i] = x
+				heap.Fix(h, i)
+			}
+			return
+		}
+	}
 	switch {
 	case len(*h) < n:
-		heap.Push(h, a)
-	case n > 0 && moreNotable(a, (*h)[0]):
-		(*h)[0] = a
+		heap.Push(h, x)
+	case moreNotable(x.a, (*h)[0].a):
+		(*h)[0] = x
 		heap.Fix(h, 0)
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math/rand"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,17 +41,22 @@ func txt(zh, mn string) fieldlog.Text {
 }
 
 // testCatalog has two sections that get records and a third that never
-// does, to check that it is left out.
+// does, to check that it is left out. The meeting states no participants
+// and the lecture does, as the reference reports write them; the fund is
+// written in 万 from 10,000.
 func testCatalog() *fieldlog.Catalog {
 	times := txt("次", "ᠤᠳᠠᠭ᠎ᠠ")
 	return &fieldlog.Catalog{Sections: []fieldlog.Section{
 		{ID: "lead", Name: txt("组织领导", "ᠤᠳᠤᠷᠢᠳᠤᠯᠭ᠎ᠠ"), Types: []fieldlog.ActivityType{
 			{ID: "meet", Name: txt("党委会议研究统战工作", "ᠨᠠᠮ\u202fᠤᠨ ᠬᠣᠷᠢᠶ᠎ᠠ\u202fᠶᠢᠨ ᠬᠤᠷᠠᠯ"), Verb: txt("召开", "ᠨᠡᠭᠡᠭᠡᠭᠰᠡᠨ"), Unit: times},
-			{ID: "talk", Name: txt("宣讲活动", "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢᠬᠤ ᠦᠢᠯᠡ ᠠᠵᠢᠯᠯᠠᠭ᠎ᠠ"), Verb: txt("开展", "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"), Unit: txt("场", "ᠤᠳᠠᠭ᠎ᠠ")},
+			{ID: "talk", Name: txt("宣讲活动", "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢᠬᠤ ᠦᠢᠯᠡ ᠠᠵᠢᠯᠯᠠᠭ᠎ᠠ"), Verb: txt("开展", "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"), Unit: txt("场", "ᠤᠳᠠᠭ᠎ᠠ"),
+				HeadCount: txt("受众{N}人次", "ᠣᠷᠣᠯᠴᠠᠭᠰᠠᠨ ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ᠎ᠠ᠄ {N}")},
 		}},
 		{ID: "pub", Name: txt("宣传教育", "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ"), Types: []fieldlog.ActivityType{
 			{ID: "leaflet", Name: txt("宣传资料", "ᠬᠡᠪᠯᠡᠮᠡᠯ"), Verb: txt("发放", "ᠲᠠᠷᠬᠠᠭᠠᠭᠰᠠᠨ"), Unit: txt("份", "ᠬᠤᠪᠢ"), Quantity: true},
 			{ID: "post", Name: txt("线上宣传信息", "ᠮᠡᠳᠡᠭᠡ"), Verb: txt("发布", "ᠨᠡᠶᠢᠲᠡᠯᠡᠭᠰᠡᠨ"), Unit: txt("条", "ᠵᠦᠢᠯ"), Quantity: true},
+			{ID: "fund", Name: txt("慰问金", "ᠮᠥᠩᠭᠦ"), Verb: txt("发放", "ᠲᠠᠷᠬᠠᠭᠠᠭᠰᠠᠨ"), Unit: txt("元", "ᠶᠤᠸᠠᠨ"), Quantity: true,
+				TenThousand: txt("万", "ᠲᠦᠮᠡᠨ")},
 		}},
 		{ID: "idle", Name: txt("侨务工作", "ᠭᠠᠳᠠᠭᠠᠳᠤ"), Types: []fieldlog.ActivityType{
 			{ID: "survey", Name: txt("侨情普查", "ᠪᠠᠶᠢᠴᠠᠭᠠᠯᠲᠠ"), Verb: txt("开展", "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"), Unit: times},
@@ -140,9 +146,26 @@ func allUnits(tree *fieldlog.Tree) []fieldlog.UnitID {
 	return out
 }
 
-// approxNumber writes a figure the way the test expects to read it.
-func approxNumber(c fieldlog.Count, lang fieldlog.Lang) string {
-	n := strconv.FormatInt(c.Value, 10)
+// approxNumber writes a figure the way the test expects to read it: an
+// approximate one keeps its first two digits and zeros the rest (of two
+// digits, the first), and with a
+// ten-thousand word a figure from 10,000 is divided by it.
+func approxNumber(c fieldlog.Count, lang fieldlog.Lang, tenThousand string) string {
+	digits := strconv.FormatInt(c.Value, 10)
+	switch keep := min(len(digits), 2); {
+	case c.Approx && len(digits) == 2:
+		digits = digits[:1] + "0"
+	case c.Approx:
+		digits = digits[:keep] + strings.Repeat("0", len(digits)-keep)
+	}
+	n := digits
+	if v, _ := strconv.ParseInt(digits, 10, 64); tenThousand != "" && v >= 10000 {
+		n = strconv.FormatFloat(float64(v)/10000, 'f', -1, 64)
+		if lang == fieldlog.Mongolian {
+			n += " "
+		}
+		n += tenThousand
+	}
 	if !c.Approx {
 		return n
 	}
@@ -155,26 +178,26 @@ func approxNumber(c fieldlog.Count, lang fieldlog.Lang) string {
 // expectedPhrase is what the figures sentence must say about one type,
 // built here from the sums and the catalogue, not by the compiler's code.
 func expectedPhrase(t fieldlog.ActivityType, f TypeFigures, lang fieldlog.Lang) string {
-	figure, measure := f.Occurrences, t.Unit.In(lang)
-	if t.Quantity && f.Quantity.Value > 0 {
-		figure = f.Quantity
+	figure, measure, tenThousand := f.Occurrences, t.Unit.In(lang), ""
+	if t.Quantity && (f.Quantity.Value > 0 || f.Quantity.Approx) {
+		figure, tenThousand = f.Quantity, t.TenThousand.In(lang)
 	} else if t.Quantity {
 		measure = map[fieldlog.Lang]string{fieldlog.Chinese: "次", fieldlog.Mongolian: "ᠤᠳᠠᠭ᠎ᠠ"}[lang]
 	}
+	clause := ""
+	if hc := t.HeadCount.In(lang); hc != "" && (f.Participants.Value > 0 || f.Participants.Approx) {
+		clause = strings.Replace(hc, "{N}", approxNumber(f.Participants, lang, ""), 1)
+	}
 	if lang == fieldlog.Mongolian {
-		s := t.Name.In(lang) + " " + approxNumber(figure, lang) + " " + measure + " " + t.Verb.In(lang)
-		if f.Participants.Value > 0 {
-			s += " (ᠣᠷᠣᠯᠴᠠᠭᠰᠠᠨ ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ᠎ᠠ᠄ " + approxNumber(f.Participants, lang) + ")"
+		s := t.Name.In(lang) + " " + approxNumber(figure, lang, tenThousand) + " " + measure + " " + t.Verb.In(lang)
+		if clause != "" {
+			s += " (" + clause + ")"
 		}
 		return s
 	}
-	s := t.Verb.In(lang) + t.Name.In(lang) + approxNumber(figure, lang) + measure
-	if f.Participants.Value > 0 {
-		clause := "，参与"
-		if t.Quantity && f.Quantity.Value > 0 {
-			clause = "，惠及群众"
-		}
-		s += clause + approxNumber(f.Participants, lang) + "人次"
+	s := t.Verb.In(lang) + t.Name.In(lang) + approxNumber(figure, lang, tenThousand) + measure
+	if clause != "" {
+		s += "，" + clause
 	}
 	return s
 }
@@ -223,8 +246,8 @@ func TestCompileRandomFiguresMatchIndependentSums(t *testing.T) {
 				}
 				text := paragraphsText(doc)
 				approx := strings.Contains(text, "余") || strings.Contains(text, "ᠭᠠᠷᠤᠢ")
-				if approx != anyApprox(want) {
-					t.Errorf("seed %d %s %s: approximate mark shown=%v, expected=%v", seed, scope, lang, approx, anyApprox(want))
+				if approx != anyApproxShown(want, cat) {
+					t.Errorf("seed %d %s %s: approximate mark shown=%v, expected=%v", seed, scope, lang, approx, anyApproxShown(want, cat))
 				}
 			}
 		}
@@ -265,9 +288,16 @@ func checkFigures(t *testing.T, got []SectionFigures, want map[string]TypeFigure
 	}
 }
 
-func anyApprox(sums map[string]TypeFigures) bool {
-	for _, f := range sums {
-		if f.Participants.Approx || f.Quantity.Approx {
+// anyApproxShown reports whether a figure the report states is
+// approximate: participants of types with a head count, quantities of
+// types that count things. (A highlight shows a record's own figure only
+// where its type's sum is stated, and an approximate record makes that sum
+// approximate.)
+func anyApproxShown(sums map[string]TypeFigures, cat *fieldlog.Catalog) bool {
+	for k, f := range sums {
+		section, typ, _ := strings.Cut(k, "/")
+		t, _ := cat.Type(section, typ)
+		if (t.HeadCount != nil && f.Participants.Approx) || (t.Quantity && f.Quantity.Approx) {
 			return true
 		}
 	}
@@ -327,7 +357,7 @@ func TestCompileEdgesOfPeriodScopeAndDeletion(t *testing.T) {
 	if !strings.Contains(doc.Paragraphs[0].Text, "2024年下半年") {
 		t.Errorf("H2 title = %q", doc.Paragraphs[0].Text)
 	}
-	if body, _ := sectionBody(doc, "组织领导"); !strings.HasPrefix(body, "下半年以来，召开党委会议研究统战工作1次，参与100人次") {
+	if body, _ := sectionBody(doc, "组织领导"); !strings.HasPrefix(body, "下半年以来，召开党委会议研究统战工作1次。") {
 		t.Errorf("H2 figures = %q", body)
 	}
 }
@@ -344,16 +374,12 @@ func TestCompileDocumentAnatomyChinese(t *testing.T) {
 	doc := Compile(Config{Catalog: cat, Tree: tree, Scope: "t1", Period: h1(2024), Lang: fieldlog.Chinese, Notes: notes, Messages: msgs}, records)
 	want := []Paragraph{
 		{Title, "第1苏木2024年上半年统战工作开展情况"},
-		{Body, "2024年上半年，第1苏木坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平总书记关于做好新时代党的统一战线工作的重要思想，紧紧围绕铸牢中华民族共同体意识工作主线，扎实推进各项统战工作。经统计，共开展各类统战活动4次，参与群众92余人次，涉及2个方面工作。"},
+		{Body, "2024年上半年，第1苏木坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平总书记关于做好新时代党的统一战线工作的重要思想，紧紧围绕铸牢中华民族共同体意识工作主线，扎实推进各项统战工作。经统计，共开展各类统战活动4次，累计参与80余人次，涉及2个方面工作。现将上半年统战工作开展情况汇报如下："},
 		{Heading1, "一、工作开展完成情况"},
 		{Heading2, "（一）组织领导"},
-		{Body, "年初以来，召开党委会议研究统战工作1次，参与12人次；开展宣讲活动1场，参与80余人次。"},
-		{Body, "6月7日，在巴音集市开展政策赶大集志愿服务活动，参加80余人。"},
-		{Body, "2月3日，在第1苏木召开党委会议研究统战工作，参加12人。"},
+		{Body, "年初以来，召开党委会议研究统战工作1次；开展宣讲活动1场，受众80余人次。2月3日，在第1苏木召开党委会议研究统战工作；6月7日，在巴音集市开展政策赶大集志愿服务活动，参加80余人。"},
 		{Heading2, "（二）宣传教育"},
-		{Body, "年初以来，发放宣传资料1200余份，发布线上宣传信息25条。"},
-		{Body, "6月7日，在第1-2嘎查发放民族政策宣传册。"},
-		{Body, "3月1日，在第1苏木发布“石榴籽”公众号推文。"},
+		{Body, "发放宣传资料1200余份，发布线上宣传信息25条。3月1日，在第1苏木发布“石榴籽”公众号推文25条；6月7日，在第1-2嘎查发放民族政策宣传册1200余份。"},
 		{Heading1, "二、存在的问题"},
 		{Body, "一是基层统战力量相对薄弱。"},
 		{Heading1, "三、下一步计划"},
@@ -418,7 +444,10 @@ func TestCompileScopeFailsClosed(t *testing.T) {
 	}
 }
 
-func TestCompileHighlightsTopNByParticipantsThenLaterDate(t *testing.T) {
+// Issue 10, point 4: the most notable by participation are chosen (ties:
+// the later), then told in the order they happened, in the section's one
+// paragraph after its figures.
+func TestCompileHighlightsChosenByParticipationToldInDateOrder(t *testing.T) {
 	tree, cat, msgs := testTree(), testCatalog(), testMessages(t)
 	var records []fieldlog.Activity
 	add := func(id string, m time.Month, d int, people int64) {
@@ -439,18 +468,19 @@ func TestCompileHighlightsTopNByParticipantsThenLaterDate(t *testing.T) {
 	for _, a := range c.Figures()[0].Highlights {
 		ids = append(ids, string(a.ID))
 	}
-	if got := strings.Join(ids, ","); got != "b,f,d" {
-		t.Errorf("highlights = %s, want b,f,d", got)
+	if got := strings.Join(ids, ","); got != "b,d,f" {
+		t.Errorf("highlights = %s, want b,d,f: the three largest, in date order", got)
 	}
 	doc := c.Document()
-	var dated []string
-	for _, p := range doc.Paragraphs {
-		if strings.Contains(p.Text, "开展活动") {
-			dated = append(dated, p.Text[:strings.Index(p.Text, "，")])
-		}
+	body, _ := sectionBody(doc, "组织领导")
+	want := "年初以来，开展宣讲活动6场，受众155人次。2月5日，在第1-1嘎查开展活动b，参加50人；4月5日，在第1-1嘎查开展活动d，参加30人；6月5日，在第1-1嘎查开展活动f，参加30人。"
+	if body != want {
+		t.Errorf("section paragraph:\n got %q\nwant %q", body, want)
 	}
-	if got := strings.Join(dated, " "); got != "2月5日 6月5日 4月5日" {
-		t.Errorf("highlights in the document = %s, want the largest participation first", got)
+	for _, p := range doc.Paragraphs {
+		if p.Kind == Body && strings.HasPrefix(p.Text, "2月5日") {
+			t.Errorf("a highlight has a paragraph of its own: %q", p.Text)
+		}
 	}
 
 	none := NewCompiler(Config{Catalog: cat, Tree: tree, Scope: "b", Period: h1(2024), Lang: fieldlog.Chinese, Messages: msgs, Highlights: -1})
@@ -460,6 +490,100 @@ func TestCompileHighlightsTopNByParticipantsThenLaterDate(t *testing.T) {
 	if h := none.Figures()[0].Highlights; len(h) != 0 {
 		t.Errorf("Highlights -1 kept %d", len(h))
 	}
+}
+
+// Issue 10, point 4: never two highlights of the same day and place (the
+// lecture and the leaflets of one market day are one occasion); the more
+// notable tells it. A quantity type names what it gave out.
+func TestCompileHighlightsOneOccasionOnce(t *testing.T) {
+	tree, cat, msgs := testTree(), testCatalog(), testMessages(t)
+	records := []fieldlog.Activity{
+		{ID: "1", SectionID: "pub", TypeID: "leaflet", Date: day(2024, 3, 12), UnitID: "t1v1", Place: "文化广场",
+			Participants: fieldlog.Count{Value: 80, Approx: true}, Quantity: fieldlog.Count{Value: 1200, Approx: true}, Title: "政策赶大集"},
+		{ID: "2", SectionID: "pub", TypeID: "leaflet", Date: day(2024, 3, 12), UnitID: "t1v1", Place: "文化广场",
+			Participants: fieldlog.Count{Value: 20}, Quantity: fieldlog.Count{Value: 300}, Title: "入户宣传"},
+		// Same day, the village's own name as place: the same occasion.
+		{ID: "3", SectionID: "pub", TypeID: "post", Date: day(2024, 3, 12), UnitID: "t1v2", Place: "第1-1嘎查",
+			Participants: fieldlog.Count{Value: 10}, Quantity: fieldlog.Count{Value: 4}, Title: "推送宣传信息"},
+		{ID: "4", SectionID: "pub", TypeID: "post", Date: day(2024, 3, 12), UnitID: "t1v1",
+			Participants: fieldlog.Count{Value: 5}, Quantity: fieldlog.Count{Value: 6}, Title: "公众号推文"},
+		{ID: "5", SectionID: "pub", TypeID: "leaflet", Date: day(2024, 5, 16), UnitID: "t1v3",
+			Quantity: fieldlog.Count{Value: 500}, Title: "入户发放民族政策宣传册"},
+		{ID: "6", SectionID: "pub", TypeID: "fund", Date: day(2024, 1, 28), UnitID: "t1v3",
+			Participants: fieldlog.Count{Value: 1}, Quantity: fieldlog.Count{Value: 12000}, Title: "春节慰问困难群众"},
+	}
+	doc := Compile(Config{Catalog: cat, Tree: tree, Scope: "b", Period: h1(2024), Lang: fieldlog.Chinese, Messages: msgs}, records)
+	body, _ := sectionBody(doc, "宣传教育")
+	want := "年初以来，发放宣传资料2000余份，发布线上宣传信息10条，发放慰问金1.2万元。" +
+		"1月28日，在第1-3嘎查开展春节慰问困难群众，发放慰问金1.2万元；" +
+		"3月12日，在文化广场开展政策赶大集，发放宣传资料1200余份；" +
+		"3月12日，在第1-1嘎查开展推送宣传信息，发布线上宣传信息4条。"
+	if body != want {
+		t.Errorf("section paragraph:\n got %q\nwant %q", body, want)
+	}
+
+	// The choice is the same as that of a brute force over every record:
+	// the best record of each occasion, then the most notable of those.
+	rng := rand.New(rand.NewSource(5))
+	for round := 0; round < 200; round++ {
+		var rs []fieldlog.Activity
+		for i := range 1 + rng.Intn(40) {
+			rs = append(rs, fieldlog.Activity{ID: fieldlog.ActivityID(fmt.Sprintf("r%02d", i)), SectionID: "lead", TypeID: "talk",
+				Date: day(2024, time.Month(1+rng.Intn(2)), 1+rng.Intn(3)), UnitID: []fieldlog.UnitID{"t1v1", "t1v2"}[rng.Intn(2)],
+				Participants: fieldlog.Count{Value: int64(rng.Intn(6))}, Title: "活动"})
+		}
+		n := 1 + rng.Intn(4)
+		c := NewCompiler(Config{Catalog: cat, Tree: tree, Scope: "b", Period: h1(2024), Lang: fieldlog.Chinese, Messages: msgs, Highlights: n})
+		for _, a := range rs {
+			c.Add(a)
+		}
+		var got []string
+		for _, a := range c.Figures()[0].Highlights {
+			got = append(got, string(a.ID))
+		}
+		if want := bruteHighlights(rs, n); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("round %d, n=%d: highlights %v, brute force %v", round, n, got, want)
+		}
+	}
+}
+
+// bruteHighlights picks highlights the slow way, with the rules written
+// out: best of each day and unit (most participants, then later, then the
+// smaller id), then the n best of those, in date order.
+func bruteHighlights(rs []fieldlog.Activity, n int) []string {
+	better := func(a, b fieldlog.Activity) bool {
+		if a.Participants.Value != b.Participants.Value {
+			return a.Participants.Value > b.Participants.Value
+		}
+		if a.Date != b.Date {
+			return b.Date.Before(a.Date)
+		}
+		return a.ID < b.ID
+	}
+	best := map[string]fieldlog.Activity{}
+	for _, a := range rs {
+		k := a.Date.String() + string(a.UnitID)
+		if b, ok := best[k]; !ok || better(a, b) {
+			best[k] = a
+		}
+	}
+	var all []fieldlog.Activity
+	for _, a := range best {
+		all = append(all, a)
+	}
+	sort.Slice(all, func(i, j int) bool { return better(all[i], all[j]) })
+	all = all[:min(n, len(all))]
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Date != all[j].Date {
+			return all[i].Date.Before(all[j].Date)
+		}
+		return all[i].ID < all[j].ID
+	})
+	var ids []string
+	for _, a := range all {
+		ids = append(ids, string(a.ID))
+	}
+	return ids
 }
 
 // Suffixes of the report's Mongolian; none may follow a plain space.
@@ -582,7 +706,8 @@ func TestReportMessagesSameIDsInBothLanguages(t *testing.T) {
 	msgs := testMessages(t)
 	data := map[string]any{"Unit": "U", "Year": 2024, "Totals": "T", "Activities": "1", "People": "2",
 		"Sections": 3, "N": "1", "Text": "X", "List": "L", "Verb": "V", "Name": "N", "Count": "1",
-		"Measure": "M", "Quantity": "4", "Month": 6, "Day": 7, "Date": "D", "Place": "P", "Title": "T"}
+		"Measure": "M", "Quantity": "4", "Month": 6, "Day": 7, "Date": "D", "Place": "P", "Title": "T",
+		"Figures": "F", "Highlights": "H", "Word": "W", "Amount": "A", "Things": "S"}
 	for id, text := range mn {
 		for _, lang := range fieldlog.Langs {
 			if got := msgs.Text(lang, id, data); got == id || strings.Contains(got, "<no value>") {

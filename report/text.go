@@ -1,76 +1,118 @@
 package report
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // MaxMessage is the longest text Telegram accepts in one message, counted
-// in UTF-16 code units: Chinese and Mongolian take one each, emoji two.
+// in UTF-16 code units of the text as shown (after HTML entities are
+// parsed): Chinese and Mongolian take one each, emoji two.
 const MaxMessage = 4096
 
 // paragraphBreak separates paragraphs within a message.
 const paragraphBreak = "\n\n"
 
-// Text renders d as plain-text chat messages, to be sent without a parse
-// mode (no HTML or Markdown): paragraphs separated by blank lines, the
-// title first on its own, a mark before each main heading. Messages break
-// between paragraphs; only a paragraph longer than a whole message is cut,
-// at a sentence end if it has one, else between words, else between
-// characters. Each message is at most MaxMessage UTF-16 code units.
-func Text(d Document) []string {
-	return pack(chatParagraphs(d), MaxMessage)
+// HTML renders d as chat messages in Telegram's HTML, to be sent with
+// parse_mode HTML: paragraphs separated by blank lines, the title first on
+// its own, the title and headings bold, so that text copied from the chat
+// is the report itself. Every paragraph is escaped: titles, places and
+// notes are what users typed. Messages break between paragraphs; only a
+// paragraph longer than a whole message is cut, at a sentence end if it
+// has one, else between words, else between characters, and a cut heading
+// is bold on both sides. Each message shows at most MaxMessage UTF-16 code
+// units.
+func HTML(d Document) []string {
+	msgs := pack(chatParagraphs(d), MaxMessage)
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.html()
+	}
+	return out
+}
+
+// chatParagraph is a paragraph as a chat shows it.
+type chatParagraph struct {
+	text string // as shown: not escaped
+	bold bool
+}
+
+// message is the paragraphs, or pieces of one, that one chat message holds.
+type message []chatParagraph
+
+// visible is the message's text as the user sees it.
+func (m message) visible() string {
+	parts := make([]string, len(m))
+	for i, p := range m {
+		parts[i] = p.text
+	}
+	return strings.Join(parts, paragraphBreak)
+}
+
+// html is the message in Telegram's HTML.
+func (m message) html() string {
+	var b strings.Builder
+	for i, p := range m {
+		if i > 0 {
+			b.WriteString(paragraphBreak)
+		}
+		if p.bold {
+			b.WriteString("<b>")
+		}
+		b.WriteString(html.EscapeString(p.text))
+		if p.bold {
+			b.WriteString("</b>")
+		}
+	}
+	return b.String()
 }
 
 // chatParagraphs is each non-empty paragraph as it reads in a chat.
-func chatParagraphs(d Document) []string {
-	out := make([]string, 0, len(d.Paragraphs))
+func chatParagraphs(d Document) []chatParagraph {
+	out := make([]chatParagraph, 0, len(d.Paragraphs))
 	for _, p := range d.Paragraphs {
 		text := strings.TrimSpace(p.Text)
 		if text == "" {
 			continue
 		}
-		if p.Kind == Heading1 {
-			// Headings carry their own numbering (一、); in a chat,
-			// without fonts, the mark is what makes them stand out.
-			text = "■ " + text
-		}
-		out = append(out, text)
+		// Headings carry their own numbering (一、); in a chat, without
+		// the document's fonts, bold is what makes them stand out.
+		out = append(out, chatParagraph{text: text, bold: p.Kind != Body})
 	}
 	return out
 }
 
-// pack fills messages of at most limit UTF-16 units with whole paragraphs,
-// cutting only a paragraph that alone is longer than limit.
-func pack(paragraphs []string, limit int) []string {
-	var msgs []string
-	var cur strings.Builder
+// pack fills messages of at most limit UTF-16 units of visible text with
+// whole paragraphs, cutting only a paragraph that alone is longer than
+// limit.
+func pack(paragraphs []chatParagraph, limit int) []message {
+	var msgs []message
+	var cur message
 	curLen := 0
 	flush := func() {
-		if cur.Len() > 0 {
-			msgs = append(msgs, cur.String())
-			cur.Reset()
-			curLen = 0
+		if len(cur) > 0 {
+			msgs = append(msgs, cur)
+			cur, curLen = nil, 0
 		}
 	}
 	sep := utf16Len(paragraphBreak)
 	for _, p := range paragraphs {
-		n := utf16Len(p)
+		n := utf16Len(p.text)
 		if curLen > 0 && curLen+sep+n <= limit {
-			cur.WriteString(paragraphBreak)
-			cur.WriteString(p)
+			cur = append(cur, p)
 			curLen += sep + n
 			continue
 		}
 		flush()
 		for n > limit {
-			head, rest := cut(p, limit)
-			msgs = append(msgs, head)
-			p, n = rest, utf16Len(rest)
+			head, rest := cut(p.text, limit)
+			msgs = append(msgs, message{{text: head, bold: p.bold}})
+			p.text, n = rest, utf16Len(rest)
 		}
-		if p != "" {
-			cur.WriteString(p)
+		if p.text != "" {
+			cur = message{p}
 			curLen = n
 		}
 	}

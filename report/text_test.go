@@ -1,12 +1,11 @@
 package report
 
 import (
+	"html"
 	"math/rand"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"fieldlog"
 )
 
 // squeeze drops the whitespace a cut may remove, so that what is left can
@@ -42,38 +41,100 @@ func checkMessages(t *testing.T, msgs []string, paragraphs []string, limit int) 
 	}
 }
 
-func TestTextPacksWholeParagraphs(t *testing.T) {
-	tree, cat, msgs := testTree(), testCatalog(), testMessages(t)
+// texts are the paragraphs' texts.
+func texts(ps []chatParagraph) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.text
+	}
+	return out
+}
+
+// packText packs plain paragraphs and returns the messages' visible text.
+func packText(paragraphs []string, limit int) []string {
+	ps := make([]chatParagraph, len(paragraphs))
+	for i, p := range paragraphs {
+		ps[i] = chatParagraph{text: p}
+	}
+	var out []string
+	for _, m := range pack(ps, limit) {
+		out = append(out, m.visible())
+	}
+	return out
+}
+
+func TestHTMLPacksWholeParagraphs(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
-	records := randomRecords(rng, 3000, cat, allUnits(tree))
-	for _, lang := range fieldlog.Langs {
-		doc := Compile(Config{Catalog: cat, Tree: tree, Scope: "b", Period: h1(2024), Lang: lang, Messages: msgs, Highlights: 500}, records)
-		out := Text(doc)
-		paragraphs := chatParagraphs(doc)
-		checkMessages(t, out, paragraphs, MaxMessage)
-		if len(out) < 3 {
-			t.Errorf("%s: %d messages; the test wants a report that needs several", lang, len(out))
-		}
-		// Every paragraph is short, so every break falls between
-		// paragraphs: the messages are the paragraphs, regrouped.
-		if strings.Join(out, paragraphBreak) != strings.Join(paragraphs, paragraphBreak) {
-			t.Errorf("%s: messages are not whole paragraphs", lang)
-		}
-		if !strings.HasPrefix(out[0], doc.Paragraphs[0].Text+paragraphBreak) {
-			t.Errorf("%s: the title does not open the first message on its own line", lang)
-		}
+	d := Document{Paragraphs: []Paragraph{{Title, "第1苏木2024年上半年统战工作开展情况"}}}
+	for range 400 {
+		kind := []Kind{Heading1, Heading2, Body, Body, Body}[rng.Intn(5)]
+		d.Paragraphs = append(d.Paragraphs, Paragraph{kind, strings.Repeat("开展宣讲活动 ᠤᠳᠠᠭ\u180eᠠ\u202fᠶᠢᠨ 😀 <&>。", 1+rng.Intn(30))})
+	}
+	paragraphs := chatParagraphs(d)
+	var out []string
+	for _, m := range pack(paragraphs, MaxMessage) {
+		out = append(out, m.visible())
+	}
+	checkMessages(t, out, texts(paragraphs), MaxMessage)
+	if len(out) < 3 {
+		t.Errorf("%d messages; the test wants a report that needs several", len(out))
+	}
+	// Every paragraph is short, so every break falls between paragraphs:
+	// the messages are the paragraphs, regrouped.
+	if strings.Join(out, paragraphBreak) != strings.Join(texts(paragraphs), paragraphBreak) {
+		t.Error("messages are not whole paragraphs")
+	}
+	html := HTML(d)
+	if len(html) != len(out) || !strings.HasPrefix(html[0], "<b>"+d.Paragraphs[0].Text+"</b>"+paragraphBreak) {
+		t.Error("the title does not open the first message on its own line, bold")
 	}
 }
 
-func TestTextHeadingsMarked(t *testing.T) {
-	d := Document{Paragraphs: []Paragraph{{Title, "标题"}, {Heading1, "一、工作"}, {Heading2, "（一）宣传"}, {Body, "正文。"}, {Body, "  "}}}
-	got := Text(d)
-	want := "标题\n\n■ 一、工作\n\n（一）宣传\n\n正文。"
+// Issue 10, point 6: headings are bold in Telegram's HTML, not marked with
+// "■ ", so that copied text is the report; what users typed is escaped.
+func TestHTMLHeadingsBoldTextEscaped(t *testing.T) {
+	d := Document{Paragraphs: []Paragraph{{Title, "标题"}, {Heading1, "一、工作"}, {Heading2, "（一）宣传"},
+		{Body, `在<b>社区</b>开展"A&B"活动。`}, {Body, "  "}}}
+	got := HTML(d)
+	want := "<b>标题</b>\n\n<b>一、工作</b>\n\n<b>（一）宣传</b>\n\n在&lt;b&gt;社区&lt;/b&gt;开展&#34;A&amp;B&#34;活动。"
 	if len(got) != 1 || got[0] != want {
-		t.Errorf("Text = %q, want %q", got, want)
+		t.Errorf("HTML =\n%q\nwant\n%q", got, want)
 	}
-	if len(Text(Document{})) != 0 {
+	if strings.Contains(got[0], "■") {
+		t.Error("a heading is marked with ■")
+	}
+	if len(HTML(Document{})) != 0 {
 		t.Error("an empty document gives messages")
+	}
+}
+
+// The limit counts the text as shown: escapes and tags take no room, and a
+// heading cut in two is bold in both messages.
+func TestHTMLLimitCountsVisibleText(t *testing.T) {
+	body := strings.Repeat("<&>", 2000)    // 6000 shown, 24000 escaped
+	heading := strings.Repeat("标题。", 2000) // 6000 shown
+	got := HTML(Document{Paragraphs: []Paragraph{{Body, body}, {Heading1, heading}}})
+	var shown []string
+	for i, m := range got {
+		v := html.UnescapeString(strings.NewReplacer("<b>", "", "</b>", "").Replace(m))
+		if n := utf16Len(v); n > MaxMessage {
+			t.Errorf("message %d shows %d units", i, n)
+		}
+		shown = append(shown, v)
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d messages for two paragraphs of 6000 units each, want 4", len(got))
+	}
+	if squeeze(strings.Join(shown, "")) != squeeze(body+heading) {
+		t.Error("text lost")
+	}
+	for _, m := range got[2:] {
+		if !strings.HasPrefix(m, "<b>") || !strings.HasSuffix(m, "</b>") || strings.Count(m, "<b>") != 1 {
+			t.Errorf("a piece of the heading is not bold on its own: %.40q…", m)
+		}
+	}
+	if utf16Len(got[0]) <= MaxMessage {
+		t.Error("the test wants a message longer than the limit before its escapes are parsed")
 	}
 }
 
@@ -86,7 +147,7 @@ func TestTextCutsLongParagraphAtSentenceEnds(t *testing.T) {
 	}
 	long := b.String()
 	paragraphs := []string{"标题", long, "结尾。"}
-	out := pack(paragraphs, MaxMessage)
+	out := packText(paragraphs, MaxMessage)
 	checkMessages(t, out, paragraphs, MaxMessage)
 	if len(out) < 3 {
 		t.Fatalf("%d messages for %d UTF-16 units", len(out), utf16Len(long))
@@ -108,7 +169,7 @@ func TestTextCutsLongParagraphAtSentenceEnds(t *testing.T) {
 func TestTextCutsMongolianBetweenWords(t *testing.T) {
 	word := "ᠨᠢᠭᠡᠳᠦᠯ ᠹᠷᠣᠨᠲ\u202fᠤᠨ ᠠᠵᠢᠯ\u202fᠢ ᠤᠳᠠᠭ\u180eᠠ ᠡᠳ\u180b\u202fᠦᠨ "
 	long := strings.TrimSpace(strings.Repeat(word, 400)) // no sentence end at all
-	out := pack([]string{long}, MaxMessage)
+	out := packText([]string{long}, MaxMessage)
 	checkMessages(t, out, []string{long}, MaxMessage)
 	at := 0 // where the current message starts in long
 	for i, m := range out[:len(out)-1] {
@@ -122,7 +183,7 @@ func TestTextCutsMongolianBetweenWords(t *testing.T) {
 
 func TestTextCutsAtRuneBoundaryAsLastResort(t *testing.T) {
 	long := strings.Repeat("😀", 5000) // 10000 UTF-16 units, nothing to cut at
-	out := pack([]string{long}, MaxMessage)
+	out := packText([]string{long}, MaxMessage)
 	checkMessages(t, out, []string{long}, MaxMessage)
 	if len(out) != 3 || utf16Len(out[0]) != MaxMessage {
 		t.Errorf("got %d messages, first %d units", len(out), utf16Len(out[0]))
@@ -150,7 +211,7 @@ func TestPackRandom(t *testing.T) {
 			paragraphs = append(paragraphs, p)
 			allShort = allShort && utf16Len(p) <= limit
 		}
-		out := pack(paragraphs, limit)
+		out := packText(paragraphs, limit)
 		for i, m := range out {
 			if n := utf16Len(m); n > limit || n == 0 {
 				t.Fatalf("round %d: message %d has %d units, limit %d", round, i, n, limit)

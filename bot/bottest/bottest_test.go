@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -359,6 +360,9 @@ func TestSendEditDeleteThroughClient(t *testing.T) {
 	if m := srv.Last(ann.ID); m.Source != "Pick <b>one</b> &amp; go" || m.ParseMode != "HTML" {
 		t.Errorf("Last = %+v", m)
 	}
+	if len(sent.Entities) != 1 || sent.Entities[0] != (models.MessageEntity{Type: models.MessageEntityTypeBold, Offset: 5, Length: 3}) {
+		t.Errorf("entities = %+v, want one bold over \"one\"", sent.Entities)
+	}
 
 	edit := &bot.EditMessageTextParams{ChatID: ann.ID, MessageID: sent.ID, Text: "Picked A",
 		ReplyMarkup: keyboard([]models.InlineKeyboardButton{{Text: "Undo", CallbackData: "undo"}})}
@@ -456,6 +460,40 @@ func TestBadMarkupIsRejected(t *testing.T) {
 	}
 	if want := "Total: 7.5 h (of 8) for john_doe"; m.Text != want || srv.Last(ann.ID).Text != want {
 		t.Errorf("visible text = %q, want %q", m.Text, want)
+	}
+}
+
+// HTML entities are computed as Telegram computes them: offsets and
+// lengths in UTF-16 units of the visible text, an outer element before an
+// inner one, escapes counting as the character they stand for; and the
+// length limit applies to the visible text, not to the markup.
+func TestHTMLEntities(t *testing.T) {
+	srv := New(t)
+	srv.Register(ann)
+	b := newBot(t, srv)
+	ctx := context.Background()
+	m, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, ParseMode: models.ParseModeHTML,
+		Text: `😀&lt;<b>一、<i>工作</i></b>` + "\n" + `<a href="https://example.org/?a=1&amp;b=2">链接</a><b></b>`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.MessageEntity{
+		{Type: models.MessageEntityTypeBold, Offset: 3, Length: 4},
+		{Type: models.MessageEntityTypeItalic, Offset: 5, Length: 2},
+		{Type: models.MessageEntityTypeTextLink, Offset: 8, Length: 2, URL: "https://example.org/?a=1&b=2"},
+	}
+	if m.Text != "😀<一、工作\n链接" || !slices.Equal(m.Entities, want) {
+		t.Errorf("text %q, entities %+v\nwant %+v", m.Text, m.Entities, want)
+	}
+	if got := srv.Last(ann.ID).Formatted(models.MessageEntityTypeBold); !slices.Equal(got, []string{"一、工作"}) {
+		t.Errorf("bold pieces = %q", got)
+	}
+	long := "<b>" + strings.Repeat("&amp;", 4096) + "</b>" // 20,487 bytes, 4,096 shown
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: long, ParseMode: models.ParseModeHTML}); err != nil {
+		t.Errorf("4,096 characters shown were refused: %v", err)
+	}
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: ann.ID, Text: long + "x", ParseMode: models.ParseModeHTML}); err == nil {
+		t.Error("4,097 characters shown were accepted")
 	}
 }
 

@@ -473,23 +473,23 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *apiError) {
 
 // messageText checks and renders the text of sendMessage or
 // editMessageText as Telegram would; tooLong is Telegram's error for each.
-func messageText(p params, tooLong string) (visible, text, mode string, aerr *apiError) {
+func messageText(p params, tooLong string) (visible string, entities []models.MessageEntity, text, mode string, aerr *apiError) {
 	text, mode = p.str("text"), p.str("parse_mode")
-	visible, aerr = render(text, mode)
+	visible, entities, aerr = render(text, mode)
 	if aerr != nil {
-		return "", "", "", aerr
+		return "", nil, "", "", aerr
 	}
 	if strings.TrimSpace(visible) == "" {
-		return "", "", "", badRequest("message text is empty")
+		return "", nil, "", "", badRequest("message text is empty")
 	}
 	if utf16Len(visible) > maxText {
-		return "", "", "", badRequest("%s", tooLong)
+		return "", nil, "", "", badRequest("%s", tooLong)
 	}
-	return visible, text, mode, nil
+	return visible, entities, text, mode, nil
 }
 
 func (s *Server) sendMessage(p params) (any, *apiError) {
-	visible, text, mode, aerr := messageText(p, "message is too long")
+	visible, entities, text, mode, aerr := messageText(p, "message is too long")
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -504,7 +504,7 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 		return nil, aerr
 	}
 	m := s.newSent(c, mk)
-	m.raw.Text, m.source, m.parseMode = visible, text, mode
+	m.raw.Text, m.raw.Entities, m.source, m.parseMode = visible, entities, text, mode
 	s.record(c, m)
 	return cloneModel(m.raw), nil
 }
@@ -535,7 +535,7 @@ func (s *Server) newSent(c *chatState, mk markup) *sentMessage {
 // reply_markup removes the keyboard, and an edit that changes nothing fails
 // with "message is not modified".
 func (s *Server) editMessageText(p params) (any, *apiError) {
-	visible, text, mode, aerr := messageText(p, "MESSAGE_TOO_LONG")
+	visible, entities, text, mode, aerr := messageText(p, "MESSAGE_TOO_LONG")
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -551,7 +551,7 @@ func (s *Server) editMessageText(p params) (any, *apiError) {
 	if text == m.source && mode == m.parseMode && sameKeyboard(mk.inline, m.raw.ReplyMarkup) {
 		return nil, notModified()
 	}
-	m.raw.Text, m.source, m.parseMode = visible, text, mode
+	m.raw.Text, m.raw.Entities, m.source, m.parseMode = visible, entities, text, mode
 	s.edited(c, m, mk.inline)
 	return cloneModel(m.raw), nil
 }
@@ -669,7 +669,7 @@ func (s *Server) answerCallbackQuery(p params) (any, *apiError) {
 // an uploaded file part, "attach://<part>", or the file_id of a known file.
 func (s *Server) sendMedia(p params, field string) (any, *apiError) {
 	caption, mode := p.str("caption"), p.str("parse_mode")
-	visible, aerr := render(caption, mode)
+	visible, entities, aerr := render(caption, mode)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -727,7 +727,7 @@ func (s *Server) sendMedia(p params, field string) (any, *apiError) {
 		}
 	}
 	m := s.newSent(c, mk)
-	m.raw.Caption, m.captionSource, m.parseMode = visible, caption, mode
+	m.raw.Caption, m.raw.CaptionEntities, m.captionSource, m.parseMode = visible, entities, caption, mode
 	if field == "photo" {
 		m.photo = f
 		m.raw.Photo = []models.PhotoSize{photoSize(f)}

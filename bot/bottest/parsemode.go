@@ -3,7 +3,10 @@ package bottest
 import (
 	"fmt"
 	"html"
+	"sort"
 	"strings"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // This file approximates Telegram's parse_mode handling, because bots break
@@ -11,83 +14,144 @@ import (
 // Telegram refuse the whole message with "can't parse entities". The checks
 // are deliberately conservative (they flag only what Telegram certainly
 // rejects), so a message the fake accepts may still be refused by Telegram,
-// but not the other way round. Entities are not computed: Message.Text and
-// the message returned to the bot carry the visible text only.
+// but not the other way round. Message.Text and the message returned to the
+// bot carry the visible text; entities are computed for HTML only (the
+// message's Entities, offsets and lengths in UTF-16 units as Telegram's).
 
-// render checks text against parse_mode and returns the text the user sees.
-func render(text, mode string) (string, *apiError) {
+// render checks text against parse_mode and returns the text the user sees
+// and, for HTML, its formatting entities.
+func render(text, mode string) (string, []models.MessageEntity, *apiError) {
 	var (
-		visible string
-		err     error
+		visible  string
+		entities []models.MessageEntity
+		err      error
 	)
 	switch {
 	case mode == "":
-		return text, nil
+		return text, nil, nil
 	case strings.EqualFold(mode, "HTML"):
-		visible, err = renderHTML(text)
+		visible, entities, err = renderHTML(text)
 	case strings.EqualFold(mode, "MarkdownV2"):
 		visible, err = renderMarkdownV2(text)
 	case strings.EqualFold(mode, "Markdown"):
 		visible, err = renderMarkdown(text)
 	default:
-		return "", badRequest("unsupported parse_mode")
+		return "", nil, badRequest("unsupported parse_mode")
 	}
 	if err != nil {
-		return "", badRequest("can't parse entities: %v", err)
+		return "", nil, badRequest("can't parse entities: %v", err)
 	}
-	return visible, nil
+	return visible, entities, nil
+}
+
+// htmlEntityTypes are the entities Telegram's HTML tags make.
+var htmlEntityTypes = map[string]models.MessageEntityType{
+	"b": models.MessageEntityTypeBold, "strong": models.MessageEntityTypeBold,
+	"i": models.MessageEntityTypeItalic, "em": models.MessageEntityTypeItalic,
+	"u": models.MessageEntityTypeUnderline, "ins": models.MessageEntityTypeUnderline,
+	"s": models.MessageEntityTypeStrikethrough, "strike": models.MessageEntityTypeStrikethrough, "del": models.MessageEntityTypeStrikethrough,
+	"span": models.MessageEntityTypeSpoiler, "tg-spoiler": models.MessageEntityTypeSpoiler,
+	"a": models.MessageEntityTypeTextLink, "code": models.MessageEntityTypeCode, "pre": models.MessageEntityTypePre,
+	"blockquote": models.MessageEntityTypeBlockquote, "tg-emoji": models.MessageEntityTypeCustomEmoji,
 }
 
 // renderHTML accepts Telegram's tags, properly nested; any other "<" fails.
-func renderHTML(s string) (string, error) {
+// It returns the visible text and an entity for each non-empty element,
+// ordered by offset, an outer element before the inner ones.
+func renderHTML(s string) (string, []models.MessageEntity, error) {
 	allowed := map[string]bool{
 		"b": true, "strong": true, "i": true, "em": true, "u": true, "ins": true,
 		"s": true, "strike": true, "del": true, "span": true, "tg-spoiler": true,
 		"a": true, "code": true, "pre": true, "blockquote": true, "tg-emoji": true,
 	}
+	type element struct {
+		name, tag string
+		offset    int // UTF-16 units of visible text before it
+	}
 	var out strings.Builder
-	var open []string
+	var open []element
+	var entities []models.MessageEntity
+	units := 0
+	text := func(raw string) {
+		// Entities stand within text, never across a tag.
+		v := html.UnescapeString(raw)
+		out.WriteString(v)
+		units += utf16Len(v)
+	}
 	for i := 0; i < len(s); {
 		lt := strings.IndexByte(s[i:], '<')
 		if lt < 0 {
-			out.WriteString(s[i:])
+			text(s[i:])
 			break
 		}
-		out.WriteString(s[i : i+lt])
+		text(s[i : i+lt])
 		i += lt
 		gt := strings.IndexByte(s[i:], '>')
 		if gt < 0 {
-			return "", fmt.Errorf("Unclosed start tag at byte offset %d", i)
+			return "", nil, fmt.Errorf("Unclosed start tag at byte offset %d", i)
 		}
 		tag := s[i+1 : i+gt]
 		if name, ok := strings.CutPrefix(tag, "/"); ok {
 			name = strings.ToLower(strings.TrimSpace(name))
 			if len(open) == 0 {
-				return "", fmt.Errorf("Unexpected end tag at byte offset %d", i)
+				return "", nil, fmt.Errorf("Unexpected end tag at byte offset %d", i)
 			}
-			if top := open[len(open)-1]; name != top {
-				return "", fmt.Errorf("Unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, top, name)
+			top := open[len(open)-1]
+			if name != top.name {
+				return "", nil, fmt.Errorf("Unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, top.name, name)
 			}
 			open = open[:len(open)-1]
+			if units > top.offset {
+				e := models.MessageEntity{Type: htmlEntityTypes[name], Offset: top.offset, Length: units - top.offset}
+				if name == "a" {
+					e.URL = attribute(top.tag, "href")
+				}
+				entities = append(entities, e)
+			}
 		} else {
 			name := strings.ToLower(tag)
 			if j := strings.IndexAny(name, " \t\n/"); j >= 0 {
 				name = name[:j]
 			}
 			if !allowed[name] {
-				return "", fmt.Errorf("Unsupported start tag \"%s\" at byte offset %d", name, i)
+				return "", nil, fmt.Errorf("Unsupported start tag \"%s\" at byte offset %d", name, i)
 			}
 			if name == "span" && !strings.Contains(tag, "tg-spoiler") {
-				return "", fmt.Errorf("Tag \"span\" must have class \"tg-spoiler\" at byte offset %d", i)
+				return "", nil, fmt.Errorf("Tag \"span\" must have class \"tg-spoiler\" at byte offset %d", i)
 			}
-			open = append(open, name)
+			open = append(open, element{name: name, tag: tag, offset: units})
 		}
 		i += gt + 1
 	}
 	if len(open) > 0 {
-		return "", fmt.Errorf("Can't find end tag corresponding to start tag \"%s\"", open[len(open)-1])
+		return "", nil, fmt.Errorf("Can't find end tag corresponding to start tag \"%s\"", open[len(open)-1].name)
 	}
-	return html.UnescapeString(out.String()), nil
+	sort.SliceStable(entities, func(i, j int) bool {
+		if entities[i].Offset != entities[j].Offset {
+			return entities[i].Offset < entities[j].Offset
+		}
+		return entities[i].Length > entities[j].Length
+	})
+	return out.String(), entities, nil
+}
+
+// attribute is the value of attribute name in the inside of a start tag
+// (a href="…"), unescaped.
+func attribute(tag, name string) string {
+	_, rest, ok := strings.Cut(tag, name+"=")
+	if !ok || rest == "" {
+		return ""
+	}
+	if q := rest[0]; q == '"' || q == '\'' {
+		if end := strings.IndexByte(rest[1:], q); end >= 0 {
+			return html.UnescapeString(rest[1 : 1+end])
+		}
+		return ""
+	}
+	if end := strings.IndexAny(rest, " \t\n"); end >= 0 {
+		rest = rest[:end]
+	}
+	return html.UnescapeString(rest)
 }
 
 // renderMarkdownV2 flags reserved characters that are not escaped and

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -109,6 +110,19 @@ func (m Message) Button(text string) (Button, bool) {
 		}
 	}
 	return Button{}, false
+}
+
+// Formatted returns the pieces of the message's text that carry an entity
+// of type typ (models.MessageEntityTypeBold: what shows bold), in order.
+func (m Message) Formatted(typ models.MessageEntityType) []string {
+	units := utf16.Encode([]rune(m.Text))
+	var out []string
+	for _, e := range m.Raw.Entities {
+		if e.Type == typ && e.Offset >= 0 && e.Offset+e.Length <= len(units) {
+			out = append(out, string(utf16.Decode(units[e.Offset:e.Offset+e.Length])))
+		}
+	}
+	return out
 }
 
 // ButtonTexts returns the texts of the inline buttons row by row, which reads

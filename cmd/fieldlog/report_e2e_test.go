@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/xuri/excelize/v2"
 
 	"fieldlog"
@@ -121,13 +122,23 @@ func TestReportNoteAndStatusInChinese(t *testing.T) {
 	a.say(coord, a.tr(zh, "menu_report"), a.tr(zh, "ask_report_period"))
 	a.tap(coord, periodName)
 	title := a.waitLead(coord, "嘎鲁图镇"+periodName+"统战工作开展情况")
-	for _, want := range []string{"发放宣传资料1500份，惠及群众100余人次", "开展宣讲活动1场", "部分嘎查宣传覆盖面不够广", "暂未填写下一步计划"} {
+	for _, want := range []string{"开展宣讲活动1场，受众45人次；发放宣传资料1500份。", "部分嘎查宣传覆盖面不够广", "暂未填写下一步计划"} {
 		if !strings.Contains(title.Text, want) {
 			t.Errorf("report message lacks %q:\n%s", want, title.Text)
 		}
 	}
 	if strings.Contains(title.Text, "临时段落") {
 		t.Error("a deleted note paragraph is in the report")
+	}
+	// Issue 10, point 6: the text a clerk copies is the report itself, its
+	// headings bold (Telegram HTML) rather than marked.
+	if strings.Contains(title.Text, "■") || title.ParseMode != "HTML" {
+		t.Errorf("report message (parse_mode %q) is not clean text:\n%s", title.ParseMode, title.Text)
+	}
+	bold := title.Formatted(models.MessageEntityTypeBold)
+	wantBold := []string{"嘎鲁图镇" + periodName + "统战工作开展情况", "一、工作开展完成情况", "（一）宣传教育", "二、存在的问题", "三、下一步计划"}
+	if !slices.Equal(bold, wantBold) {
+		t.Errorf("bold in the report: %q, want the title and headings %q", bold, wantBold)
 	}
 	docs := documents(t, a, coord.ID, 2)
 	word, ledgerFile := docs[0].Document, docs[1].Document
@@ -228,7 +239,7 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 	for _, m := range msgs {
 		text += m.Text + "\n"
 	}
-	for _, want := range []string{"1200", "80 ᠭᠠᠷᠤᠢ", "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ"} {
+	for _, want := range []string{"1200", "ᠨᠢᠭᠡ᠂ ", "ᠰᠤᠷᠭᠠᠯᠲᠠ ᠶᠢ ᠨᠡᠮᠡᠭᠳᠡᠭᠦᠯᠬᠦ"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Mongolian report lacks %q:\n%s", want, text)
 		}
@@ -237,14 +248,23 @@ func TestReportForAMongolianCoordinator(t *testing.T) {
 	if body := docxText(t, docs[0].Document.Data); !strings.Contains(body, "统战工作开展情况") {
 		t.Errorf("the official Word file of a Mongolian coordinator is not Chinese: %.200s", body)
 	}
+	// Issue 10, point 10: the bot says the Chinese file is the official
+	// one, the Mongolian report being text only.
+	a.waitText(coord, a.msg(mn, "report_ready_text_only", "Count", 1))
 	// One tap gives the Chinese report.
 	a.tapThenLead(coord, "📄 中文", "嘎鲁图镇"+a.msg(zh, "period_h1", "Year", 2024)+"统战工作开展情况")
 	documents(t, a, coord.ID, 4)
-	// And one more the Mongolian Word file.
+	// The Mongolian one again: text, and the Chinese Word file, never a
+	// horizontal Mongolian one.
 	a.tap(coord, "📄 ᠮᠣᠩᠭᠣᠯ")
 	docs = documents(t, a, coord.ID, 6)
-	if body := docxText(t, docs[4].Document.Data); !strings.Contains(body, "ᠭᠠᠯᠠᠭᠤᠲᠤ") || strings.Contains(body, "统战工作开展情况") {
-		t.Errorf("the Mongolian Word file: %.300s", body)
+	if body := docxText(t, docs[4].Document.Data); strings.Contains(body, "ᠭᠠᠯᠠᠭᠤᠲᠤ") || !strings.Contains(body, "统战工作开展情况") {
+		t.Errorf("the Word file of the Mongolian report is not the Chinese one: %.300s", body)
+	}
+	for _, d := range a.srv.Documents(coord.ID) {
+		if strings.HasSuffix(d.Document.Name, ".docx") && strings.ContainsFunc(d.Document.Name, func(r rune) bool { return r >= 0x1820 && r <= 0x18AA }) {
+			t.Errorf("a Mongolian Word file was sent: %q", d.Document.Name)
+		}
 	}
 }
 
