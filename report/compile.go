@@ -304,6 +304,9 @@ func (w *writer) count(c fieldlog.Count) string { return w.figure(c, "") }
 // 2154 → 2100余, 63 → 60余; 80余 stays); an exact one stays exact. With a
 // ten-thousand word, a figure of 10,000 or more is written in it (20000 →
 // 2万, 21994 → 2.1994万, about 21994 → 2.1万余).
+//
+// One record's approximate figure is rounded too (an officer's 85余 is
+// written 80余): 余 follows a round number wherever the report writes it.
 func (w *writer) figure(c fieldlog.Count, tenThousand string) string {
 	v := c.Value
 	if c.Approx {
@@ -422,44 +425,64 @@ func (w *writer) figures(s SectionFigures, first bool) string {
 	var list strings.Builder
 	clause := false // whether the phrase before has a clause of its own
 	for i, t := range s.Types {
-		name := t.Type.Name.In(w.lang)
-		verb := t.Type.Verb.In(w.lang)
-		if strings.HasPrefix(name, verb) {
-			verb = "" // the name already says it: 发放宣传资料
-		}
-		data := map[string]any{
-			"Verb":    verb,
-			"Name":    name,
-			"Measure": t.Type.Unit.In(w.lang),
-			"Count":   w.count(t.Occurrences),
-			"People":  w.headCount(t.Type, t.Participants),
-		}
+		people := w.headCount(t.Type, t.Participants) != ""
 		// A phrase with a clause of its own (…11场，受众1800余人次) needs a
 		// stronger break from its neighbours (；) than a plain one (，).
 		switch {
-		case i > 0 && (clause || data["People"] != ""):
+		case i > 0 && (clause || people):
 			list.WriteString(w.text("report.separator_clauses", nil))
 		case i > 0:
 			list.WriteString(w.text("report.separator", nil))
 		}
-		clause = data["People"] != ""
-		id := "report.type_count"
-		switch {
-		case t.Type.Quantity && (t.Quantity.Value > 0 || t.Quantity.Approx):
-			id = "report.type_quantity"
-			data["Quantity"] = w.figure(t.Quantity, t.Type.TenThousand.In(w.lang))
-		case t.Type.Quantity:
-			// Nothing was counted: say how often it happened instead,
-			// since the measure word (份, 元) fits only the quantity.
-			data["Measure"] = w.text("report.times", nil)
-		}
-		list.WriteString(w.text(id, data))
+		clause = people
+		list.WriteString(w.phrase(t))
 	}
 	if !first {
 		return w.text("report.figures_next", map[string]any{"List": list.String()})
 	}
 	return w.text("report.figures"+w.half, map[string]any{"List": list.String()})
 }
+
+// phrase writes one type's figures as the section's sentence states them:
+// 开展宣讲活动11场，受众1800余人次; 发放宣传资料1200余份.
+func (w *writer) phrase(t TypeFigures) string {
+	name := t.Type.Name.In(w.lang)
+	verb := t.Type.Verb.In(w.lang)
+	if strings.HasPrefix(name, verb) {
+		verb = "" // the name already says it: 发放宣传资料
+	}
+	data := map[string]any{
+		"Verb":    verb,
+		"Name":    name,
+		"Measure": t.Type.Unit.In(w.lang),
+		"Count":   w.count(t.Occurrences),
+		"People":  w.headCount(t.Type, t.Participants),
+	}
+	id := "report.type_count"
+	switch {
+	case t.Type.Quantity && (t.Quantity.Value > 0 || t.Quantity.Approx):
+		id = "report.type_quantity"
+		data["Quantity"] = w.figure(t.Quantity, t.Type.TenThousand.In(w.lang))
+	case t.Type.Quantity:
+		// Nothing was counted: say how often it happened instead, since
+		// the measure word (份, 元) fits only the quantity.
+		data["Measure"] = w.text("report.times", nil)
+	}
+	return w.text(id, data)
+}
+
+// Stated is how the report states t's figures, in the compiler's language
+// (开展宣讲活动4场，受众460余人次), and whether it states t's participants:
+// the ledger prints both beside the exact sums, so that a coordinator can
+// check the one against the other.
+func (c *Compiler) Stated(t TypeFigures) (phrase string, statesParticipants bool) {
+	w := newWriter(c.cfg)
+	return w.phrase(t), w.headCount(t.Type, t.Participants) != ""
+}
+
+// StatedTotals is the report's sentence of all its figures (the lead's:
+// 共开展各类统战活动48次，累计参与1600余人次…).
+func (c *Compiler) StatedTotals() string { return newWriter(c.cfg).totals(c.Figures()) }
 
 // highlight writes one notable activity, without its closing stop:
 // 6月7日，在…召开…，参加80人; for a type that counts things, with what
