@@ -38,6 +38,7 @@ const (
 	msgSummaryParticipants = "ledger.summary.participants"
 	msgSummaryRecords      = "ledger.summary.records"
 	msgSummaryByType       = "ledger.summary.byType"
+	msgColStated           = "ledger.col.stated"
 	msgOwnLevel            = "ledger.ownLevel"
 	msgFooter              = "ledger.footer"
 )

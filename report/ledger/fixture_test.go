@@ -62,6 +62,9 @@ type fixtureType struct {
 	name        fieldlog.Text
 	measure     fieldlog.Text
 	quantity    bool
+	// headCount is the report's participants clause; empty for a type
+	// whose participants the report does not state.
+	headCount fieldlog.Text
 }
 
 var sectionNames = []struct {
@@ -74,12 +77,14 @@ var sectionNames = []struct {
 }
 
 var fixtureTypes = []fixtureType{
-	{"org", "meeting", fieldlog.Text{fieldlog.Chinese: "党委会议研究统战工作", fieldlog.Mongolian: "ᠬᠤᠷᠠᠯ"}, fieldlog.Text{fieldlog.Chinese: "次"}, false},
-	{"pub", "talk", fieldlog.Text{fieldlog.Chinese: "宣讲活动", fieldlog.Mongolian: "ᠶᠠᠷᠢᠯᠭ᠎ᠠ"}, fieldlog.Text{fieldlog.Chinese: "场"}, false},
-	{"pub", "leaflets", fieldlog.Text{fieldlog.Chinese: "发放宣传资料", fieldlog.Mongolian: "ᠮᠠᠲ᠋ᠧᠷᠢᠶᠠᠯ"}, fieldlog.Text{fieldlog.Chinese: "份", fieldlog.Mongolian: "ᠬᠤᠪᠢ"}, true},
-	{"qw", "visit", fieldlog.Text{fieldlog.Chinese: "走访慰问"}, fieldlog.Text{fieldlog.Chinese: "次"}, false},
+	{"org", "meeting", fieldlog.Text{fieldlog.Chinese: "党委会议研究统战工作", fieldlog.Mongolian: "ᠬᠤᠷᠠᠯ"}, fieldlog.Text{fieldlog.Chinese: "次"}, false, nil},
+	{"pub", "talk", fieldlog.Text{fieldlog.Chinese: "宣讲活动", fieldlog.Mongolian: "ᠶᠠᠷᠢᠯᠭ᠎ᠠ"}, fieldlog.Text{fieldlog.Chinese: "场"}, false,
+		fieldlog.Text{fieldlog.Chinese: "受众{N}人次", fieldlog.Mongolian: "{N} ᠬᠦᠮᠦᠨ"}},
+	{"pub", "leaflets", fieldlog.Text{fieldlog.Chinese: "发放宣传资料", fieldlog.Mongolian: "ᠮᠠᠲ᠋ᠧᠷᠢᠶᠠᠯ"}, fieldlog.Text{fieldlog.Chinese: "份", fieldlog.Mongolian: "ᠬᠤᠪᠢ"}, true, nil},
+	{"qw", "visit", fieldlog.Text{fieldlog.Chinese: "走访慰问"}, fieldlog.Text{fieldlog.Chinese: "次"}, false,
+		fieldlog.Text{fieldlog.Chinese: "慰问{N}人次", fieldlog.Mongolian: "{N} ᠬᠦᠮᠦᠨ"}},
 	// Records may name a section the catalogue has since dropped.
-	{"gone", "old", nil, nil, false},
+	{"gone", "old", nil, nil, false, nil},
 }
 
 func testCatalog() *fieldlog.Catalog {
@@ -88,7 +93,7 @@ func testCatalog() *fieldlog.Catalog {
 		sec := fieldlog.Section{ID: s.id, Name: s.name}
 		for _, t := range fixtureTypes {
 			if t.section == s.id {
-				sec.Types = append(sec.Types, fieldlog.ActivityType{ID: t.id, Name: t.name, Unit: t.measure, Quantity: t.quantity})
+				sec.Types = append(sec.Types, fieldlog.ActivityType{ID: t.id, Name: t.name, Unit: t.measure, Quantity: t.quantity, HeadCount: t.headCount})
 			}
 		}
 		c.Sections = append(c.Sections, sec)

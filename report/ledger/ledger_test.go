@@ -20,6 +20,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/report"
 	"fieldlog/report/ledger"
 )
 
@@ -446,10 +447,13 @@ func checkSummary(t *testing.T, f *excelize.File, sheet string, lang fieldlog.La
 	checkTypeTable(t, rows, lang, text, recs)
 }
 
-// checkTypeTable compares the per-type table, the report's figures, with
-// sums over the records computed here: records, participants and quantity
-// per catalogue type, types without records and records of types the
-// catalogue dropped left out, as the report leaves them out.
+// checkTypeTable compares the per-type table with sums over the records
+// computed here (records, participants where the report states them, and
+// quantity per catalogue type; types without records and records of types
+// the catalogue dropped left out, as the report leaves them out), and its
+// column of the report's wording with the report compiled from the same
+// records: each type's phrase is in its section's paragraph, the total's
+// in the lead.
 func checkTypeTable(t *testing.T, rows [][]string, lang fieldlog.Lang, text func(string) string, recs []fieldlog.Activity) {
 	t.Helper()
 	type sums struct {
@@ -476,30 +480,51 @@ func checkTypeTable(t *testing.T, rows [][]string, lang fieldlog.Lang, text func
 		}
 		return ""
 	}
+	cfg := config(t, lang)
+	doc := report.Compile(report.Config{Catalog: cfg.Catalog, Tree: cfg.Tree, Scope: cfg.Scope, AllUnits: cfg.AllUnits, Period: cfg.Period, Lang: lang, Messages: cfg.Messages}, recs)
+	paragraphOf := map[string]string{} // section name → its paragraph
+	for i, p := range doc.Paragraphs {
+		if p.Kind == report.Heading2 && i+1 < len(doc.Paragraphs) {
+			paragraphOf[p.Text] = doc.Paragraphs[i+1].Text
+		}
+	}
+	lead := doc.Paragraphs[1].Text
 	var want [][]string
 	var records int
 	var people fieldlog.Count
 	for _, s := range sectionNames {
 		var typeRows [][]string
+		var sentence string
+		for h, p := range paragraphOf {
+			if strings.HasSuffix(h, s.name.In(lang)) {
+				sentence = p
+			}
+		}
 		for _, ft := range fixtureTypes {
 			x := byType[ft.section+"/"+ft.id]
 			if ft.section != s.id || x == nil {
 				continue
 			}
 			row := []string{ft.name.In(lang), strconv.Itoa(x.records), "", "", "", "", ""}
-			if x.participants != (fieldlog.Count{}) {
+			if ft.headCount != nil && x.participants != (fieldlog.Count{}) {
 				row[2], row[3] = strconv.FormatInt(x.participants.Value, 10), mark(x.participants)
+				people = people.Add(x.participants)
 			}
 			if ft.quantity {
 				row[4], row[5], row[6] = strconv.FormatInt(x.quantity.Value, 10), mark(x.quantity), ft.measure.In(lang)
 			}
 			typeRows = append(typeRows, row)
 			records += x.records
-			people = people.Add(x.participants)
 		}
 		if len(typeRows) > 0 {
 			want = append(want, []string{s.name.In(lang), "", "", "", "", "", ""})
 			want = append(want, typeRows...)
+			if sentence == "" {
+				t.Errorf("the report has no paragraph for section %q", s.name.In(lang))
+			}
+		}
+		for range typeRows {
+			paragraphOf["want:"+s.name.In(lang)] = sentence
 		}
 	}
 	want = append(want, []string{text("ledger.total"), strconv.Itoa(records), strconv.FormatInt(people.Value, 10), mark(people), "", "", ""})
@@ -515,7 +540,8 @@ func checkTypeTable(t *testing.T, rows [][]string, lang fieldlog.Lang, text func
 		t.Errorf("per-type table caption = %q", rows[head-1])
 	}
 	wantHead := []string{text("ledger.col.type"), text("ledger.summary.records"), text("ledger.col.participants"),
-		text("ledger.col.participantsApprox"), text("ledger.col.quantity"), text("ledger.col.quantityApprox"), text("ledger.col.measure")}
+		text("ledger.col.participantsApprox"), text("ledger.col.quantity"), text("ledger.col.quantityApprox"), text("ledger.col.measure"),
+		text("ledger.col.stated")}
 	if !slices.Equal(rows[head], wantHead) {
 		t.Errorf("per-type header = %q, want %q", rows[head], wantHead)
 	}
@@ -523,9 +549,24 @@ func checkTypeTable(t *testing.T, rows [][]string, lang fieldlog.Lang, text func
 	if len(got) != len(want) {
 		t.Fatalf("per-type table has %d rows, want %d:\n%q\nwant %q", len(got), len(want), got, want)
 	}
+	section := ""
 	for i := range want {
-		if g := padTo(got[i], 7); !slices.Equal(g, want[i]) {
-			t.Errorf("per-type row %d = %q, want %q", head+2+i, g, want[i])
+		g := padTo(got[i], 8)
+		if !slices.Equal(g[:7], want[i]) {
+			t.Errorf("per-type row %d = %q, want %q", head+2+i, g[:7], want[i])
+		}
+		stated := g[7]
+		switch {
+		case i == len(want)-1:
+			if stated == "" || !strings.Contains(lead, stated) {
+				t.Errorf("the total's wording %q is not the report's lead:\n%s", stated, lead)
+			}
+		case want[i][1] == "": // a section's row
+			section = want[i][0]
+		default:
+			if p := paragraphOf["want:"+section]; stated == "" || !strings.Contains(p, stated) {
+				t.Errorf("row %d's wording %q is not in the report's paragraph of %s:\n%s", head+2+i, stated, section, p)
+			}
 		}
 	}
 }

@@ -177,7 +177,7 @@ func (l *Ledger) writeSummary() error {
 	row++
 	typeHeads := []string{
 		text(msgColType), text(msgSummaryRecords), text(msgColParticipants), text(msgColParticipantsApx),
-		text(msgColQuantity), text(msgColQuantityApx), text(msgColMeasure),
+		text(msgColQuantity), text(msgColQuantityApx), text(msgColMeasure), text(msgColStated),
 	}
 	for i, h := range typeHeads {
 		put(i+1, row, h, st.sumHeader)
@@ -192,13 +192,17 @@ func (l *Ledger) writeSummary() error {
 		}
 		row++
 		for _, t := range s.Types {
+			// Participants are given where the report states them
+			// (受众…人次), so that the total is the lead's.
+			stated, statesPeople := l.figures.Stated(t)
 			putName(row, clean(t.Type.Name.In(l.cfg.Lang)), 1, indented(1))
 			put(2, row, t.Occurrences.Value, st.sumBody)
 			put(3, row, nil, st.sumBody)
 			put(4, row, nil, st.sumMark)
-			if given(t.Participants) {
+			if statesPeople {
 				put(3, row, t.Participants.Value, st.sumBody)
 				put(4, row, l.markText(t.Participants), st.sumMark)
+				people = people.Add(t.Participants)
 			}
 			put(5, row, nil, st.sumBody)
 			put(6, row, nil, st.sumMark)
@@ -208,8 +212,8 @@ func (l *Ledger) writeSummary() error {
 				put(6, row, l.markText(t.Quantity), st.sumMark)
 				put(7, row, clean(t.Type.Unit.In(l.cfg.Lang)), st.sumBody)
 			}
+			put(8, row, clean(stated), st.sumBody)
 			occurrences = occurrences.Add(t.Occurrences)
-			people = people.Add(t.Participants)
 			row++
 		}
 	}
@@ -217,9 +221,10 @@ func (l *Ledger) writeSummary() error {
 	put(2, row, occurrences.Value, st.sumTotal)
 	put(3, row, people.Value, st.sumTotal)
 	put(4, row, l.markText(people), st.sumMarkTotal)
-	for col := 5; col <= len(typeHeads); col++ {
+	for col := 5; col < len(typeHeads); col++ {
 		put(col, row, nil, st.sumTotal) // quantities of different measures do not add up
 	}
+	put(8, row, clean(l.figures.StatedTotals()), st.sumTotal)
 
 	if firstErr != nil {
 		return fmt.Errorf("ledger: write summary: %w", firstErr)
