@@ -136,9 +136,9 @@ type Telegram struct {
 	// beat); Run waits for them.
 	background sync.WaitGroup
 	leases     fieldlog.ChatLeases
-	peers   fieldlog.Peers
-	holder  string
-	observe Observer
+	peers      fieldlog.Peers
+	holder     string
+	observe    Observer
 	// sweepEvery, sweepAge and beatEvery: see sweep and beat (tests
 	// shorten them).
 	sweepEvery, sweepAge, beatEvery time.Duration
