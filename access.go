@@ -22,6 +22,10 @@ func (u User) MayRead(t *Tree, a Activity) bool {
 	return (u.Joined() && a.ReporterID == u.ID) || u.Sees(t, a.UnitID)
 }
 
+// MayLog reports whether the user may log activities: whoever has joined
+// with a unit, since a record counts in its reporter's unit.
+func (u User) MayLog() bool { return u.Joined() && u.UnitID != "" }
+
 // MayChange reports whether the user may edit or delete record a: only its
 // reporter may, whatever their role, so that nobody's figures are changed
 // behind their back.

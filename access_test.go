@@ -119,3 +119,22 @@ func TestWhoMayReadChangeAndAct(t *testing.T) {
 		}
 	}
 }
+
+// Logging needs a unit to count the record in, whatever the role.
+func TestMayLog(t *testing.T) {
+	for _, tc := range []struct {
+		u    User
+		want bool
+	}{
+		{User{Role: Officer, UnitID: "zhao"}, true},
+		{User{Role: Coordinator, UnitID: "town"}, true},
+		{User{Role: Admin, UnitID: "banner"}, true},
+		{User{Role: Admin}, false},
+		{User{Role: Officer}, false},
+		{User{UnitID: "zhao"}, false}, // not joined
+	} {
+		if got := tc.u.MayLog(); got != tc.want {
+			t.Errorf("%+v: MayLog = %v, want %v", tc.u, got, tc.want)
+		}
+	}
+}

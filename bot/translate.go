@@ -41,6 +41,9 @@ func input(upd *update) (conversation.Input, string) {
 			// show it again as a document, so its id says so.
 			in.PhotoID = documentPrefix + m.Document.FileID
 		}
+		if in.PhotoID != "" {
+			in.Caption = m.Caption
+		}
 		return in, ""
 	case upd.CallbackQuery != nil:
 		q := upd.CallbackQuery

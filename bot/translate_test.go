@@ -95,6 +95,25 @@ func TestInputPhotoTakesLargestSize(t *testing.T) {
 	}
 }
 
+// A photo's caption comes as its caption, not as typed text: a caption is
+// no command, and only a flow that reads one sees it.
+func TestInputPhotoCaption(t *testing.T) {
+	for name, m := range map[string]*models.Message{
+		"photo":         {From: &batu, Chat: privateChat(42), Caption: "6月7日开展政策宣讲", Photo: []models.PhotoSize{{FileID: "p1"}}},
+		"image as file": {From: &batu, Chat: privateChat(42), Caption: "6月7日开展政策宣讲", Document: &models.Document{FileID: "f1", MimeType: "image/png"}},
+	} {
+		in, _ := input(wire(t, &models.Update{Message: m}))
+		if in.Caption != "6月7日开展政策宣讲" || in.Text != "" || in.PhotoID == "" {
+			t.Errorf("%s: input = %+v, want the caption apart from the text, with the photo", name, in)
+		}
+	}
+	// A PDF is no photo: its caption is not read either.
+	pdf := &models.Message{From: &batu, Chat: privateChat(42), Caption: "x", Document: &models.Document{FileID: "f2", MimeType: "application/pdf"}}
+	if in, _ := input(wire(t, &models.Update{Message: pdf})); in.Caption != "" {
+		t.Errorf("caption of a PDF: %q", in.Caption)
+	}
+}
+
 func TestInputPhotoSentAsFile(t *testing.T) {
 	image := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
 		Document: &models.Document{FileID: "f1", MimeType: "image/jpeg", FileName: "IMG_0001.jpg"}}}

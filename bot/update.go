@@ -18,6 +18,7 @@ type message struct {
 	From     *user       `json:"from,omitempty"`
 	Chat     chat        `json:"chat"`
 	Text     string      `json:"text,omitempty"`
+	Caption  string      `json:"caption,omitempty"`
 	Photo    []photoSize `json:"photo,omitempty"`
 	Document *document   `json:"document,omitempty"`
 }

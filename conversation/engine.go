@@ -6,7 +6,8 @@
 //
 // Each flow lives in its own file and reads top to bottom as the user
 // experiences it: join.go (language, invitation codes), log.go (logging and
-// editing an activity), records.go (seeing and deleting records),
+// editing an activity), quicklog.go (an activity logged in one message,
+// through the steps of log.go), records.go (seeing and deleting records),
 // invite.go (inviting officers and coordinators), report.go (the half-year
 // report), note.go (its problems and plans), status.go (who is silent).
 package conversation
@@ -23,6 +24,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/parse"
 	"fieldlog/statuschart"
 )
 
@@ -39,6 +41,7 @@ type Input struct {
 	LanguageCode string // the channel's interface language, a hint only
 	Text         string
 	PhotoID      string // channel file id of a photo the user sent
+	Caption      string // the text sent with the photo
 	// Button is the payload of a pressed button. It is untrusted: it may be
 	// stale, forged or belong to someone else.
 	Button string
@@ -128,6 +131,9 @@ type Config struct {
 	// means DefaultMaxReports. Each reads every record of a half-year and
 	// builds two files in memory.
 	MaxReports int
+	// Reader reads an activity from a sentence sent outside a flow; nil
+	// means parse.Activity. Tests give exact readings.
+	Reader func(string, parse.Knowledge) parse.Reading
 	// Observer is told of records saved and reports compiled, for the
 	// operator's metrics; nil: nobody.
 	Observer Observer
@@ -183,6 +189,7 @@ type Engine struct {
 	units         unitTree
 	schedules     schedules
 	observe       Observer
+	read          func(string, parse.Knowledge) parse.Reading
 	log           *slog.Logger
 }
 
@@ -198,6 +205,7 @@ func New(cfg Config) *Engine {
 		charts:  cfg.Charts,
 		now:     cfg.Now,
 		observe: cmp.Or[Observer](cfg.Observer, noObserver{}),
+		read:    cfg.Reader,
 		log:     cfg.Logger,
 
 		notifier:      cfg.Notifier,
@@ -216,6 +224,9 @@ func New(cfg Config) *Engine {
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.read == nil {
+		e.read = parse.Activity
 	}
 	return e
 }

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,7 +13,9 @@ import (
 // Logging an activity: section → type → date → participants → quantity
 // (only for types that count things) → title → photos → summary, where the
 // officer saves, changes a field or cancels. Editing a record is the same
-// flow entered at the summary.
+// flow entered at the summary; a draft read from one message
+// (quicklog.go) is the same flow with the steps its sentence answered
+// left out.
 
 const (
 	flowLog  = "log"
@@ -38,7 +41,7 @@ const (
 
 // startLog begins logging a new activity.
 func (t *turn) startLog() error {
-	if t.user.UnitID == "" {
+	if !t.user.MayLog() {
 		t.sayMenu(t.tr("log_needs_unit"))
 		return nil
 	}
@@ -52,14 +55,20 @@ func (t *turn) startLog() error {
 // logPrompt asks the question of the current step.
 func (t *turn) logPrompt() error {
 	d := &t.conv.Draft
-	backCancel := []Button{t.btnBack(), t.btnCancel()}
+	backCancel := t.backCancel()
 	switch t.conv.Step {
 	case stepSection:
 		var opts []Button
 		for _, s := range t.e.catalog.Sections {
 			opts = append(opts, Button{Text: s.Name.In(t.lang), Data: t.flowData("pick", s.ID)})
 		}
-		t.show(t.tr("ask_section"), append(rows(opts, 2), []Button{t.btnCancel()})...)
+		// /log begins here; a draft read from a sentence may have the tie
+		// question before it.
+		last := []Button{t.btnCancel()}
+		if t.fromSentence() && t.conv.Vars[varReturn] != "1" {
+			last = backCancel
+		}
+		t.show(t.tr("ask_section"), append(rows(opts, 2), last)...)
 	case stepType:
 		s, ok := t.e.catalog.Section(d.SectionID)
 		if !ok {
@@ -71,6 +80,9 @@ func (t *turn) logPrompt() error {
 			opts = append(opts, Button{Text: ty.Name.In(t.lang), Data: t.flowData("pick", ty.ID)})
 		}
 		t.show(t.tr("ask_type", "Section", s.Name.In(t.lang)), append(rows(opts, 2), backCancel)...)
+	case stepTie:
+		t.show(t.tr("ask_type_tie"), append(rows(t.tieButtons(), 2),
+			[]Button{{Text: t.tr("btn_other_type"), Data: t.flowData("other")}}, backCancel)...)
 	case stepDate:
 		if month := t.conv.Vars[varCalendar]; month != "" {
 			t.show(t.tr("ask_date_calendar"), t.calendar(month)...)
@@ -174,6 +186,11 @@ func (t *turn) logButton(action, arg string) error {
 			err = t.checkDate(date)
 		}
 		return t.takeDate(date, err)
+	case step == stepTie && action == "pick":
+		return t.pickTie(arg)
+	case step == stepTie && action == "other":
+		t.goTo(stepSection)
+		return t.logPrompt()
 	case step == stepPhotos && action == "done":
 		return t.advance()
 	case step == stepSummary && action == "save":
@@ -238,6 +255,10 @@ func (t *turn) logAnswer() error {
 				}
 			}
 		}
+	case stepTie:
+		if i, ok := t.tieNamed(text); ok {
+			return t.pickTie(i)
+		}
 	case stepDate:
 		return t.takeDate(parse.Date(text, t.today(), t.earliest()))
 	case stepParticipants, stepQuantity:
@@ -301,6 +322,10 @@ func (t *turn) advance() error {
 			return t.logPrompt()
 		}
 	}
+	if t.fromSentence() {
+		t.goTo(t.nextAsked(step))
+		return t.logPrompt()
+	}
 	seq := t.sequence()
 	for i, s := range seq {
 		if s == step && i+1 < len(seq) {
@@ -323,6 +348,9 @@ func (t *turn) previous(step string) string {
 		}
 		t.setVar(varReturn, "")
 		return stepChange
+	}
+	if t.fromSentence() {
+		return t.previousAsked(step)
 	}
 	seq := t.sequence()
 	for i, s := range seq {
@@ -559,16 +587,31 @@ func (t *turn) textError(err error) string {
 
 // describe lists a record's fields for the summary and the record view.
 func (t *turn) describe(a fieldlog.Activity) string {
+	return t.describeKnown(a, func(string) bool { return true })
+}
+
+// describeKnown is describe for a draft that may lack fields: a figure
+// whose step known denies, and an empty section, type or title, show as
+// "—" (a figure of 0 could be one).
+func (t *turn) describeKnown(a fieldlog.Activity, known func(step string) bool) string {
 	section, _ := t.e.catalog.Section(a.SectionID)
 	ty := t.typeOf(a)
+	unknown := func(s string) string { return cmp.Or(s, "—") }
+	participants, quantity := "—", "—"
+	if known(stepParticipants) {
+		participants = t.formatCount(a.Participants, t.tr("people"))
+	}
+	if known(stepQuantity) {
+		quantity = t.formatCount(a.Quantity, ty.Unit.In(t.lang))
+	}
 	lines := []string{
-		t.tr("label_section") + section.Name.In(t.lang),
-		t.tr("label_type") + ty.Name.In(t.lang),
+		t.tr("label_section") + unknown(section.Name.In(t.lang)),
+		t.tr("label_type") + unknown(ty.Name.In(t.lang)),
 		t.tr("label_date") + t.formatDate(a.Date),
-		t.tr("label_participants") + t.formatCount(a.Participants, t.tr("people")),
+		t.tr("label_participants") + participants,
 	}
 	if ty.Quantity {
-		lines = append(lines, t.tr("label_quantity")+t.formatCount(a.Quantity, ty.Unit.In(t.lang)))
+		lines = append(lines, t.tr("label_quantity")+quantity)
 	}
 	place := a.Place
 	if place == "" {
@@ -579,7 +622,7 @@ func (t *turn) describe(a fieldlog.Activity) string {
 		place = t.unitName(unit)
 	}
 	lines = append(lines,
-		t.tr("label_title")+a.Title,
+		t.tr("label_title")+unknown(a.Title),
 		t.tr("label_place")+place,
 		t.tr("label_photos")+fmt.Sprint(len(a.Photos)))
 	return strings.Join(lines, "\n")

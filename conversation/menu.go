@@ -31,7 +31,7 @@ var (
 // actions returns the menu rows of what the user's role may do.
 func actions(u fieldlog.User) [][]action {
 	var rows [][]action
-	if u.UnitID != "" {
+	if u.MayLog() {
 		rows = append(rows, []action{actLog, actMy})
 	}
 	if u.CanCoordinate() {

@@ -41,8 +41,7 @@ func (t *turn) route() error {
 		if t.hasConv {
 			return t.answer()
 		}
-		t.sayMenu(t.tr("hint_use_menu"))
-		return nil
+		return t.logFromSentence()
 	case "start":
 		if arg != "" {
 			return t.redeem(arg)
