@@ -12,6 +12,10 @@ type Section struct {
 	ID    string
 	Name  Text
 	Types []ActivityType
+	// Keywords name the section's subject (侨, 宗教, 民营企业): a sentence
+	// that has one leans to this section's types when its type keywords
+	// alone cannot tell two sections apart (走访慰问 困难侨眷). Optional.
+	Keywords Keywords
 }
 
 // ActivityType is one kind of activity within a section, e.g. 宣讲活动.
@@ -36,7 +40,15 @@ type ActivityType struct {
 	// or more is written, for money: 发放慰问金2万元. Empty for types whose
 	// figures are written in full.
 	TenThousand Text
+	// Keywords are the words and synonyms that tell a sentence is of this
+	// type (宣讲, 宣传宣讲, 政策宣讲 for 宣讲活动), for reading a whole activity
+	// from one sentence. The name counts as one without being listed.
+	Keywords Keywords
 }
+
+// Keywords are words per language, each matched as written anywhere in a
+// text, so a Mongolian stem (ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ) matches all its endings.
+type Keywords map[Lang][]string
 
 // HeadCountPlaceholder stands for the number of participants in
 // ActivityType.HeadCount.

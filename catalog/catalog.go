@@ -18,6 +18,7 @@
 //	      - id: lecture
 //	        …
 //	        head_count: {zh-Hans: "受众{N}人次", mn-Mong: …}
+//	        keywords: {zh-Hans: [宣讲, 宣传宣讲], mn-Mong: ["ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ"]}
 //
 // A report phrase is, in Chinese, verb + name + figure + unit ("发放宣传资料
 // 1200余份"), and in Mongolian name, figure, unit and verb, the verb being a
@@ -25,6 +26,10 @@
 // follows its figure with it ("开展宣讲活动11场，受众1800余人次"); the others
 // state no participants. ten_thousand writes figures of 10,000 and more in
 // that word ("发放慰问金2万元").
+//
+// keywords are the words and synonyms by which a sentence an officer sends
+// is read as of a type (parse.Activity); a section may have keywords of its
+// subject too (侨眷, 宗教), which only break ties between sections.
 package catalog
 
 import (
@@ -112,8 +117,9 @@ func Write(w io.Writer, c *fieldlog.Catalog) error {
 // ids of 1 to MaxIDLen characters from a–z, 0–9, _ and -; every name, verb
 // and unit given in every language, and a head count clause or ten-thousand
 // word in every language or none; every head count clause with one
-// fieldlog.HeadCountPlaceholder; Mongolian labels in Mongolian script
-// without Chinese characters, Chinese labels without Mongolian script. It
+// fieldlog.HeadCountPlaceholder; Mongolian labels and keywords in Mongolian
+// script without Chinese characters, Chinese ones without Mongolian script;
+// no keyword blank or given twice, none in an unknown language. It
 // reports every problem it finds, each naming its section and type.
 func Validate(c *fieldlog.Catalog) error {
 	if c == nil || len(c.Sections) == 0 {
@@ -131,6 +137,7 @@ func Validate(c *fieldlog.Catalog) error {
 			sectionAt[s.ID] = i
 		}
 		errs = append(errs, checkText(where+": name", s.Name)...)
+		errs = append(errs, checkKeywords(where+": keywords", s.Keywords)...)
 		if len(s.Types) == 0 {
 			errs = append(errs, fmt.Errorf("%s: no types", where))
 		}
@@ -154,6 +161,7 @@ func Validate(c *fieldlog.Catalog) error {
 			if len(t.TenThousand) > 0 {
 				errs = append(errs, checkText(where+": ten_thousand", t.TenThousand)...)
 			}
+			errs = append(errs, checkKeywords(where+": keywords", t.Keywords)...)
 		}
 	}
 	if len(errs) > 0 {
@@ -206,6 +214,43 @@ func checkText(where string, t fieldlog.Text) []error {
 	return errs
 }
 
+// checkKeywords checks each keyword's script as checkText does, and that
+// none is blank or repeated. Keywords are optional: a deployment's own
+// catalogue without them still loads, and a sentence is then read by the
+// types' names alone.
+func checkKeywords(where string, k fieldlog.Keywords) []error {
+	var errs []error
+	for _, l := range slices.Sorted(maps.Keys(k)) {
+		if !l.Valid() {
+			errs = append(errs, fmt.Errorf("%s: unknown language %q", where, l))
+			continue
+		}
+		seen := map[string]bool{}
+		for i, w := range k[l] {
+			at := fmt.Sprintf("%s: %s keyword %d", where, l, i+1)
+			switch {
+			case strings.TrimSpace(w) == "":
+				errs = append(errs, fmt.Errorf("%s is blank", at))
+				continue
+			case seen[w]:
+				errs = append(errs, fmt.Errorf("%s %q is given twice", at, w))
+			}
+			seen[w] = true
+			switch l {
+			case fieldlog.Mongolian:
+				if err := fieldlog.CheckMongolian(w); err != nil {
+					errs = append(errs, fmt.Errorf("%s %q: %w", at, w, err))
+				}
+			case fieldlog.Chinese:
+				if fieldlog.HasMongolian(w) {
+					errs = append(errs, fmt.Errorf("%s %q is in Mongolian script; are the languages swapped?", at, w))
+				}
+			}
+		}
+	}
+	return errs
+}
+
 // checkHeadCount checks that a head count clause has the number's place
 // once in every language.
 func checkHeadCount(where string, t fieldlog.Text) []error {
@@ -224,9 +269,10 @@ type file struct {
 }
 
 type fileSection struct {
-	ID    string     `yaml:"id"`
-	Name  fileText   `yaml:"name"`
-	Types []fileType `yaml:"types"`
+	ID       string       `yaml:"id"`
+	Name     fileText     `yaml:"name"`
+	Keywords fileKeywords `yaml:"keywords,omitempty"`
+	Types    []fileType   `yaml:"types"`
 }
 
 type fileType struct {
@@ -239,6 +285,8 @@ type fileType struct {
 	// no participants and writes figures in full.
 	HeadCount   fileText `yaml:"head_count,omitempty"`
 	TenThousand fileText `yaml:"ten_thousand,omitempty"`
+	// Keywords are optional too: absent, only the name reads a sentence.
+	Keywords fileKeywords `yaml:"keywords,omitempty"`
 }
 
 // fileText is a label in the file: one field per supported language, so that
@@ -267,6 +315,40 @@ func (t fileText) optional() fieldlog.Text {
 	return nil
 }
 
+// fileKeywords are keywords in the file, one list per supported language.
+type fileKeywords struct {
+	Chinese   []string `yaml:"zh-Hans,omitempty"`
+	Mongolian []string `yaml:"mn-Mong,omitempty"`
+}
+
+// keywords is the keywords of the file, trimmed; nil when there are none, so
+// that a catalogue read back equals the one written. Blank ones are kept for
+// Validate to report.
+func (k fileKeywords) keywords() fieldlog.Keywords {
+	out := fieldlog.Keywords{}
+	trim := func(ws []string) []string {
+		var ts []string
+		for _, w := range ws {
+			ts = append(ts, strings.TrimSpace(w))
+		}
+		return ts
+	}
+	if len(k.Chinese) > 0 {
+		out[fieldlog.Chinese] = trim(k.Chinese)
+	}
+	if len(k.Mongolian) > 0 {
+		out[fieldlog.Mongolian] = trim(k.Mongolian)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func fileKeywordsOf(k fieldlog.Keywords) fileKeywords {
+	return fileKeywords{Chinese: k[fieldlog.Chinese], Mongolian: k[fieldlog.Mongolian]}
+}
+
 func fileTextOf(t fieldlog.Text) fileText {
 	return fileText{Chinese: t[fieldlog.Chinese], Mongolian: t[fieldlog.Mongolian]}
 }
@@ -274,7 +356,7 @@ func fileTextOf(t fieldlog.Text) fileText {
 func (f file) catalog() *fieldlog.Catalog {
 	c := &fieldlog.Catalog{Sections: make([]fieldlog.Section, 0, len(f.Sections))}
 	for _, fs := range f.Sections {
-		s := fieldlog.Section{ID: strings.TrimSpace(fs.ID), Name: fs.Name.text()}
+		s := fieldlog.Section{ID: strings.TrimSpace(fs.ID), Name: fs.Name.text(), Keywords: fs.Keywords.keywords()}
 		for _, ft := range fs.Types {
 			s.Types = append(s.Types, fieldlog.ActivityType{
 				ID:       strings.TrimSpace(ft.ID),
@@ -286,6 +368,7 @@ func (f file) catalog() *fieldlog.Catalog {
 				// a catalogue read back equals the one written.
 				HeadCount:   ft.HeadCount.optional(),
 				TenThousand: ft.TenThousand.optional(),
+				Keywords:    ft.Keywords.keywords(),
 			})
 		}
 		c.Sections = append(c.Sections, s)
@@ -296,7 +379,7 @@ func (f file) catalog() *fieldlog.Catalog {
 func fileOf(c *fieldlog.Catalog) file {
 	var f file
 	for _, s := range c.Sections {
-		fs := fileSection{ID: s.ID, Name: fileTextOf(s.Name)}
+		fs := fileSection{ID: s.ID, Name: fileTextOf(s.Name), Keywords: fileKeywordsOf(s.Keywords)}
 		for _, t := range s.Types {
 			fs.Types = append(fs.Types, fileType{
 				ID:          t.ID,
@@ -306,6 +389,7 @@ func fileOf(c *fieldlog.Catalog) file {
 				Quantity:    t.Quantity,
 				HeadCount:   fileTextOf(t.HeadCount),
 				TenThousand: fileTextOf(t.TenThousand),
+				Keywords:    fileKeywordsOf(t.Keywords),
 			})
 		}
 		f.Sections = append(f.Sections, fs)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -209,6 +210,47 @@ func TestDefaultMongolianFollowsWritingRules(t *testing.T) {
 	}
 }
 
+// Issue 11: a sentence is read as of a type by the keywords the catalogue
+// carries per type, in both languages, so a Mongolian sentence is read as
+// well as a Chinese one.
+func TestDefaultKeywordsInBothLanguages(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	for _, s := range c.Sections {
+		for _, at := range s.Types {
+			key := s.ID + "/" + at.ID
+			for _, l := range fieldlog.Langs {
+				if len(at.Keywords[l]) == 0 {
+					t.Errorf("%s has no %s keywords", key, l)
+				}
+			}
+			for _, w := range at.Keywords[fieldlog.Mongolian] {
+				for _, p := range mongolianWritingProblems(w) {
+					t.Errorf("%s keyword %q: %s", key, w, p)
+				}
+			}
+		}
+		for _, w := range s.Keywords[fieldlog.Mongolian] {
+			for _, p := range mongolianWritingProblems(w) {
+				t.Errorf("section %s keyword %q: %s", s.ID, w, p)
+			}
+		}
+	}
+	// The issue's own examples.
+	lecture, _ := c.Type("publicity", "lecture")
+	forum, _ := c.Type("nonparty", "forum")
+	for _, want := range []struct {
+		at fieldlog.ActivityType
+		kw string
+	}{{lecture, "宣讲"}, {lecture, "宣传宣讲"}, {forum, "座谈会"}} {
+		if !slices.Contains(want.at.Keywords[fieldlog.Chinese], want.kw) {
+			t.Errorf("%s keywords %q lack %q", want.at.ID, want.at.Keywords[fieldlog.Chinese], want.kw)
+		}
+	}
+}
+
 func TestDefaultReturnsFreshCopy(t *testing.T) {
 	a, err := Default()
 	if err != nil {
@@ -231,6 +273,7 @@ const validYAML = `
 sections:
   - id: publicity
     name: {zh-Hans: 宣传教育, mn-Mong: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ"}
+    keywords: {zh-Hans: [宣传]}
     types:
       - id: leaflets
         name: {zh-Hans: 宣传资料, mn-Mong: "ᠬᠡᠪᠯᠡᠮᠡᠯ"}
@@ -242,6 +285,7 @@ sections:
         verb: {zh-Hans: 开展, mn-Mong: "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"}
         unit: {zh-Hans: 场, mn-Mong: "ᠤᠳᠠᠭ\u180Eᠠ"}
         head_count: {zh-Hans: "受众{N}人次", mn-Mong: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"}
+        keywords: {zh-Hans: [宣讲, 宣传宣讲], mn-Mong: ["ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ"]}
       - id: fund
         name: {zh-Hans: 慰问金, mn-Mong: "ᠮᠥᠩᠭᠦ"}
         verb: {zh-Hans: 发放, mn-Mong: "ᠲᠠᠷᠬᠠᠭᠠᠭᠰᠠᠨ"}
@@ -264,8 +308,9 @@ func TestReadValid(t *testing.T) {
 	}
 	want := &fieldlog.Catalog{Sections: []fieldlog.Section{
 		{
-			ID:   "publicity",
-			Name: fieldlog.Text{fieldlog.Chinese: "宣传教育", fieldlog.Mongolian: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ"},
+			ID:       "publicity",
+			Name:     fieldlog.Text{fieldlog.Chinese: "宣传教育", fieldlog.Mongolian: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ"},
+			Keywords: fieldlog.Keywords{fieldlog.Chinese: {"宣传"}},
 			Types: []fieldlog.ActivityType{
 				{
 					ID:       "leaflets",
@@ -280,6 +325,7 @@ func TestReadValid(t *testing.T) {
 					Verb:      fieldlog.Text{fieldlog.Chinese: "开展", fieldlog.Mongolian: "ᠶᠠᠪᠤᠭᠤᠯᠤᠭᠰᠠᠨ"},
 					Unit:      fieldlog.Text{fieldlog.Chinese: "场", fieldlog.Mongolian: "ᠤᠳᠠᠭ\u180Eᠠ"},
 					HeadCount: fieldlog.Text{fieldlog.Chinese: "受众{N}人次", fieldlog.Mongolian: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"},
+					Keywords:  fieldlog.Keywords{fieldlog.Chinese: {"宣讲", "宣传宣讲"}, fieldlog.Mongolian: {"ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ"}},
 				},
 				{
 					ID:          "fund",
@@ -340,6 +386,12 @@ func TestReadRejects(t *testing.T) {
 		{"head count with two numbers", `mn-Mong: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"`, `mn-Mong: "ᠬᠦᠮᠦᠨ {N} ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"`, []string{`head_count: mn-Mong text`, "must contain {N} once"}},
 		{"ten thousand in one language", `ten_thousand: {zh-Hans: 万, mn-Mong: "ᠲᠦᠮᠡᠨ"}`, `ten_thousand: {mn-Mong: "ᠲᠦᠮᠡᠨ"}`, []string{`type 3 "fund": ten_thousand: zh-Hans text is missing`}},
 		{"not YAML", "sections:", "sections: [", []string{"parse catalogue"}},
+		{"Chinese keyword in Mongolian", "[宣讲, 宣传宣讲]", `[宣讲, "ᠶᠠᠷᠢ"]`, []string{`type 2 "lecture": keywords: zh-Hans keyword 2 "ᠶᠠᠷᠢ" is in Mongolian script`}},
+		{"Mongolian keyword in Chinese", `mn-Mong: ["ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ"]`, `mn-Mong: ["宣讲"]`, []string{`type 2 "lecture": keywords: mn-Mong keyword 1 "宣讲": not in Mongolian script`}},
+		{"blank keyword", "[宣讲, 宣传宣讲]", `[宣讲, " "]`, []string{`type 2 "lecture": keywords: zh-Hans keyword 2 is blank`}},
+		{"keyword twice", "[宣讲, 宣传宣讲]", "[宣讲, 宣讲]", []string{`zh-Hans keyword 2 "宣讲" is given twice`}},
+		{"section keyword in Mongolian", "keywords: {zh-Hans: [宣传]}", `keywords: {zh-Hans: ["ᠰᠤᠷᠲᠠᠯ"]}`, []string{`section 1 "publicity": keywords: zh-Hans keyword 1`}},
+		{"keywords in an unknown language", "keywords: {zh-Hans: [宣传]}", "keywords: {zh-Hans: [宣传], en: [publicity]}", []string{"field en not found"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

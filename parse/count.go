@@ -2,6 +2,7 @@ package parse
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -340,3 +341,215 @@ func trailing(c *coefficient, unit int64) (int64, error) {
 	}
 	return 0, ErrNotNumber // 1万25: which place is meant is unclear
 }
+
+// Words about figures in a sentence, beyond those Count reads. Where one
+// word starts another, the longer comes first.
+var (
+	// sentenceApproxBefore are Count's words and "more than": 超过200人 is
+	// about 200 as 200余人 is. ᠣᠶᠢᠷᠠᠯᠴᠠᠭᠠ is Mongolian "about" (ᠣᠶᠢᠷᠠᠯᠴᠠᠭ᠎ᠠ, folded).
+	sentenceApproxBefore = []string{"大约", "大概", "将近", "接近", "超过", "约", "近", "超", "逾", "~", "ᠣᠶᠢᠷᠠᠯᠴᠠᠭᠠ"}
+	// sentenceApproxAfter adds 来 (十来人) to Count's words.
+	sentenceApproxAfter = append(slices.Clone(approxAfter), "来")
+	// peopleWords are the measure words that count people.
+	peopleWords = []string{"人次", "个人", "人", "名", "位", "ᠬᠦᠮᠦᠨ"}
+	// sentenceMeasures are the measure words a sentence's figures may have
+	// besides the catalogue's: people, things given out and occurrences.
+	sentenceMeasures = []string{
+		"人次", "个人", "人", "名", "位", "ᠬᠦᠮᠦᠨ",
+		"份", "张", "本", "册", "条", "篇", "元", "幅", "块", "件",
+		"次", "场", "个", "期", "家", "户", "处", "支", "项", "起", "批", "天", "所", "座", "间", "套", "副",
+	}
+	// thingWords measure things given out or posted; a quantity type's
+	// figure may have one of them when it lacks the catalogue's own unit
+	// (宣传手册200本 for 宣传资料, counted in 份).
+	thingWords = []string{"份", "张", "本", "册", "条", "篇", "元", "幅", "块", "件", "ᠬᠤᠪᠢ", "ᠵᠦᠢᠯ", "ᠶᠤᠸᠠᠨ"}
+	// tenThousandMongolian multiplies the number before it: 2 ᠲᠦᠮᠡᠨ is 20,000.
+	tenThousandMongolian = "ᠲᠦᠮᠡᠨ"
+)
+
+// figure is a number found in a sentence, with the words around it that say
+// what it counts.
+type figure struct {
+	start, end int // in the folded text: approximate word, number, measure word
+	count      fieldlog.Count
+	// err is why the number cannot be taken (ErrTooLarge, ErrNotWhole);
+	// such a figure is never read as a field, the officer gives it again.
+	err     error
+	measure string // the measure word after the number, folded; "" if none
+	// people is set for a figure measured in people (80人, 80 ᠬᠦᠮᠦᠨ) or
+	// given after a label for them (参加人数：80, ᠬᠦᠮᠦᠨ᠄ 30).
+	people, label bool
+}
+
+// findFigures returns the numbers of a folded sentence that lie outside
+// taken, in order, with their approximate words and measure words; measures
+// are the measure words known, longest first. A number in Chinese numerals
+// counts only with a measure word, since their characters are words too
+// (统一, 一周两月, 千家万户).
+func findFigures(s string, taken []span, measures []string) []figure {
+	var figs []figure
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isNumeral(r) || r == ',' || r == '.' || inside(taken, i) {
+			i += size
+			continue
+		}
+		j := numberEnd(s, i)
+		f, ok := readFigure(s, i, j, measures)
+		switch {
+		case ok && !overlaps(taken, f.start, f.end):
+			figs = append(figs, f)
+		case !ok && !isDigit(r):
+			// A numeral that is part of a word (伍 in 队伍40人) is not the
+			// start of the number after it.
+			j = i + size
+		}
+		i = j
+	}
+	return figs
+}
+
+// numberEnd is where the number that starts at s[i] ends: digits with
+// thousands groups (1,200) and a decimal part (1.5), Chinese numerals, or
+// both (2万). A comma or point that does not continue a number ends it: in
+// a folded sentence "80人，" has an ASCII comma.
+func numberEnd(s string, i int) int {
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case r == ',':
+			if !(j+4 <= len(s) && allDigits(s[j+1:j+4]) && (j+4 == len(s) || !isDigit(rune(s[j+4])))) {
+				return j
+			}
+		case r == '.':
+			if !(j+1 < len(s) && isDigit(rune(s[j+1])) && j > i && isDigit(rune(s[j-1]))) {
+				return j
+			}
+		case !isNumeral(r):
+			return j
+		}
+		j += size
+	}
+	return j
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if !isDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// readFigure reads the number s[i:j] with the words around it.
+func readFigure(s string, i, j int, measures []string) (figure, bool) {
+	number := s[i:j]
+	f := figure{start: i, end: j}
+	chinese := !isDigit(rune(number[0]))
+
+	// After the number: ᠲᠦᠮᠡᠨ, an approximate word, a measure word, and
+	// the approximate word again if it comes after the measure (80人左右).
+	// end is past the last word taken; spaces between words are skipped.
+	end := j
+	if rest, ok := strings.CutPrefix(s[skipSpaces(s, end):], tenThousandMongolian); ok && !startsMongolianLetter(rest) {
+		number += "万"
+		end = len(s) - len(rest)
+	}
+	v, err := numberValue(number)
+	if rest, ok := cutPrefix(s[skipSpaces(s, end):], sentenceApproxAfter); ok {
+		f.count.Approx, end = true, len(s)-len(rest)
+	}
+	at := skipSpaces(s, end)
+	for _, m := range measures {
+		rest, ok := strings.CutPrefix(s[at:], m)
+		if !ok || isMongolianLetter(firstRune(m)) && startsMongolianLetter(rest) {
+			continue
+		}
+		f.measure, end = m, len(s)-len(rest)
+		if m == "ᠬᠦᠮᠦᠨ" { // ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ᠎ᠠ is 人次
+			if rest, ok := strings.CutPrefix(rest, " ᠤᠳᠠᠭᠠ"); ok && !startsMongolianLetter(rest) {
+				end = len(s) - len(rest)
+			}
+		}
+		break
+	}
+	if f.measure != "" && !f.count.Approx {
+		if rest, ok := cutPrefix(s[skipSpaces(s, end):], []string{"左右", "以上", "多"}); ok {
+			f.count.Approx, end = true, len(s)-len(rest)
+		}
+	}
+	f.end = end
+	f.people = slices.Contains(peopleWords, f.measure)
+
+	// Before it: 上千, 近百 (a lone 百, 千 or 万 said as about that many),
+	// an approximate word, or a label for people.
+	before := strings.TrimRight(s[:i], " ")
+	if errors.Is(err, ErrNotNumber) {
+		unit, lone := chineseUnits[firstRune(number)]
+		w, after := suffixOf(before, []string{"上", "近", "约"}) // not 数百, several hundred
+		if !lone || len(number) != len(string(firstRune(number))) || !after || unit < 100 {
+			return figure{}, false
+		}
+		v, err, f.count.Approx = unit, nil, true
+		f.start = len(before) - len(w)
+		before = strings.TrimRight(s[:f.start], " ")
+	} else if w, ok := suffixOf(before, sentenceApproxBefore); ok {
+		f.count.Approx = true
+		f.start = len(before) - len(w)
+	}
+	if strings.HasSuffix(before, "第") { // 第3名: a rank, not a count
+		return figure{}, false
+	}
+	if chinese && f.measure == "" {
+		return figure{}, false
+	}
+	if !f.people {
+		f.label = peopleLabel(strings.TrimRight(s[:f.start], " "))
+		f.people = f.label
+	}
+	switch {
+	case err != nil:
+		f.err = err
+	case v > fieldlog.MaxCount:
+		f.err = ErrTooLarge
+	default:
+		f.count.Value = v
+	}
+	return f, true
+}
+
+// peopleLabel reports whether before ends with a label that a number of
+// people follows: 参加人数, 人数：, 人数达, ᠬᠦᠮᠦᠨ᠄, ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭᠠ᠄, ᠲᠣᠭᠠ.
+func peopleLabel(before string) bool {
+	before = strings.TrimRight(before, " :᠄")
+	before, _ = strings.CutSuffix(before, "达")
+	before, _ = strings.CutSuffix(before, "为")
+	_, ok := suffixOf(strings.TrimRight(before, " :᠄"), []string{"人数", "ᠬᠦᠮᠦᠨ", "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭᠠ", "ᠲᠣᠭᠠ"})
+	return ok
+}
+
+// suffixOf returns the first of words that s ends with.
+func suffixOf(s string, words []string) (string, bool) {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return w, true
+		}
+	}
+	return "", false
+}
+
+func skipSpaces(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func startsMongolianLetter(s string) bool { return isMongolianLetter(firstRune(s)) }

@@ -1,5 +1,6 @@
 // Package parse turns what officers type into domain values: dates, counts,
-// titles and half-year periods.
+// titles and half-year periods, and a whole activity from one sentence
+// (Activity: "6月7日在独贵龙社区开展政策宣讲，80余人参加").
 //
 // Officers type on phones, in Chinese or traditional Mongolian, with
 // whatever input method they have: full-width digits from a Chinese IME,

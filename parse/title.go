@@ -112,3 +112,115 @@ func isLineBreak(r rune) bool {
 	}
 	return false
 }
+
+// clauseEnds end a clause of a folded sentence (the full-width ，；！？ are
+// folded to ASCII).
+const clauseEnds = ",;。!?᠂᠃"
+
+// sentenceTitle is the title of an activity read from a sentence: the
+// sentence without cuts (the date, the participants, the quantity and the
+// place, as spans of the folded text), at most maxRunes runes. A clause
+// that loses a cut and is left without anything of what was done (only
+// 参加群众 of 参加群众120余名) goes whole, with its comma; content reports
+// whether a clause's remaining text says what was done. The text kept is
+// as typed, with line breaks as spaces; it is "" if nothing is left or if
+// Title would refuse it.
+func sentenceTitle(t *text, cuts []span, content func(string) bool, maxRunes int) string {
+	f := t.folded
+	var b strings.Builder
+	for start := 0; start < len(f); {
+		end := len(f)
+		if i := strings.IndexAny(f[start:], clauseEnds); i >= 0 {
+			end = start + i
+		}
+		sep := end // the clause ends its text at end, its separator after
+		if end < len(f) {
+			_, size := utf8.DecodeRuneInString(f[end:])
+			sep = end + size
+		}
+		// The folded parts of the clause outside the cuts.
+		var keep []span
+		cut := false
+		for i := start; i < end; {
+			j := i
+			for j < end && !inside(cuts, j) {
+				j++
+			}
+			if j > i {
+				keep = append(keep, span{i, j})
+			}
+			for j < end && inside(cuts, j) {
+				j++
+				cut = true
+			}
+			i = j
+		}
+		if cut {
+			var rest strings.Builder
+			for _, k := range keep {
+				rest.WriteString(f[k.start:k.end])
+			}
+			if !content(rest.String()) {
+				start = sep
+				continue
+			}
+		}
+		for _, k := range keep {
+			b.WriteString(t.orig[t.at[k.start]:t.at[k.end]])
+		}
+		b.WriteString(t.orig[t.at[end]:t.at[sep]])
+		start = sep
+	}
+	return tidyTitle(b.String(), maxRunes)
+}
+
+// tidyTitle makes what is left of a sentence a title: one line, no control
+// characters, single ASCII spaces, without what the cuts left dangling at
+// its ends (a comma, a Mongolian case suffix whose word went), cut to
+// maxRunes runes.
+func tidyTitle(s string, maxRunes int) string {
+	s = strings.ToValidUTF8(oneLine(s), "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+	for strings.Contains(s, "  ") {
+		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	for _, pair := range []string{",，", "，，", "，,", ",,", "，。", ",。"} {
+		for strings.Contains(s, pair) {
+			first, _ := utf8.DecodeRuneInString(pair)
+			s = strings.ReplaceAll(s, pair, string(first))
+		}
+	}
+	// A place's 在 goes with the place (see Activity); what may dangle here
+	// is punctuation.
+	const dangling = ",，。、；;：:᠂᠃"
+	for {
+		before := s
+		s = strings.TrimFunc(s, unicode.IsSpace)
+		s = strings.TrimLeft(s, dangling)
+		s = strings.TrimRight(s, ",，。、；;：:᠂᠃")
+		if w, rest, ok := strings.Cut(s, " "); ok && mongolianSuffixes[w] {
+			s = rest
+		} else if !ok && mongolianSuffixes[s] {
+			s = ""
+		}
+		if s == before {
+			break
+		}
+	}
+	if utf8.RuneCountInString(s) > maxRunes {
+		s = string([]rune(s)[:maxRunes])
+		s = strings.TrimRightFunc(s, unicode.IsSpace)
+	}
+	if _, err := Title(s, maxRunes); err != nil {
+		return ""
+	}
+	return s
+}

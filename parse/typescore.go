@@ -1,0 +1,163 @@
+package parse
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fieldlog"
+)
+
+// cue is a keyword folded for matching, with its length in runes, which is
+// what it scores: the longer a keyword, the more it says (宗教信息员培训 over
+// 培训).
+type cue struct {
+	word      string
+	runes     int
+	mongolian bool // written in Mongolian: not looked for in a Chinese sentence, nor the other way
+}
+
+// typeCues is what tells a sentence is of one catalogue type.
+type typeCues struct {
+	sectionID, typeID string
+	// cues are the type's name and keywords in both languages, longest first.
+	cues []cue
+	// section are the section's name and keywords; they add sectionBonus.
+	section []cue
+	// quantity is set for a type that counts things; units are its measure
+	// words in both languages, folded (份, ᠬᠤᠪᠢ).
+	quantity bool
+	units    []string
+}
+
+// sectionBonus is what a section keyword adds to each of its types: a
+// tie-breaker, less than the shortest type keyword, so that 走访慰问困难侨眷
+// is 侨务工作's visit rather than 非公有制经济's.
+const sectionBonus = 1
+
+// typeCuesOf folds the catalogue's names and keywords once.
+func typeCuesOf(c *fieldlog.Catalog) []typeCues {
+	if c == nil {
+		return nil
+	}
+	var out []typeCues
+	for _, s := range c.Sections {
+		section := cuesOf(s.Name, s.Keywords)
+		for _, t := range s.Types {
+			tc := typeCues{sectionID: s.ID, typeID: t.ID, cues: cuesOf(t.Name, t.Keywords), section: section, quantity: t.Quantity}
+			for _, l := range fieldlog.Langs {
+				if u := strings.TrimSpace(fold(t.Unit[l])); u != "" {
+					tc.units = append(tc.units, u)
+				}
+			}
+			out = append(out, tc)
+		}
+	}
+	return out
+}
+
+// cuesOf is a name and keywords, folded, without repeats, longest first.
+func cuesOf(name fieldlog.Text, keywords fieldlog.Keywords) []cue {
+	var words []string
+	for _, l := range fieldlog.Langs {
+		words = append(words, name[l])
+		words = append(words, keywords[l]...)
+	}
+	var cues []cue
+	for _, w := range words {
+		w = strings.TrimSpace(fold(w))
+		if w == "" || slices.ContainsFunc(cues, func(c cue) bool { return c.word == w }) {
+			continue
+		}
+		cues = append(cues, cue{w, utf8.RuneCountInString(w), hasMongolianLetters(w)})
+	}
+	slices.SortStableFunc(cues, func(a, b cue) int { return b.runes - a.runes })
+	return cues
+}
+
+// scoreTypes scores every type against the folded sentence s, leaving out
+// what lies in skip (the place: 在新时代文明实践站 says nothing of the type).
+// A type scores the runes of its keywords found, each keyword once, none
+// overlapping another, and none that is part of a longer one already
+// counted (宣讲 adds nothing to 政策宣讲, wherever it is), plus sectionBonus
+// if a keyword of its section is found.
+// The result has the types that score, best first, ties in catalogue order.
+func scoreTypes(s string, skip []span, types []typeCues) []TypeScore {
+	var out []TypeScore
+	sectionHit := map[string]bool{}
+	mongolian := hasMongolianLetters(s)
+	chinese := strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+	for _, t := range types {
+		score := 0
+		var claimed []span
+		var counted []string
+		for _, c := range t.cues {
+			if c.mongolian && !mongolian || !c.mongolian && !chinese {
+				continue
+			}
+			if slices.ContainsFunc(counted, func(w string) bool { return strings.Contains(w, c.word) }) {
+				continue // 慰问 says nothing more where 走访慰问 was found
+			}
+			if at, ok := findOutside(s, c.word, skip, claimed); ok {
+				score += c.runes
+				claimed = append(claimed, span{at, at + len(c.word)})
+				counted = append(counted, c.word)
+			}
+		}
+		hit, seen := sectionHit[t.sectionID]
+		if !seen {
+			hit = slices.ContainsFunc(t.section, func(c cue) bool {
+				if c.mongolian && !mongolian || !c.mongolian && !chinese {
+					return false
+				}
+				_, ok := findOutside(s, c.word, skip, nil)
+				return ok
+			})
+			sectionHit[t.sectionID] = hit
+		}
+		if hit {
+			score += sectionBonus
+		}
+		if score > 0 {
+			out = append(out, TypeScore{SectionID: t.sectionID, TypeID: t.typeID, Score: score})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b TypeScore) int { return b.Score - a.Score })
+	return out
+}
+
+// findOutside finds word in s where it overlaps neither skip nor claimed,
+// and is whole words if it is Mongolian (ᠨᠠᠮ is not the start of ᠨᠠᠮᠳᠠ).
+func findOutside(s, word string, skip, claimed []span) (int, bool) {
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], word)
+		if i < 0 {
+			return 0, false
+		}
+		i += from
+		end := i + len(word)
+		if !overlaps(skip, i, end) && !overlaps(claimed, i, end) && mongolianWordStart(s, i) {
+			return i, true
+		}
+		from = i + len(string(firstRune(s[i:])))
+	}
+	return 0, false
+}
+
+// mongolianWordStart reports whether a Mongolian word starts at s[i] (or s[i]
+// is not Mongolian). A Mongolian keyword may end inside a word, being a
+// stem: ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ matches ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢᠬᠤ.
+func mongolianWordStart(s string, i int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	return !(isMongolianLetter(firstRune(s[i:])) && isMongolianLetter(before))
+}
+
+// best returns the types tied at the best score.
+func best(types []TypeScore) []TypeScore {
+	n := 0
+	for n < len(types) && types[n].Score == types[0].Score {
+		n++
+	}
+	return types[:n]
+}
