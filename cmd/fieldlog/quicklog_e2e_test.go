@@ -5,16 +5,12 @@ package main
 // (parse.Activity), walked from its card to a saved record.
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fieldlog"
 	"fieldlog/bot/bottest"
-	"fieldlog/catalog"
-	"fieldlog/parse"
-	"fieldlog/units"
 )
 
 // The issue's example sentence, and the same activity in Mongolian (date as
@@ -24,26 +20,6 @@ const (
 	lectureZh = "6月7日在独贵龙社区开展政策宣讲，80余人参加"
 	lectureMn = "6 ᠰᠠᠷ\u180eᠠ\u202fᠶᠢᠨ 7 ᠳᠤᠭᠤᠶᠢᠯᠠᠩ ᠬᠣᠷᠢᠶᠠᠯᠠᠯ\u202fᠳᠤ ᠪᠣᠳᠣᠯᠭ\u180eᠠ ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢᠬᠤ ᠦᠢᠯᠡ ᠠᠵᠢᠯᠯᠠᠭ\u180eᠠ ᠶᠠᠪᠤᠭᠤᠯᠪᠠ᠂ 80 ᠭᠠᠷᠤᠢ ᠬᠦᠮᠦᠨ ᠣᠷᠣᠯᠴᠠᠪᠠ᠃"
 )
-
-// needsTheParser skips t while parse.Activity is the stub committed with
-// the shape of issue 11, which finds nothing even in the issue's example.
-// TODO(issue 11): remove this guard once the parser is merged.
-func needsTheParser(t *testing.T) {
-	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, err := units.ReadFile(filepath.Join("..", "..", "deploy", "units.sample.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := parse.Activity(lectureZh, parse.Knowledge{Catalog: cat, Units: fieldlog.NewTree(list),
-		Today: fieldlog.Date{Year: 2024, Month: 6, Day: 20}, Earliest: fieldlog.Date{Year: 2023, Month: 7, Day: 1}, MaxTitle: parse.MaxTitle})
-	if !r.Activity && !r.HasDate && !r.HasParticipants && len(r.Types) == 0 && r.Place == "" && r.Title == "" {
-		t.Skip("waits for the parser: parse.Activity is still the stub and finds nothing in " + lectureZh)
-	}
-}
 
 // cardLine is a line of a draft's card: a label id and its value.
 type cardLine struct{ label, value string }
@@ -82,7 +58,6 @@ func (a *app) checkCard(l fieldlog.Lang, got, lead string, want []cardLine, titl
 }
 
 func TestOneSentenceLogsAnActivityInChinese(t *testing.T) {
-	needsTheParser(t)
 	a, _, _, officer := setUp(t, fieldlog.Chinese)
 	zh := fieldlog.Chinese
 	card := func(people string) []cardLine {
@@ -114,7 +89,6 @@ func TestOneSentenceLogsAnActivityInChinese(t *testing.T) {
 }
 
 func TestOneSentenceLogsAnActivityInMongolian(t *testing.T) {
-	needsTheParser(t)
 	a, _, _, officer := setUp(t, fieldlog.Mongolian)
 	mn := fieldlog.Mongolian
 	section, typ := labels(t, mn, "publicity", "lecture")
@@ -132,7 +106,6 @@ func TestOneSentenceLogsAnActivityInMongolian(t *testing.T) {
 // A photo whose caption is the sentence: the photo is in the draft, and
 // what the sentence lacks (here the participants) is asked.
 func TestAPhotoWithTheSentenceAsItsCaption(t *testing.T) {
-	needsTheParser(t)
 	a, _, _, officer := setUp(t, fieldlog.Chinese)
 	zh := fieldlog.Chinese
 	_, photo := a.srv.SendPhoto(officer, "昨天在独贵龙社区开展政策宣讲")
