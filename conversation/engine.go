@@ -190,6 +190,7 @@ type Engine struct {
 	schedules     schedules
 	observe       Observer
 	read          func(string, parse.Knowledge) parse.Reading
+	knowledge     knowledge // what sentences are read against
 	log           *slog.Logger
 }
 

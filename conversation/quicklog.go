@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"fieldlog"
 	"fieldlog/parse"
@@ -49,7 +50,9 @@ func (t *turn) logFromSentence() error {
 	if err != nil {
 		return err
 	}
-	r := t.e.read(text, parse.Knowledge{Catalog: t.e.catalog, Units: tree, Today: t.today(), Earliest: t.earliest(), MaxTitle: parse.MaxTitle})
+	k := t.e.knowledge.of(t.e.catalog, tree)
+	k.Today, k.Earliest = t.today(), t.earliest()
+	r := t.e.read(text, k)
 	if !r.Activity {
 		t.sayMenu(t.tr("hint_use_menu"))
 		return nil
@@ -306,4 +309,26 @@ func (t *turn) pickTie(arg string) error {
 		d.Quantity = fieldlog.Count{}
 	}
 	return t.advance()
+}
+
+// knowledge keeps what sentences are read against, prepared once per unit
+// tree (the engine's tree is cached, and replaced when the units change):
+// folding the catalogue and the names again for every message costs most
+// of the reading (BENCHMARKS.md, quick log).
+type knowledge struct {
+	mu       sync.Mutex
+	tree     *fieldlog.Tree
+	prepared parse.Knowledge
+}
+
+// of returns the prepared knowledge of cat and tree, without Today and
+// Earliest, which the caller sets.
+func (k *knowledge) of(cat *fieldlog.Catalog, tree *fieldlog.Tree) parse.Knowledge {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.tree != tree || k.prepared.Catalog != cat {
+		k.tree = tree
+		k.prepared = parse.Knowledge{Catalog: cat, Units: tree, MaxTitle: parse.MaxTitle}.Prepare()
+	}
+	return k.prepared
 }
