@@ -226,6 +226,12 @@ func (t *turn) logButton(action, arg string) error {
 // before is lost.
 func (t *turn) logAnswer() error {
 	d := &t.conv.Draft
+	if t.anotherActivity() {
+		// Officers send one captioned photo, or one sentence, per activity:
+		// the next one is not this record's, and would be lost in it.
+		t.say(t.tr("draft_open"))
+		return t.logPrompt()
+	}
 	if t.in.PhotoID != "" {
 		// Photos are welcome at any step: an officer often sends them first.
 		if len(d.Photos) >= fieldlog.MaxPhotos {

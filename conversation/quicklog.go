@@ -332,3 +332,27 @@ func (k *knowledge) of(cat *fieldlog.Catalog, tree *fieldlog.Tree) parse.Knowled
 	}
 	return k.prepared
 }
+
+// anotherActivity reports whether the input, arriving while a record is
+// being logged, tells of an activity of its own: a photo whose caption
+// reads as one, or, at a step answered with a button, a sentence that
+// does. Typed answers to a question (a date, a title) are the record's.
+func (t *turn) anotherActivity() bool {
+	text := t.in.Caption
+	if t.in.PhotoID == "" {
+		if t.conv.Step != stepSummary && t.conv.Step != stepSection && t.conv.Step != stepType && t.conv.Step != stepPhotos {
+			return false
+		}
+		text = t.in.Text
+	}
+	if strings.TrimSpace(text) == "" {
+		return false
+	}
+	tree, err := t.units()
+	if err != nil {
+		return false // read as before: the record's
+	}
+	k := t.e.knowledge.of(t.e.catalog, tree)
+	k.Today, k.Earliest = t.today(), t.earliest()
+	return t.e.read(text, k).Activity
+}

@@ -373,11 +373,34 @@ func TestTextThatIsNoActivityGetsTheMenuHint(t *testing.T) {
 	// Someone who may not log is not read at all: an admin without a unit.
 	s.join(adminID, fieldlog.Admin, "")
 	mustSay(t, s.send(adminID, lecture), s.tr("hint_use_menu"))
-	// Inside a flow, text answers the flow.
+	// Inside a flow, at a step answered with a button, a sentence of an
+	// activity is another record's: the officer is told to finish this
+	// one first, and asked the same question again.
 	s.send(officerID, "/log")
-	mustSay(t, s.send(officerID, lecture), s.tr("use_buttons"), s.tr("ask_section"))
-	if !slices.Equal(s.read, []string{"你好"}) {
-		t.Fatalf("read %q, want only the text sent outside a flow by an officer", s.read)
+	mustSay(t, s.send(officerID, lecture), s.tr("draft_open"), s.tr("ask_section"))
+	if !slices.Equal(s.read, []string{"你好", lecture}) {
+		t.Fatalf("read %q, want the text outside a flow by an officer, and the sentence at the button step", s.read)
+	}
+}
+
+// A second captioned photo, or a second sentence, while a quick draft
+// waits for Save is not added to it (its caption would be lost): the
+// officer is told to save or cancel first, and the draft is as it was.
+func TestTheNextActivityWaitsForTheDraft(t *testing.T) {
+	const next = "6月9日发放宣传资料200份"
+	s := newSentences(t, testCatalog(), map[string]parse.Reading{lecture: lectureReading(), next: {Activity: true, Title: "发放宣传资料"}})
+	first := s.send(officerID, lecture)
+	mustContain(t, first, s.tr("check_summary"))
+	r := s.do(Input{UserID: officerID, PhotoID: "photo-2", Caption: next})
+	if len(r.Replies) == 0 || r.Replies[0].Text != s.tr("draft_open") {
+		t.Fatalf("a captioned photo at the summary:\n%s", dump(r))
+	}
+	if c, err := s.store.Conversation(context.Background(), officerID); err != nil || len(c.Draft.Photos) != 0 {
+		t.Errorf("the photo of the next activity joined the draft: %q, %v", c.Draft.Photos, err)
+	}
+	r = s.send(officerID, next)
+	if len(r.Replies) == 0 || r.Replies[0].Text != s.tr("draft_open") {
+		t.Fatalf("a sentence at the summary:\n%s", dump(r))
 	}
 }
 
