@@ -199,8 +199,10 @@ var (
 	sentenceMD      = regexp.MustCompile(sentenceNumber + ` *月 *` + sentenceNumber + ` *([日号號]?)`)
 	sentenceMonthOf = regexp.MustCompile(`(本月|这个月|这月|当月|上个月|上月) *` + sentenceNumber + ` *[日号號]`)
 	// The week starts on Monday, as in China: 上周五 is the Friday before
-	// this week's Monday; a weekday alone is the most recent one.
-	sentenceWeekday = regexp.MustCompile(`(上上|上个|上|本|这个|这)?(?:周|星期|礼拜)([一二三四五六日天1-7])`)
+	// this week's Monday; a weekday alone is the most recent one. 下周五 is
+	// read too, to be refused as in the future rather than taken for the
+	// most recent Friday.
+	sentenceWeekday = regexp.MustCompile(`(上上|上个|上|下下|下个|下|本|这个|这)?(?:周|星期|礼拜)([一二三四五六日天1-7])`)
 	sentenceDay     = regexp.MustCompile(`(\d{1,2}) *[日号號]|([一二三四五六七八九十]{1,3}) *[号號]`)
 	// 6/7 in a sentence; 6.7 and 6-7 only where the sentence starts with
 	// them, since elsewhere they are decimals (1.5万) and ranges (6-7人).
@@ -447,8 +449,8 @@ var weekdays = map[string]int{
 	"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7,
 }
 
-// weekday is the day a week word names: week is 上上, 上个, 上, 本, 这个, 这 or
-// empty, day 一 … 日/天 or 1–7. With no week word it is the most recent
+// weekday is the day a week word names: week is 上上, 上个, 上, 下下, 下个,
+// 下 (a day to come, refused as in the future), 本, 这个, 这 or empty, day 一 … 日/天 or 1–7. With no week word it is the most recent
 // such day up to today; 本周 and 这周 may name a day still to come, which
 // is then refused as in the future.
 func weekday(today fieldlog.Date, week, day string) fieldlog.Date {
@@ -463,6 +465,10 @@ func weekday(today fieldlog.Date, week, day string) fieldlog.Date {
 		back += 14
 	case "上", "上个":
 		back += 7
+	case "下", "下个":
+		back -= 7
+	case "下下":
+		back -= 14
 	case "本", "这", "这个":
 	default:
 		if back < 0 {
