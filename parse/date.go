@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"fieldlog"
@@ -341,6 +342,9 @@ func findDates(s string, today fieldlog.Date) []dateMention {
 		if before == '月' || before == '第' || strings.ContainsRune("楼院线门房室馆厅车文令机窗", after) {
 			return // 3号楼, 第3号: a number, not a day
 		}
+		if strings.ContainsAny(s[g[0]:g[1]], "号號") && !dayMayEnd(s[g[1]:]) {
+			return // 3号教室, 2号会议室: a room's number
+		}
 		n := part(g, 1)
 		if n == "" {
 			n = part(g, 2)
@@ -379,8 +383,8 @@ func numberAround(s string, start, end int) bool {
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // dateMayEnd reports whether a date without its 日 may end at s[end:]: not
-// where a measure word, an approximation or more of a number follows (6月7人,
-// 6/7份, 6.5万).
+// where a measure word, a unit of time, an approximation or more of a
+// number follows (6月7人, 6/7份, 6.5万, 3.5小时, 6-7月).
 func dateMayEnd(s string, end int) bool {
 	rest := strings.TrimLeft(s[end:], " ")
 	r, _ := utf8.DecodeRuneInString(rest)
@@ -389,7 +393,30 @@ func dateMayEnd(s string, end int) bool {
 	}
 	_, approx := cutPrefix(rest, approxAfter)
 	_, measured := cutPrefix(rest, measureWords)
-	return !approx && !measured
+	_, timed := cutPrefix(rest, timeUnits)
+	return !approx && !measured && !timed
+}
+
+// timeUnits may follow a decimal or a range that is no date: 3.5小时,
+// 2.5天, 6-7月, 3-4个月.
+var timeUnits = []string{"小时", "个小时", "分钟", "钟头", "天", "个月", "月", "周", "星期", "年", "课时", "学时"}
+
+// dayAfter are the words that may follow a bare day (5号): its time of
+// day, a place or the range's end; a verb of doing may too (doneWords).
+var dayAfter = []string{"上午", "下午", "中午", "晚上", "早上", "傍晚", "凌晨", "晚", "早", "在", "于", "到", "赴", "去", "至", "的", "那天", "当天", "和", "、"}
+
+// dayMayEnd reports whether a bare day (5号) may be followed by rest: the
+// end, punctuation, a space, a time, a word of dayAfter or a verb of
+// doing. Anything else is taken for what the number names (3号教室,
+// 2号会议室, 1号活动室), since no list of rooms is complete.
+func dayMayEnd(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || isDigit(r) || unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) {
+		return true
+	}
+	_, after := cutPrefix(rest, dayAfter)
+	_, done := cutPrefix(rest, doneWords)
+	return after || done
 }
 
 // mongolianSuffixAt is the length of a case suffix written after s[:i] as
@@ -450,8 +477,9 @@ var weekdays = map[string]int{
 }
 
 // weekday is the day a week word names: week is 上上, 上个, 上, 下下, 下个,
-// 下 (a day to come, refused as in the future), 本, 这个, 这 or empty, day 一 … 日/天 or 1–7. With no week word it is the most recent
-// such day up to today; 本周 and 这周 may name a day still to come, which
+// 下 (a day to come, refused as in the future), 本, 这个, 这 or empty;
+// day 一 … 日/天 or 1–7. With no week word it is the most recent such day
+// up to today; 本周 and 这周 may name a day still to come, which
 // is then refused as in the future.
 func weekday(today fieldlog.Date, week, day string) fieldlog.Date {
 	n := weekdays[day]

@@ -30,5 +30,39 @@ func TestActivityNextWeekIsFuture(t *testing.T) {
 	}
 }
 
-// day is a date of the calendar, for the tables.
-var _ = fieldlog.Date{}
+// A number before 号 that names a room, or a decimal or range before a
+// unit of time or 月, is no date.
+func TestActivityNumbersThatAreNoDates(t *testing.T) {
+	k := testKnowledge(t)
+	for _, s := range []string{
+		"在3号教室开展宣讲，80人参加",
+		"在2号会议室开展宣讲，80人参加",
+		"在1号活动室开展宣讲，80人参加",
+		"3.5小时宣讲培训，参加80人",
+		"2.5天宣讲培训，参加80人",
+		"6-7月开展宣讲",
+		"3-4个月开展宣讲",
+	} {
+		if r := Activity(s, k); r.HasDate || r.DateProblem != nil {
+			t.Errorf("%s: read the date %v (%v)", s, r.Date, r.DateProblem)
+		}
+	}
+	// A bare N号 before punctuation, a space, a time of day, a verb or the
+	// end is still a day.
+	for _, tc := range []struct {
+		sentence string
+		want     fieldlog.Date
+	}{
+		{"5号开展政策宣讲", day(2024, 6, 5)},
+		{"5号，开展政策宣讲", day(2024, 6, 5)},
+		{"5号 开展政策宣讲", day(2024, 6, 5)},
+		{"5号下午开展政策宣讲", day(2024, 6, 5)},
+		{"5号在独贵龙社区开展政策宣讲", day(2024, 6, 5)},
+		{"开展政策宣讲，5号", day(2024, 6, 5)},
+		{"6.7 在独贵龙社区开展政策宣讲", day(2024, 6, 7)},
+	} {
+		if r := Activity(tc.sentence, k); !r.HasDate || r.Date != tc.want {
+			t.Errorf("%s: date %v %v (%v), want %v", tc.sentence, r.HasDate, r.Date, r.DateProblem, tc.want)
+		}
+	}
+}
