@@ -213,9 +213,12 @@ var (
 	// space); a space typed for the vowel separator is accepted.
 	sentenceMongolian = regexp.MustCompile(`(?:(\d{4}) *ᠣᠨ(?: *[ᠤᠦ])? *)?(\d{1,2}) *ᠰᠠᠷ *ᠠ(?: *ᠶᠢᠨ)? *(\d{1,2})`)
 	// What may follow a date and belongs to it: the time of day (6月7日下午,
-	// 今天上午9点) and the end of a range (6月7日至8日).
-	sentenceDateTail = regexp.MustCompile(`^ *(?:上午|下午|中午|晚上|早上|傍晚|凌晨)? *(?:\d{1,2} *(?::\d{2}|点半|点 *\d{1,2} *分?|点|时))?(?: *(?:至|到|-|~) *(?:\d{1,2} *月 *)?\d{1,2} *[日号])?`)
+	// 今天上午9点, 6月7日14:30-16:30) and the end of a range (6月7日至8日).
+	sentenceDateTail = regexp.MustCompile(`^ *(?:上午|下午|中午|晚上|早上|傍晚|凌晨)? *(?:` + clockTime + `(?: *(?:至|到|-|~) *` + clockTime + `)?)?(?: *(?:至|到|-|~) *(?:\d{1,2} *月 *)?\d{1,2} *[日号])?`)
 )
+
+// clockTime is a time of day after a date: 20:00, 3点, 3点半, 3点30分, 14时30分.
+const clockTime = `\d{1,2} *(?::\d{2}|点半|[点时] *\d{1,2} *分?|点|时)`
 
 // sentenceRelative are the words for recent days in a sentence: Date's and
 // a few more (昨晚 is yesterday; ᠤᠷᠵᠢᠳᠤᠷ, the day before yesterday, as the
@@ -275,7 +278,7 @@ func findDates(s string, today fieldlog.Date) []dateMention {
 			return
 		}
 		for _, g := range re.FindAllStringSubmatchIndex(s, -1) {
-			if numberAround(s, g[0], g[1]) {
+			if numberAround(s, g[0], g[1]) && !dayThenTime(s, g[0], g[1]) {
 				continue
 			}
 			f(g)
@@ -378,6 +381,15 @@ func numberAround(s string, start, end int) bool {
 	before, _ := utf8.DecodeLastRuneInString(s[:start])
 	after, _ := utf8.DecodeRuneInString(s[end:])
 	return isDigit(before) || isDigit(after)
+}
+
+// dayThenTime reports whether s[start:end] ends in 日 or 号 and only a
+// digit after it touches it: the time of day (6月7日20:00), not more of a
+// number.
+func dayThenTime(s string, start, end int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:start])
+	last, _ := utf8.DecodeLastRuneInString(s[start:end])
+	return !isDigit(before) && strings.ContainsRune("日号號", last)
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }

@@ -66,3 +66,28 @@ func TestActivityNumbersThatAreNoDates(t *testing.T) {
 		}
 	}
 }
+
+// A time right after the day does not hide the date, and stays out of the
+// title.
+func TestActivityDateWithTime(t *testing.T) {
+	k := testKnowledge(t)
+	for _, tc := range []struct {
+		sentence, title string
+		want            fieldlog.Date
+	}{
+		{"6月7日20:00开展宣讲", "开展宣讲", day(2024, 6, 7)},
+		{"6月7日14:30-16:30在独贵龙社区开展政策宣讲", "开展政策宣讲", day(2024, 6, 7)},
+		{"2024年6月7日14时30分开展政策宣讲", "开展政策宣讲", day(2024, 6, 7)},
+		{"2024年6月7日14:30开展政策宣讲", "开展政策宣讲", day(2024, 6, 7)},
+		{"5号9:00开展政策宣讲", "开展政策宣讲", day(2024, 6, 5)},
+		{"6月7日下午3点至5点开展政策宣讲", "开展政策宣讲", day(2024, 6, 7)},
+	} {
+		r := Activity(tc.sentence, k)
+		if !r.HasDate || r.Date != tc.want {
+			t.Errorf("%s: date %v %v (%v), want %v", tc.sentence, r.HasDate, r.Date, r.DateProblem, tc.want)
+		}
+		if r.Title != tc.title {
+			t.Errorf("%s: title %q, want %q", tc.sentence, r.Title, tc.title)
+		}
+	}
+}
