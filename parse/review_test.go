@@ -91,3 +91,33 @@ func TestActivityDateWithTime(t *testing.T) {
 		}
 	}
 }
+
+// A figure per unit (每场40人, 每户…500元) or a vague one (几十人) is not
+// taken as the whole; a range of two Chinese numerals (二三十人) is read as
+// about the lower round value (20余).
+func TestActivityPerUnitAndVagueFigures(t *testing.T) {
+	k := testKnowledge(t)
+	for _, tc := range []struct {
+		sentence     string
+		participants string // in the corpus's notation
+		quantity     string
+	}{
+		{"6月7日开展宣讲2场，每场40人", "-", "-"},
+		{"6月7日走访慰问困难群众，每户发放慰问金500元", "-", "-"},
+		{"6月7日开展政策宣讲，每次参加30人", "-", "-"},
+		{"6月7日开展政策宣讲，几十人参加", "-", "-"},
+		{"6月7日开展政策宣讲，几百人参加", "-", "-"},
+		{"6月7日开展政策宣讲，十几人参加", "-", "-"},
+		{"6月7日开展政策宣讲，二三十人参加", "20余", "-"},
+		{"6月7日开展政策宣讲，三四十人参加", "30余", "-"},
+		{"6月7日开展政策宣讲，参加群众七八十人", "70余", "-"},
+		{"6月7日开展政策宣讲，二十人参加", "20", "-"},
+		{"6月7日开展政策宣讲，三十四人参加", "34", "-"},
+	} {
+		r := Activity(tc.sentence, k)
+		got := reading(r)
+		if got["participants"] != tc.participants || got["quantity"] != tc.quantity {
+			t.Errorf("%s: participants %s, quantity %s; want %s, %s", tc.sentence, got["participants"], got["quantity"], tc.participants, tc.quantity)
+		}
+	}
+}
