@@ -192,8 +192,12 @@ func Activity(s string, k Knowledge) Reading {
 	}
 
 	// The quantity, for the best type that counts things: a figure in its
-	// measure word, else in a word for things (宣传手册200本 for 份).
+	// measure word, else, for a type that counts things rather than money,
+	// in a word for things (宣传手册200本 for 份). Money and things never
+	// stand for each other: 印刷费3000元 is no number of leaflets, 米面油200份
+	// no sum of relief money.
 	if qt, ok := quantityType(r.Types, idx.types); ok {
+		money := containsAny(strings.Join(qt.units, " "), moneyWords)
 		q := -1
 		for i, g := range figs {
 			if i == who || g.people {
@@ -203,7 +207,7 @@ func Activity(s string, k Knowledge) Reading {
 				q = i
 				break
 			}
-			if q < 0 && slices.Contains(thingWords, g.measure) {
+			if q < 0 && !money && slices.Contains(thingWords, g.measure) && !slices.Contains(moneyWords, g.measure) {
 				q = i
 			}
 		}

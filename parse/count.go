@@ -363,6 +363,8 @@ var (
 	// figure may have one of them when it lacks the catalogue's own unit
 	// (宣传手册200本 for 宣传资料, counted in 份).
 	thingWords = []string{"份", "张", "本", "册", "条", "篇", "元", "幅", "块", "件", "ᠬᠤᠪᠢ", "ᠵᠦᠢᠯ", "ᠶᠤᠸᠠᠨ"}
+	// moneyWords are the words for money among thingWords.
+	moneyWords = []string{"元", "ᠶᠤᠸᠠᠨ"}
 	// tenThousandMongolian multiplies the number before it: 2 ᠲᠦᠮᠡᠨ is 20,000.
 	tenThousandMongolian = "ᠲᠦᠮᠡᠨ"
 )

@@ -121,3 +121,23 @@ func TestActivityPerUnitAndVagueFigures(t *testing.T) {
 		}
 	}
 }
+
+// A quantity is in its type's measure: money only for a type counted in
+// 元, things only for a type counted in things.
+func TestActivityQuantityInTheTypesMeasure(t *testing.T) {
+	k := testKnowledge(t)
+	for _, tc := range []struct {
+		sentence, typ, quantity string
+	}{
+		{"6月7日发放宣传资料，印刷费3000元", "publicity/leaflets", "-"},
+		{"6月7日慰问困难群众20户，发放慰问金，发放米面油200份", "economy/relief_fund", "-"},
+		{"6月7日发放宣传手册200本", "publicity/leaflets", "200"},
+		{"6月7日走访慰问困难群众，发放慰问金2万元", "economy/relief_fund", "20000"},
+	} {
+		r := Activity(tc.sentence, k)
+		got := reading(r)
+		if got["type"] != tc.typ || got["quantity"] != tc.quantity {
+			t.Errorf("%s: %s, quantity %s; want %s, %s", tc.sentence, got["type"], got["quantity"], tc.typ, tc.quantity)
+		}
+	}
+}
