@@ -141,3 +141,31 @@ func TestActivityQuantityInTheTypesMeasure(t *testing.T) {
 		}
 	}
 }
+
+// A unit named as who came or was invited (萨如拉社区干部, 邀请萨如拉社区…)
+// is a partner, not the place; 来 opens the place.
+func TestActivityPartnerIsNoPlace(t *testing.T) {
+	k := testKnowledge(t)
+	for _, tc := range []struct {
+		sentence, place, title string
+	}{
+		{"6月7日萨如拉社区干部来独贵龙社区开展政策宣讲", "独贵龙社区", "萨如拉社区干部开展政策宣讲"},
+		{"6月7日邀请萨如拉社区干部开展政策宣讲", "-", ""},
+		{"6月7日请萨如拉社区干部开展政策宣讲", "-", ""},
+		{"6月7日萨如拉社区第一书记开展政策宣讲", "-", ""},
+		// 独贵龙社区党支部开展… stays the place: a branch holds its own day
+		// there (the corpus has it).
+		{"6月7日萨如拉社区党支部开展政策宣讲", "萨如拉社区", ""},
+		{"6月7日萨如拉社区主任开展政策宣讲", "-", ""},
+		{"6月7日在独贵龙社区开展政策宣讲", "独贵龙社区", ""},
+		{"6月7日独贵龙社区开展政策宣讲", "独贵龙社区", ""},
+	} {
+		r := Activity(tc.sentence, k)
+		if got := reading(r)["place"]; got != tc.place {
+			t.Errorf("%s: place %s, want %s", tc.sentence, got, tc.place)
+		}
+		if tc.title != "" && r.Title != tc.title {
+			t.Errorf("%s: title %q, want %q", tc.sentence, r.Title, tc.title)
+		}
+	}
+}
