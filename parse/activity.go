@@ -379,7 +379,9 @@ const minWords = 4
 // isActivity reports whether the folded text f, read as r, is about an
 // activity: it is no question, has at least minWords words, and says
 // something of one: a type, participants, a quantity, a place or a verb of
-// doing. A date alone is not enough (我今天请假).
+// doing. A date alone is not enough (我今天请假), nor a place or a verb
+// alone (我今天去独贵龙社区了); a plan (明天组织学习) or a word about
+// recording (还没录, 录入不了) makes it no activity.
 func isActivity(f string, r Reading, idx *index) bool {
 	trimmed := strings.TrimRight(f, " .。!")
 	if strings.HasSuffix(trimmed, "?") || containsAny(f, questionWords) {
@@ -404,8 +406,19 @@ func isActivity(f string, r Reading, idx *index) bool {
 		}
 		prev = c
 	}
-	if words < minWords {
+	if words < minWords || containsAny(f, planWords) || containsAny(f, recordingTrouble) {
 		return false
 	}
-	return len(r.Types) > 0 || r.HasParticipants || r.HasQuantity || r.Place != "" || containsAny(f, idx.verbs)
+	// A place alone (我是独贵龙社区的联络员) or a verb alone says nothing
+	// done; together they do (在独贵龙社区开展…).
+	return len(r.Types) > 0 || r.HasParticipants || r.HasQuantity || r.Place != "" && containsAny(f, idx.verbs)
 }
+
+// Words that say a thing is still to be done (明天组织学习, 马上改): an
+// activity is logged after it happened. 将 counts only as 将于, 将在,
+// 将要, never alone (将近80人 is about 80).
+var planWords = []string{"明天", "明日", "后天", "下周", "下个月", "下星期", "马上", "准备", "计划", "打算", "即将", "将要", "将于", "将在"}
+
+// recordingTrouble are words about recording itself (还没录, 录入不了): a
+// complaint or a question for the bot, not an activity.
+var recordingTrouble = []string{"录入", "没录", "未录", "录不", "不了", "还没"}

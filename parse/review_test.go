@@ -169,3 +169,37 @@ func TestActivityPartnerIsNoPlace(t *testing.T) {
 		}
 	}
 }
+
+// Chat lines are no activity: a plan (明天, 马上, 准备 …), an
+// acknowledgement before one, a place alone, a complaint about recording.
+// They are in testdata/sentences.tsv too.
+func TestActivityChatLines(t *testing.T) {
+	k := testKnowledge(t)
+	for _, s := range []string{
+		"收到，马上组织学习",
+		"好的，我们明天组织学习",
+		"我是独贵龙社区的联络员",
+		"我今天去独贵龙社区了",
+		"这个月的宣讲活动还没录",
+		"宣讲活动录入不了",
+		"明天下午三点在村委会开会",
+		"后天在独贵龙社区开展政策宣讲",
+		"我们准备下周开展政策宣讲",
+		"计划在独贵龙社区开展政策宣讲",
+		"将于下周开展政策宣讲",
+	} {
+		if r := Activity(s, k); r.Activity {
+			t.Errorf("%s: read as an activity", s)
+		}
+	}
+	for _, s := range []string{
+		"6月7日在独贵龙社区开展政策宣讲，将近80人参加",
+		"今天在独贵龙社区开展政策宣讲",
+		"在独贵龙社区开展政策宣讲",
+		"开展政策宣讲，80人参加",
+	} {
+		if r := Activity(s, k); !r.Activity {
+			t.Errorf("%s: not read as an activity", s)
+		}
+	}
+}
