@@ -203,3 +203,10 @@ func TestActivityChatLines(t *testing.T) {
 		}
 	}
 }
+
+// 计划生育 is a topic, not a plan.
+func TestActivityFamilyPlanningIsDone(t *testing.T) {
+	if r := Activity("6月7日在独贵龙社区开展计划生育宣传", testKnowledge(t)); !r.Activity {
+		t.Error("计划生育宣传 read as a plan")
+	}
+}
