@@ -192,8 +192,12 @@ func Activity(s string, k Knowledge) Reading {
 	}
 
 	// The quantity, for the best type that counts things: a figure in its
-	// measure word, else in a word for things (宣传手册200本 for 份).
+	// measure word, else, for a type that counts things rather than money,
+	// in a word for things (宣传手册200本 for 份). Money and things never
+	// stand for each other: 印刷费3000元 is no number of leaflets, 米面油200份
+	// no sum of relief money.
 	if qt, ok := quantityType(r.Types, idx.types); ok {
+		money := containsAny(strings.Join(qt.units, " "), moneyWords)
 		q := -1
 		for i, g := range figs {
 			if i == who || g.people {
@@ -203,7 +207,7 @@ func Activity(s string, k Knowledge) Reading {
 				q = i
 				break
 			}
-			if q < 0 && slices.Contains(thingWords, g.measure) {
+			if q < 0 && !money && slices.Contains(thingWords, g.measure) && !slices.Contains(moneyWords, g.measure) {
 				q = i
 			}
 		}
@@ -375,7 +379,9 @@ const minWords = 4
 // isActivity reports whether the folded text f, read as r, is about an
 // activity: it is no question, has at least minWords words, and says
 // something of one: a type, participants, a quantity, a place or a verb of
-// doing. A date alone is not enough (我今天请假).
+// doing. A date alone is not enough (我今天请假), nor a place or a verb
+// alone (我今天去独贵龙社区了); a plan (明天组织学习) or a word about
+// recording (还没录, 录入不了) makes it no activity.
 func isActivity(f string, r Reading, idx *index) bool {
 	trimmed := strings.TrimRight(f, " .。!")
 	if strings.HasSuffix(trimmed, "?") || containsAny(f, questionWords) {
@@ -400,8 +406,20 @@ func isActivity(f string, r Reading, idx *index) bool {
 		}
 		prev = c
 	}
-	if words < minWords {
+	if words < minWords || containsAny(f, planWords) || containsAny(f, recordingTrouble) {
 		return false
 	}
-	return len(r.Types) > 0 || r.HasParticipants || r.HasQuantity || r.Place != "" || containsAny(f, idx.verbs)
+	// A place alone (我是独贵龙社区的联络员) or a verb alone says nothing
+	// done; together they do (在独贵龙社区开展…).
+	return len(r.Types) > 0 || r.HasParticipants || r.HasQuantity || r.Place != "" && containsAny(f, idx.verbs)
 }
+
+// Words that say a thing is still to be done (明天组织学习, 马上改): an
+// activity is logged after it happened. 将 counts only as 将于, 将在,
+// 将要, never alone (将近80人 is about 80); 计划 only before what is
+// planned (计划在…, not 计划生育宣传).
+var planWords = []string{"明天", "明日", "后天", "下周", "下个月", "下星期", "马上", "准备", "计划在", "计划于", "计划开展", "计划组织", "计划举办", "打算", "即将", "将要", "将于", "将在"}
+
+// recordingTrouble are words about recording itself (还没录, 录入不了): a
+// complaint or a question for the bot, not an activity.
+var recordingTrouble = []string{"录入", "没录", "未录", "录不", "不了", "还没"}

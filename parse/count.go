@@ -363,6 +363,8 @@ var (
 	// figure may have one of them when it lacks the catalogue's own unit
 	// (宣传手册200本 for 宣传资料, counted in 份).
 	thingWords = []string{"份", "张", "本", "册", "条", "篇", "元", "幅", "块", "件", "ᠬᠤᠪᠢ", "ᠵᠦᠢᠯ", "ᠶᠤᠸᠠᠨ"}
+	// moneyWords are the words for money among thingWords.
+	moneyWords = []string{"元", "ᠶᠤᠸᠠᠨ"}
 	// tenThousandMongolian multiplies the number before it: 2 ᠲᠦᠮᠡᠨ is 20,000.
 	tenThousandMongolian = "ᠲᠦᠮᠡᠨ"
 )
@@ -458,6 +460,9 @@ func readFigure(s string, i, j int, measures []string) (figure, bool) {
 		end = len(s) - len(rest)
 	}
 	v, err := numberValue(number)
+	if lower, ok := numeralRange(number); ok {
+		v, err, f.count.Approx = lower, nil, true
+	}
 	if rest, ok := cutPrefix(s[skipSpaces(s, end):], sentenceApproxAfter); ok {
 		f.count.Approx, end = true, len(s)-len(rest)
 	}
@@ -512,12 +517,47 @@ func readFigure(s string, i, j int, measures []string) (figure, bool) {
 	switch {
 	case err != nil:
 		f.err = err
+	case strings.HasSuffix(before, "几") || strings.HasPrefix(s[j:], "几"):
+		f.err = errVague // 几十人, 十几人
+	case strings.Contains(s[clauseStart(s, f.start):f.start], "每"):
+		f.err = errPerUnit // 每场40人, 每户发放慰问金500元
 	case v > fieldlog.MaxCount:
 		f.err = ErrTooLarge
 	default:
 		f.count.Value = v
 	}
 	return f, true
+}
+
+// Why a figure of a sentence is not taken, besides Count's errors: the
+// bot asks for the figure rather than save a wrong one.
+var (
+	// errPerUnit is a figure for each of several (每场40人): not the total.
+	errPerUnit = errors.New("figure is per unit")
+	// errVague is a figure with 几 (几十人): no number to save.
+	errVague = errors.New("figure is vague")
+)
+
+// numeralRange reads two Chinese digits in a row before a unit, as a range
+// (二三十, 三四十, 七八百), as about the lower one: 20, 30, 700. ok is false
+// for anything else.
+func numeralRange(number string) (lower int64, ok bool) {
+	rs := []rune(number)
+	if len(rs) < 3 {
+		return 0, false
+	}
+	d0, ok0 := chineseDigits[rs[0]]
+	d1, ok1 := chineseDigits[rs[1]]
+	if !ok0 || !ok1 || d1 <= d0 {
+		return 0, false
+	}
+	for _, r := range rs[2:] {
+		if _, unit := chineseUnits[r]; !unit {
+			return 0, false
+		}
+	}
+	v, err := numberValue(string(rs[0]) + string(rs[2:]))
+	return v, err == nil
 }
 
 // peopleLabel reports whether before ends with a label that a number of

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"fieldlog"
@@ -199,8 +200,10 @@ var (
 	sentenceMD      = regexp.MustCompile(sentenceNumber + ` *月 *` + sentenceNumber + ` *([日号號]?)`)
 	sentenceMonthOf = regexp.MustCompile(`(本月|这个月|这月|当月|上个月|上月) *` + sentenceNumber + ` *[日号號]`)
 	// The week starts on Monday, as in China: 上周五 is the Friday before
-	// this week's Monday; a weekday alone is the most recent one.
-	sentenceWeekday = regexp.MustCompile(`(上上|上个|上|本|这个|这)?(?:周|星期|礼拜)([一二三四五六日天1-7])`)
+	// this week's Monday; a weekday alone is the most recent one. 下周五 is
+	// read too, to be refused as in the future rather than taken for the
+	// most recent Friday.
+	sentenceWeekday = regexp.MustCompile(`(上上|上个|上|下下|下个|下|本|这个|这)?(?:周|星期|礼拜)([一二三四五六日天1-7])`)
 	sentenceDay     = regexp.MustCompile(`(\d{1,2}) *[日号號]|([一二三四五六七八九十]{1,3}) *[号號]`)
 	// 6/7 in a sentence; 6.7 and 6-7 only where the sentence starts with
 	// them, since elsewhere they are decimals (1.5万) and ranges (6-7人).
@@ -210,9 +213,12 @@ var (
 	// space); a space typed for the vowel separator is accepted.
 	sentenceMongolian = regexp.MustCompile(`(?:(\d{4}) *ᠣᠨ(?: *[ᠤᠦ])? *)?(\d{1,2}) *ᠰᠠᠷ *ᠠ(?: *ᠶᠢᠨ)? *(\d{1,2})`)
 	// What may follow a date and belongs to it: the time of day (6月7日下午,
-	// 今天上午9点) and the end of a range (6月7日至8日).
-	sentenceDateTail = regexp.MustCompile(`^ *(?:上午|下午|中午|晚上|早上|傍晚|凌晨)? *(?:\d{1,2} *(?::\d{2}|点半|点 *\d{1,2} *分?|点|时))?(?: *(?:至|到|-|~) *(?:\d{1,2} *月 *)?\d{1,2} *[日号])?`)
+	// 今天上午9点, 6月7日14:30-16:30) and the end of a range (6月7日至8日).
+	sentenceDateTail = regexp.MustCompile(`^ *(?:上午|下午|中午|晚上|早上|傍晚|凌晨)? *(?:` + clockTime + `(?: *(?:至|到|-|~) *` + clockTime + `)?)?(?: *(?:至|到|-|~) *(?:\d{1,2} *月 *)?\d{1,2} *[日号])?`)
 )
+
+// clockTime is a time of day after a date: 20:00, 3点, 3点半, 3点30分, 14时30分.
+const clockTime = `\d{1,2} *(?::\d{2}|点半|[点时] *\d{1,2} *分?|点|时)`
 
 // sentenceRelative are the words for recent days in a sentence: Date's and
 // a few more (昨晚 is yesterday; ᠤᠷᠵᠢᠳᠤᠷ, the day before yesterday, as the
@@ -272,7 +278,7 @@ func findDates(s string, today fieldlog.Date) []dateMention {
 			return
 		}
 		for _, g := range re.FindAllStringSubmatchIndex(s, -1) {
-			if numberAround(s, g[0], g[1]) {
+			if numberAround(s, g[0], g[1]) && !dayThenTime(s, g[0], g[1]) {
 				continue
 			}
 			f(g)
@@ -339,6 +345,9 @@ func findDates(s string, today fieldlog.Date) []dateMention {
 		if before == '月' || before == '第' || strings.ContainsRune("楼院线门房室馆厅车文令机窗", after) {
 			return // 3号楼, 第3号: a number, not a day
 		}
+		if strings.ContainsAny(s[g[0]:g[1]], "号號") && !dayMayEnd(s[g[1]:]) {
+			return // 3号教室, 2号会议室: a room's number
+		}
 		n := part(g, 1)
 		if n == "" {
 			n = part(g, 2)
@@ -374,11 +383,20 @@ func numberAround(s string, start, end int) bool {
 	return isDigit(before) || isDigit(after)
 }
 
+// dayThenTime reports whether s[start:end] ends in 日 or 号 and only a
+// digit after it touches it: the time of day (6月7日20:00), not more of a
+// number.
+func dayThenTime(s string, start, end int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:start])
+	last, _ := utf8.DecodeLastRuneInString(s[start:end])
+	return !isDigit(before) && strings.ContainsRune("日号號", last)
+}
+
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // dateMayEnd reports whether a date without its 日 may end at s[end:]: not
-// where a measure word, an approximation or more of a number follows (6月7人,
-// 6/7份, 6.5万).
+// where a measure word, a unit of time, an approximation or more of a
+// number follows (6月7人, 6/7份, 6.5万, 3.5小时, 6-7月).
 func dateMayEnd(s string, end int) bool {
 	rest := strings.TrimLeft(s[end:], " ")
 	r, _ := utf8.DecodeRuneInString(rest)
@@ -387,7 +405,30 @@ func dateMayEnd(s string, end int) bool {
 	}
 	_, approx := cutPrefix(rest, approxAfter)
 	_, measured := cutPrefix(rest, measureWords)
-	return !approx && !measured
+	_, timed := cutPrefix(rest, timeUnits)
+	return !approx && !measured && !timed
+}
+
+// timeUnits may follow a decimal or a range that is no date: 3.5小时,
+// 2.5天, 6-7月, 3-4个月.
+var timeUnits = []string{"小时", "个小时", "分钟", "钟头", "天", "个月", "月", "周", "星期", "年", "课时", "学时"}
+
+// dayAfter are the words that may follow a bare day (5号): its time of
+// day, a place or the range's end; a verb of doing may too (doneWords).
+var dayAfter = []string{"上午", "下午", "中午", "晚上", "早上", "傍晚", "凌晨", "晚", "早", "在", "于", "到", "赴", "去", "至", "的", "那天", "当天", "和", "、"}
+
+// dayMayEnd reports whether a bare day (5号) may be followed by rest: the
+// end, punctuation, a space, a time, a word of dayAfter or a verb of
+// doing. Anything else is taken for what the number names (3号教室,
+// 2号会议室, 1号活动室), since no list of rooms is complete.
+func dayMayEnd(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || isDigit(r) || unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) {
+		return true
+	}
+	_, after := cutPrefix(rest, dayAfter)
+	_, done := cutPrefix(rest, doneWords)
+	return after || done
 }
 
 // mongolianSuffixAt is the length of a case suffix written after s[:i] as
@@ -447,9 +488,10 @@ var weekdays = map[string]int{
 	"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7,
 }
 
-// weekday is the day a week word names: week is 上上, 上个, 上, 本, 这个, 这 or
-// empty, day 一 … 日/天 or 1–7. With no week word it is the most recent
-// such day up to today; 本周 and 这周 may name a day still to come, which
+// weekday is the day a week word names: week is 上上, 上个, 上, 下下, 下个,
+// 下 (a day to come, refused as in the future), 本, 这个, 这 or empty;
+// day 一 … 日/天 or 1–7. With no week word it is the most recent such day
+// up to today; 本周 and 这周 may name a day still to come, which
 // is then refused as in the future.
 func weekday(today fieldlog.Date, week, day string) fieldlog.Date {
 	n := weekdays[day]
@@ -463,6 +505,10 @@ func weekday(today fieldlog.Date, week, day string) fieldlog.Date {
 		back += 14
 	case "上", "上个":
 		back += 7
+	case "下", "下个":
+		back -= 7
+	case "下下":
+		back -= 14
 	case "本", "这", "这个":
 	default:
 		if back < 0 {

@@ -113,7 +113,7 @@ func findPlace(s string, taken []span, dates []span, names []placeName, ends []s
 	p := place{name: best.name.name, unit: best.name.unit, at: span{best.start, best.end}, cut: span{best.start, best.end}}
 	// A Chinese preposition before it and a Mongolian suffix after it go
 	// with it out of the title.
-	if w, ok := suffixOf(s[:best.start], []string{"在", "于", "到", "赴", "去"}); ok {
+	if w, ok := suffixOf(s[:best.start], []string{"在", "于", "到", "赴", "去", "来"}); ok {
 		p.cut.start -= len(w)
 	}
 	p.cut.end += mongolianSuffixAt(s, best.end)
@@ -131,10 +131,18 @@ func findPlace(s string, taken []span, dates []span, names []placeName, ends []s
 
 // partner reports whether a unit is named as a partner or in a list
 // (联合独贵龙社区、萨如拉社区举办…): it says who, not where.
+//
+// A unit invited (邀请萨如拉社区…) or whose people are named (萨如拉社区干部,
+// 萨如拉社区第一书记) says who came, not where either.
 func partner(s string, u unitMention) bool {
-	_, with := suffixOf(s[:u.start], []string{"联合", "携手", "会同", "协同", "与", "和", "同", "及", "、"})
-	return with || strings.HasPrefix(s[u.end:], "、") || strings.HasPrefix(s[u.end:], "和")
+	_, with := suffixOf(s[:u.start], []string{"联合", "携手", "会同", "协同", "邀请", "请", "与", "和", "同", "及", "、"})
+	_, people := cutPrefix(s[u.end:], partnerPeople)
+	return with || people || strings.HasPrefix(s[u.end:], "、") || strings.HasPrefix(s[u.end:], "和")
 }
+
+// partnerPeople are the words after a unit's name that make it the people
+// of that unit: 萨如拉社区干部来独贵龙社区….
+var partnerPeople = []string{"干部", "第一书记", "书记", "主任", "工作人员", "两委"}
 
 // unitMention is a unit's name found in a sentence.
 type unitMention struct {
@@ -211,12 +219,24 @@ func mongolianLocative(s string, i int) (int, bool) {
 	return 0, false
 }
 
+// unitAt reports whether a unit's name starts at s[i]: 来 opens a place
+// only before one (来独贵龙社区开展), being in too many other words (以来,
+// 来自, 起来).
+func unitAt(units []unitMention, i int) bool {
+	for _, u := range units {
+		if u.start == i {
+			return true
+		}
+	}
+	return false
+}
+
 // placePhrase reads the place after a preposition: 在独贵龙社区党群服务中心
 // 开展 gives 独贵龙社区党群服务中心, with the unit it lies in.
 func placePhrase(s string, taken, dates []span, units []unitMention, ends []string) (place, bool) {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if inside(taken, i) || !isPlaceMarker(s, i, r, dates) {
+		if inside(taken, i) || !isPlaceMarker(s, i, r, dates) && !(r == '来' && unitAt(units, i+size)) {
 			i += size
 			continue
 		}
