@@ -202,34 +202,13 @@ func (s *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn 
 	opts := options.Find().
 		SetProjection(bson.D{{Key: "photos", Value: 0}}).
 		SetBatchSize(eachBatchSize)
-	cur, err := s.activities.Find(ctx, activityFilter(f), opts)
-	if err != nil {
-		return fmt.Errorf("find activities: %w", err)
-	}
-	// Close with a context of its own: when ctx is what ended the loop, the
-	// server-side cursor must still be killed.
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = cur.Close(cctx)
-	}()
-	for cur.Next(ctx) {
-		var d activityDoc
-		if err := cur.Decode(&d); err != nil {
-			return fmt.Errorf("decode activity: %w", err)
-		}
+	return eachDoc(ctx, s.activities, activityFilter(f), opts, func(d activityDoc) error {
 		a, err := d.activity()
 		if err != nil {
 			return fmt.Errorf("read activities: %w", err)
 		}
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("read activities: %w", err)
-	}
-	return nil
+		return fn(a)
+	})
 }
 
 // ReviewActivity sets the review state of a record that is not deleted

@@ -175,28 +175,8 @@ func (s *Store) AuditSince(ctx context.Context, since time.Time, fn func(fieldlo
 	opts := options.Find().
 		SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}).
 		SetBatchSize(eachBatchSize)
-	cur, err := s.audit.Find(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: msTime(since)}}}}, opts)
-	if err != nil {
-		return fmt.Errorf("find audit entries since %s: %w", since.Format(time.RFC3339), err)
-	}
-	// As in EachActivity: the server-side cursor is killed even when ctx
-	// ended the loop.
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = cur.Close(cctx)
-	}()
-	for cur.Next(ctx) {
-		var d auditDoc
-		if err := cur.Decode(&d); err != nil {
-			return fmt.Errorf("decode audit entry: %w", err)
-		}
-		if err := fn(d.entry()); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("read audit entries: %w", err)
-	}
-	return nil
+	// fn's own error comes back as it is; eachDoc names the collection in
+	// its own.
+	return eachDoc(ctx, s.audit, bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: msTime(since)}}}}, opts,
+		func(d auditDoc) error { return fn(d.entry()) })
 }

@@ -363,6 +363,35 @@ func findAll[D, T any](ctx context.Context, coll *mongo.Collection, filter any, 
 	return out, nil
 }
 
+// eachDoc calls fn for every document coll holds under filter, decoded as
+// D, through a cursor: constant memory in the number of documents. The
+// server-side cursor is killed with a context of its own, also when ctx is
+// what ended the loop.
+func eachDoc[D any](ctx context.Context, coll *mongo.Collection, filter any, opts *options.FindOptionsBuilder, fn func(D) error) error {
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return fmt.Errorf("find in %s: %w", coll.Name(), err)
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = cur.Close(cctx)
+	}()
+	for cur.Next(ctx) {
+		var d D
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("decode a document of %s: %w", coll.Name(), err)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", coll.Name(), err)
+	}
+	return nil
+}
+
 // infallible adapts a conversion that cannot fail for findAll.
 func infallible[D, T any](conv func(D) T) func(D) (T, error) {
 	return func(d D) (T, error) { return conv(d), nil }

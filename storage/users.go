@@ -70,30 +70,12 @@ func (s *Store) SaveUser(ctx context.Context, u fieldlog.User) error {
 // Users who have only chosen a language are passed over in Go, since a
 // filter on role reads every document on the embedded server anyway.
 func (s *Store) EachUser(ctx context.Context, fn func(fieldlog.User) error) error {
-	cur, err := s.users.Find(ctx, bson.D{}, options.Find().SetBatchSize(eachBatchSize))
-	if err != nil {
-		return fmt.Errorf("find users: %w", err)
-	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = cur.Close(cctx)
-	}()
-	for cur.Next(ctx) {
-		var d userDoc
-		if err := cur.Decode(&d); err != nil {
-			return fmt.Errorf("decode user: %w", err)
-		}
+	return eachDoc(ctx, s.users, bson.D{}, options.Find().SetBatchSize(eachBatchSize), func(d userDoc) error {
 		if u := d.user(); u.Joined() {
-			if err := fn(u); err != nil {
-				return err
-			}
+			return fn(u)
 		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("read users: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // AllUnits returns every unit, ordered by parent, then order, then id.
