@@ -41,3 +41,20 @@ func TestActivityOfficersWords(t *testing.T) {
 		}
 	}
 }
+
+// A figure of things or money for each of several is multiplied by their
+// number when the sentence gives it; people per unit stay unread.
+func TestActivityPerUnitTimesCount(t *testing.T) {
+	k := testKnowledge(t)
+	for _, tc := range []struct{ sentence, quantity, participants string }{
+		{"慰问困难群众10户，每户发放慰问金500元", "5000", "-"},
+		{"6月7日走访困难牧户约20户，每户发放慰问金1000元", "20000余", "-"},
+		{"6月7日走访慰问困难群众，每户发放慰问金500元", "-", "-"}, // how many households: not said
+		{"6月7日开展宣讲2场，每场40人", "-", "-"},
+	} {
+		got := reading(Activity(tc.sentence, k))
+		if got["quantity"] != tc.quantity || got["participants"] != tc.participants {
+			t.Errorf("%s: quantity %s, participants %s; want %s, %s", tc.sentence, got["quantity"], got["participants"], tc.quantity, tc.participants)
+		}
+	}
+}
