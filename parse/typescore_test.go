@@ -58,3 +58,19 @@ func TestActivityPerUnitTimesCount(t *testing.T) {
 		}
 	}
 }
+
+// A Mongolian number right before a keyword of a type that counts things
+// counts them, with no measure word (4 ᠮᠡᠳᠡᠭᠡ, four posts).
+func TestActivityMongolianNumberBeforeNoun(t *testing.T) {
+	k := testKnowledge(t)
+	for _, tc := range []struct{ sentence, typ, quantity string }{
+		{"ᠥᠴᠥᠭᠡᠳᠦᠷ ᠰᠦᠯᠵᠢᠶ\u180Eᠡ\u202Fᠪᠡᠷ 4 ᠮᠡᠳᠡᠭᠡ ᠨᠡᠶᠢᠲᠡᠯᠡᠪᠡ", "publicity/online", "4"},
+		{"ᠥᠴᠥᠭᠡᠳᠦᠷ ᠰᠦᠯᠵᠢᠶ\u180Eᠡ\u202Fᠪᠡᠷ 4 ᠤᠳᠠᠭ\u180Eᠠ ᠮᠡᠳᠡᠭᠡ ᠨᠡᠶᠢᠲᠡᠯᠡᠪᠡ", "publicity/online", "-"}, // 4 times: no count of posts
+	} {
+		r := Activity(tc.sentence, k)
+		got := reading(r)
+		if typeText(r) != tc.typ || got["quantity"] != tc.quantity {
+			t.Errorf("%s: type %s, quantity %s; want %s, %s", tc.sentence, typeText(r), got["quantity"], tc.typ, tc.quantity)
+		}
+	}
+}
