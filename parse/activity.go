@@ -210,6 +210,9 @@ func Activity(s string, k Knowledge) Reading {
 			if q < 0 && !money && slices.Contains(thingWords, g.measure) && !slices.Contains(moneyWords, g.measure) {
 				q = i
 			}
+			if q < 0 && g.measure == "" && countsKeyword(f[g.end:], qt) {
+				q = i // 4 ᠮᠡᠳᠡᠭᠡ: a Mongolian number before the noun counts it, with no measure word
+			}
 		}
 		if q >= 0 && figs[q].err == nil {
 			g := figs[q]
@@ -319,6 +322,14 @@ func quantityType(types []TypeScore, all []typeCues) (typeCues, bool) {
 		}
 	}
 	return typeCues{}, false
+}
+
+// countsKeyword reports whether rest, the text right after a figure with no
+// measure word, starts with a Mongolian keyword of t: the figure counts what
+// the keyword names (4 ᠮᠡᠳᠡᠭᠡ, four posts).
+func countsKeyword(rest string, t typeCues) bool {
+	rest = strings.TrimLeft(rest, " ")
+	return slices.ContainsFunc(t.cues, func(c cue) bool { return c.mongolian && strings.HasPrefix(rest, c.word) })
 }
 
 // Words that say a figure of people took part, before it within its clause

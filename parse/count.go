@@ -381,6 +381,9 @@ type figure struct {
 	// people is set for a figure measured in people (80人, 80 ᠬᠦᠮᠦᠨ) or
 	// given after a label for them (参加人数：80, ᠬᠦᠮᠦᠨ᠄ 30).
 	people, label bool
+	// per is the measure word after 每 before a figure for each of several
+	// (户 in 每户发放慰问金500元); the figure keeps its value in count.
+	per string
 }
 
 // findFigures returns the numbers of a folded sentence that lie outside
@@ -408,7 +411,40 @@ func findFigures(s string, taken []span, measures []string) []figure {
 		}
 		i = j
 	}
+	return perUnitTotals(figs)
+}
+
+// perUnitTotals multiplies a figure of things or money for each of several
+// by their number where the sentence gives it (慰问困难群众10户，每户发放
+// 慰问金500元: 5000元). People per unit (每场40人) are left per unit: how
+// many came to each is not known to be the same.
+func perUnitTotals(figs []figure) []figure {
+	for i, f := range figs {
+		if !errors.Is(f.err, errPerUnit) || f.per == "" || f.people || f.measure == "" {
+			continue
+		}
+		for _, n := range figs {
+			if n.measure != f.per || n.err != nil || n.people {
+				continue
+			}
+			if total := n.count.Value * f.count.Value; n.count.Value > 0 && total/n.count.Value == f.count.Value && total <= fieldlog.MaxCount {
+				figs[i].count = fieldlog.Count{Value: total, Approx: n.count.Approx || f.count.Approx}
+				figs[i].err = nil
+			}
+			break
+		}
+	}
 	return figs
+}
+
+// cutPrefixWord is the first of words that s starts with, and the rest.
+func cutPrefixWord(s string, words []string) (string, bool) {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return w, true
+		}
+	}
+	return "", false
 }
 
 // numberEnd is where the number that starts at s[i] ends: digits with
@@ -521,6 +557,9 @@ func readFigure(s string, i, j int, measures []string) (figure, bool) {
 		f.err = errVague // 几十人, 十几人
 	case strings.Contains(s[clauseStart(s, f.start):f.start], "每"):
 		f.err = errPerUnit // 每场40人, 每户发放慰问金500元
+		f.count.Value = v
+		clause := s[clauseStart(s, f.start):f.start]
+		f.per, _ = cutPrefixWord(clause[strings.LastIndex(clause, "每")+len("每"):], measures)
 	case v > fieldlog.MaxCount:
 		f.err = ErrTooLarge
 	default:

@@ -21,6 +21,9 @@ type cue struct {
 // typeCues is what tells a sentence is of one catalogue type.
 type typeCues struct {
 	sectionID, typeID string
+	// name is the type's Chinese name, folded: the activity it names (培训 in
+	// 宗教信息员培训) keeps its subject keyword from being taken as a modifier.
+	name string
 	// cues are the type's name and keywords in both languages, longest first.
 	cues []cue
 	// section are the section's name and keywords; they add sectionBonus.
@@ -45,7 +48,7 @@ func typeCuesOf(c *fieldlog.Catalog) []typeCues {
 	for _, s := range c.Sections {
 		section := cuesOf(s.Name, s.Keywords)
 		for _, t := range s.Types {
-			tc := typeCues{sectionID: s.ID, typeID: t.ID, cues: cuesOf(t.Name, t.Keywords), section: section, quantity: t.Quantity}
+			tc := typeCues{sectionID: s.ID, typeID: t.ID, name: fold(t.Name[fieldlog.Chinese]), cues: cuesOf(t.Name, t.Keywords), section: section, quantity: t.Quantity}
 			for _, l := range fieldlog.Langs {
 				if u := strings.TrimSpace(fold(t.Unit[l])); u != "" {
 					tc.units = append(tc.units, u)
@@ -82,15 +85,18 @@ func cuesOf(name fieldlog.Text, keywords fieldlog.Keywords) []cue {
 // overlapping another, and none that is part of a longer one already
 // counted (宣讲 adds nothing to 政策宣讲, wherever it is), plus sectionBonus
 // if a keyword of its section is found.
+// A topic keyword right before another type's activity keyword is that
+// activity's subject (宗教政策法规专题学习 is a study of the policy): the head
+// of a Chinese phrase comes last, so the topic scores modifierScore (see
+// modifies).
 // The result has the types that score, best first, ties in catalogue order.
 func scoreTypes(s string, skip []span, types []typeCues) []TypeScore {
-	var out []TypeScore
-	sectionHit := map[string]bool{}
 	mongolian := hasMongolianLetters(s)
 	chinese := strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
-	for _, t := range types {
-		score := 0
-		var claimed []span
+	// The keywords of each type found, where.
+	found := make([][]span, len(types))
+	starts := map[int][]int{} // where a keyword starts: the types it is of
+	for ti, t := range types {
 		var counted []string
 		for _, c := range t.cues {
 			if c.mongolian && !mongolian || !c.mongolian && !chinese {
@@ -99,11 +105,23 @@ func scoreTypes(s string, skip []span, types []typeCues) []TypeScore {
 			if slices.ContainsFunc(counted, func(w string) bool { return strings.Contains(w, c.word) }) {
 				continue // 慰问 says nothing more where 走访慰问 was found
 			}
-			if at, ok := findOutside(s, c.word, skip, claimed); ok {
-				score += c.runes
-				claimed = append(claimed, span{at, at + len(c.word)})
+			if at, ok := findOutside(s, c.word, skip, found[ti]); ok {
+				found[ti] = append(found[ti], span{at, at + len(c.word)})
 				counted = append(counted, c.word)
+				starts[at] = append(starts[at], ti)
 			}
+		}
+	}
+	var out []TypeScore
+	sectionHit := map[string]bool{}
+	for ti, t := range types {
+		score := 0
+		for _, f := range found[ti] {
+			runes := utf8.RuneCountInString(s[f.start:f.end])
+			if !mongolian && slices.ContainsFunc(starts[f.end], func(o int) bool { return o != ti && modifies(s[f.start:f.end], t, head(s, found[o], f.end)) }) {
+				runes = min(runes, modifierScore)
+			}
+			score += runes
 		}
 		hit, seen := sectionHit[t.sectionID]
 		if !seen {
@@ -125,6 +143,40 @@ func scoreTypes(s string, skip []span, types []typeCues) []TypeScore {
 	}
 	slices.SortStableFunc(out, func(a, b TypeScore) int { return b.Score - a.Score })
 	return out
+}
+
+// modifierScore is what a keyword scores as the subject of another type's
+// activity word right after it: as little as a section keyword.
+const modifierScore = 1
+
+// activityWords say what was done rather than about what: a keyword with
+// one of them is an activity (专题学习), one without a topic (宗教政策法规).
+var activityWords = []string{"学习", "培训", "宣讲", "宣传", "座谈", "讲座", "会议", "研讨", "交流", "联谊", "竞赛", "排查", "走访", "慰问", "活动", "党课", "大会"}
+
+// modifies reports whether keyword, of type t, is the subject of the other
+// type's keyword h that follows it: keyword names no activity, and t's own
+// name does not name the activity of h (宗教信息员业务培训 is still the
+// informants' 培训, 隐患防控业务培训 the risk 培训).
+func modifies(keyword string, t typeCues, h string) bool {
+	if containsAny(keyword, activityWords) {
+		return false
+	}
+	for _, w := range activityWords {
+		if strings.Contains(h, w) && strings.Contains(t.name, w) {
+			return false
+		}
+	}
+	return containsAny(h, activityWords)
+}
+
+// head is the keyword of found that starts at i.
+func head(s string, found []span, i int) string {
+	for _, f := range found {
+		if f.start == i {
+			return s[f.start:f.end]
+		}
+	}
+	return ""
 }
 
 // findOutside finds word in s where it overlaps neither skip nor claimed,
