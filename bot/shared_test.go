@@ -107,23 +107,10 @@ func runWebhookBot(t *testing.T, srv *bottest.Server, hookURL string, store inte
 	fieldlog.ChatLeases
 }, engine Engine, holder string) *Telegram {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := New(ctx, Config{
+	tg, _ := startBot(t, Config{
 		Token: srv.Token(), APIURL: srv.URL(), Inbox: store, Apology: "sorry", Limits: Limits{Off: true},
 		Webhook: &Webhook{URL: hookURL, Secret: testSecret}, Leases: store, Holder: holder,
-	})
-	if err != nil {
-		cancel()
-		t.Fatalf("New: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- tg.Run(ctx, engine) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run returned %v", err)
-		}
-	})
+	}, engine)
 	return tg
 }
 

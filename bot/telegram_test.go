@@ -152,24 +152,32 @@ func (e *stubEngine) texts(chat int64) []string {
 
 // ---- running the bot against the fake Bot API ----
 
-// run starts the bot on srv and returns a function that stops it: it
-// cancels Run's context and waits for Run to return. The test's cleanup
-// stops it too (before the server closes: cleanups run last first).
+// run starts the bot on srv and returns a function that stops it (see
+// startBot).
 func run(t *testing.T, srv *bottest.Server, inbox fieldlog.Inbox, engine Engine) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	// The fake enforces no limits here, and the tests act faster than
 	// Telegram would let a bot answer: limits_test.go tests the limits.
-	tg, err := New(ctx, Config{
+	tg, stop := startBot(t, Config{
 		Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, Apology: "sorry", PollTimeout: 2 * time.Second,
 		Limits: Limits{Off: true},
-	})
+	}, engine)
+	if got := tg.Username(); got != srv.BotUsername() {
+		t.Errorf("Username() = %q, want %q", got, srv.BotUsername())
+	}
+	return stop
+}
+
+// startBot makes a bot of cfg and runs it with engine; stop cancels Run's
+// context and waits for Run to return. The test's cleanup stops it too
+// (before the fake server closes: cleanups run last first).
+func startBot(t *testing.T, cfg Config, engine Engine) (tg *Telegram, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	tg, err := New(ctx, cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("New: %v", err)
-	}
-	if got := tg.Username(); got != srv.BotUsername() {
-		t.Errorf("Username() = %q, want %q", got, srv.BotUsername())
 	}
 	done := make(chan error, 1)
 	go func() { done <- tg.Run(ctx, engine) }()
@@ -188,7 +196,7 @@ func run(t *testing.T, srv *bottest.Server, inbox fieldlog.Inbox, engine Engine)
 		})
 	}
 	t.Cleanup(stop)
-	return stop
+	return tg, stop
 }
 
 // waitUntil polls cond until it holds, failing the test after timeout.

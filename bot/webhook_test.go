@@ -53,29 +53,12 @@ const testSecret = "s3cret_Token-1"
 // /tg/hook.
 func runWebhook(t *testing.T, srv *bottest.Server, hs *hookServer, inbox fieldlog.Inbox, engine Engine, leases fieldlog.ChatLeases, holder string) *Telegram {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := New(ctx, Config{
+	tg, _ := startBot(t, Config{
 		Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, Apology: "sorry", Limits: Limits{Off: true},
 		Webhook: &Webhook{URL: hs.URL + "/tg/hook", Secret: testSecret}, Leases: leases, Holder: holder,
-	})
-	if err != nil {
-		cancel()
-		t.Fatalf("New: %v", err)
-	}
+	}, engine)
+	// Until then the server answers 503, and the fake posts again.
 	hs.serve(tg.WebhookHandler())
-	done := make(chan error, 1)
-	go func() { done <- tg.Run(ctx, engine) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run returned %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("Run did not return within 15s of cancelling its context")
-		}
-	})
 	return tg
 }
 
