@@ -128,10 +128,13 @@ type Telegram struct {
 	onUnblocked func(ctx context.Context, chatID int64)
 
 	webhook *Webhook
-	// running is set while Run takes updates: the webhook answers 503
-	// before and after, so that Telegram posts the update again later.
+	// running is set while Run takes updates, for the readiness probe.
 	running atomic.Bool
-	posts   atomic.Int64 // webhook posts being recorded
+	// accepting is set while the webhook records posts, from just before
+	// setWebhook until the stop: it answers 503 before and after, so that
+	// Telegram posts the update again later.
+	accepting atomic.Bool
+	posts     atomic.Int64 // webhook posts being recorded
 	// background is the goroutines of a run besides the lanes (sweep,
 	// beat); Run waits for them.
 	background sync.WaitGroup
@@ -249,6 +252,7 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 		err = t.poll(ctx)
 	}
 	t.running.Store(false)
+	t.accepting.Store(false)
 	t.stop()
 	t.background.Wait()
 	cancel() // what was handled is forgotten once more, then it ends

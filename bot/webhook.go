@@ -96,7 +96,14 @@ func (t *Telegram) serveWebhook(ctx context.Context) error {
 		AllowedUpdates: allowedUpdates,
 		MaxConnections: cmpOr(t.webhook.MaxConnections, DefaultWebhookConnections),
 	}
+	// Telegram posts the moment the webhook is set, maybe before
+	// setWebhook has answered: posts are taken from now on, and a 503
+	// would delay them by Telegram's retry interval.
+	t.accepting.Store(true)
 	if err := t.call(ctx, func() error { _, err := t.api.SetWebhook(ctx, p); return err }); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while registering: not a failure
+		}
 		return fmt.Errorf("register the webhook (setWebhook): %w", err)
 	}
 	t.running.Store(true)
@@ -161,7 +168,7 @@ func (t *Telegram) WebhookHandler() http.Handler {
 		// refuse (see stop).
 		t.posts.Add(1)
 		defer t.posts.Add(-1)
-		if !t.running.Load() {
+		if !t.accepting.Load() {
 			http.Error(w, "not running", http.StatusServiceUnavailable)
 			return
 		}

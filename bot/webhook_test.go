@@ -262,3 +262,32 @@ func TestReceivingOnlyWhileRunning(t *testing.T) {
 		t.Errorf("a post after the stop answered %d, want 503", got)
 	}
 }
+
+// Telegram posts as soon as the webhook is set, which may be before
+// setWebhook has answered: such a post is taken, not answered 503 (which
+// would delay it by Telegram's retry interval). Seen in CI as a 503 to the
+// first update of the webhook end-to-end test.
+func TestWebhookTakesPostsBeforeSetWebhookAnswers(t *testing.T) {
+	srv := bottest.New(t)
+	hs := newHookServer(t)
+	inbox := newMemInbox()
+	engine := &stubEngine{}
+	release := srv.Hold("setWebhook")
+	defer release()
+	id := srv.SendText(userA, "early") // waits for the webhook
+	tg := runWebhook(t, srv, hs, inbox, engine, nil, "")
+	waitUntil(t, "a post answered 200 while setWebhook's answer is held", 5*time.Second, func() bool {
+		for _, p := range srv.WebhookPosts() {
+			if p.UpdateID == id && p.Status == http.StatusOK {
+				return true
+			}
+		}
+		return false
+	})
+	if tg.Receiving(context.Background()) == nil {
+		t.Error("ready before setWebhook answered")
+	}
+	release()
+	srv.WaitText(t, userA.ID, "echo: early")
+	waitUntil(t, "ready once setWebhook answered", 5*time.Second, func() bool { return tg.Receiving(context.Background()) == nil })
+}
