@@ -224,7 +224,7 @@ func TestActivityCorpus(t *testing.T) {
 		t.Errorf("a field is read right in less than %.0f%% of the corpus (figures above)", bar)
 	}
 
-	for _, name := range []string{"heldout.tsv", "heldout2.tsv"} {
+	for _, name := range []string{"heldout.tsv", "heldout2.tsv", "heldout3.tsv"} {
 		h := measure(t, k, readCorpusFile(t, name))
 		h.log(t, name)
 		if testing.Verbose() {
