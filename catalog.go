@@ -5,6 +5,19 @@ package fieldlog
 // report without a rebuild.
 type Catalog struct {
 	Sections []Section
+	// Formats are the ways an activity is done (a meeting, a visit, a
+	// check), which types share across sections. Optional.
+	Formats []Format
+}
+
+// Format is one way an activity is done, e.g. a meeting (开会, 会议) or a
+// visit (走访, 入户). A sentence that names a type's subject in its own
+// words ("把草场纠纷梳理了一遍") still names how it was done: the format's
+// keywords tell the types of one section apart, and a type's subject apart
+// from another section's way of doing it.
+type Format struct {
+	ID       string
+	Keywords Keywords
 }
 
 // Section is one part of the half-year report (板块), e.g. 宣传教育.
@@ -44,6 +57,9 @@ type ActivityType struct {
 	// type (宣讲, 宣传宣讲, 政策宣讲 for 宣讲活动), for reading a whole activity
 	// from one sentence. The name counts as one without being listed.
 	Keywords Keywords
+	// Formats are the ids of the Catalog's formats the type is done in
+	// (a forum is a talk and a meeting). Optional.
+	Formats []string
 }
 
 // Keywords are words per language, each matched as written anywhere in a
@@ -53,6 +69,16 @@ type Keywords map[Lang][]string
 // HeadCountPlaceholder stands for the number of participants in
 // ActivityType.HeadCount.
 const HeadCountPlaceholder = "{N}"
+
+// Format returns the format with id.
+func (c *Catalog) Format(id string) (Format, bool) {
+	for _, f := range c.Formats {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Format{}, false
+}
 
 // Section returns the section with id.
 func (c *Catalog) Section(id string) (Section, bool) {

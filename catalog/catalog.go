@@ -119,13 +119,26 @@ func Write(w io.Writer, c *fieldlog.Catalog) error {
 // word in every language or none; every head count clause with one
 // fieldlog.HeadCountPlaceholder; Mongolian labels and keywords in Mongolian
 // script without Chinese characters, Chinese ones without Mongolian script;
-// no keyword blank or given twice, none in an unknown language. It
-// reports every problem it finds, each naming its section and type.
+// no keyword blank or given twice, none in an unknown language; format
+// ids valid and unique, every format a type names defined. It reports
+// every problem it finds, each naming its section and type.
 func Validate(c *fieldlog.Catalog) error {
 	if c == nil || len(c.Sections) == 0 {
 		return errors.New("invalid catalogue: no sections")
 	}
 	var errs []error
+	formatAt := map[string]int{}
+	for i, f := range c.Formats {
+		where := fmt.Sprintf("format %d %q", i+1, f.ID)
+		if err := checkID(f.ID); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where, err))
+		} else if j, dup := formatAt[f.ID]; dup {
+			errs = append(errs, fmt.Errorf("%s: id already used by format %d", where, j+1))
+		} else {
+			formatAt[f.ID] = i
+		}
+		errs = append(errs, checkKeywords(where+": keywords", f.Keywords)...)
+	}
 	sectionAt := map[string]int{}
 	for i, s := range c.Sections {
 		where := fmt.Sprintf("section %d %q", i+1, s.ID)
@@ -162,6 +175,11 @@ func Validate(c *fieldlog.Catalog) error {
 				errs = append(errs, checkText(where+": ten_thousand", t.TenThousand)...)
 			}
 			errs = append(errs, checkKeywords(where+": keywords", t.Keywords)...)
+			for _, id := range t.Formats {
+				if _, ok := formatAt[id]; !ok {
+					errs = append(errs, fmt.Errorf("%s: formats: %q is no format of the catalogue", where, id))
+				}
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -265,7 +283,13 @@ func checkHeadCount(where string, t fieldlog.Text) []error {
 
 // file is the YAML form of a catalogue.
 type file struct {
+	Formats  []fileFormat  `yaml:"formats,omitempty"`
 	Sections []fileSection `yaml:"sections"`
+}
+
+type fileFormat struct {
+	ID       string       `yaml:"id"`
+	Keywords fileKeywords `yaml:"keywords"`
 }
 
 type fileSection struct {
@@ -287,6 +311,7 @@ type fileType struct {
 	TenThousand fileText `yaml:"ten_thousand,omitempty"`
 	// Keywords are optional too: absent, only the name reads a sentence.
 	Keywords fileKeywords `yaml:"keywords,omitempty"`
+	Formats  []string     `yaml:"formats,omitempty"`
 }
 
 // fileText is a label in the file: one field per supported language, so that
@@ -355,6 +380,9 @@ func fileTextOf(t fieldlog.Text) fileText {
 
 func (f file) catalog() *fieldlog.Catalog {
 	c := &fieldlog.Catalog{Sections: make([]fieldlog.Section, 0, len(f.Sections))}
+	for _, ff := range f.Formats {
+		c.Formats = append(c.Formats, fieldlog.Format{ID: strings.TrimSpace(ff.ID), Keywords: ff.Keywords.keywords()})
+	}
 	for _, fs := range f.Sections {
 		s := fieldlog.Section{ID: strings.TrimSpace(fs.ID), Name: fs.Name.text(), Keywords: fs.Keywords.keywords()}
 		for _, ft := range fs.Types {
@@ -369,6 +397,7 @@ func (f file) catalog() *fieldlog.Catalog {
 				HeadCount:   ft.HeadCount.optional(),
 				TenThousand: ft.TenThousand.optional(),
 				Keywords:    ft.Keywords.keywords(),
+				Formats:     trimmed(ft.Formats),
 			})
 		}
 		c.Sections = append(c.Sections, s)
@@ -378,6 +407,9 @@ func (f file) catalog() *fieldlog.Catalog {
 
 func fileOf(c *fieldlog.Catalog) file {
 	var f file
+	for _, fm := range c.Formats {
+		f.Formats = append(f.Formats, fileFormat{ID: fm.ID, Keywords: fileKeywordsOf(fm.Keywords)})
+	}
 	for _, s := range c.Sections {
 		fs := fileSection{ID: s.ID, Name: fileTextOf(s.Name), Keywords: fileKeywordsOf(s.Keywords)}
 		for _, t := range s.Types {
@@ -390,9 +422,20 @@ func fileOf(c *fieldlog.Catalog) file {
 				HeadCount:   fileTextOf(t.HeadCount),
 				TenThousand: fileTextOf(t.TenThousand),
 				Keywords:    fileKeywordsOf(t.Keywords),
+				Formats:     t.Formats,
 			})
 		}
 		f.Sections = append(f.Sections, fs)
 	}
 	return f
+}
+
+// trimmed is ws trimmed, nil when empty (so a catalogue read back equals
+// the one written).
+func trimmed(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, strings.TrimSpace(w))
+	}
+	return out
 }

@@ -238,6 +238,28 @@ func TestDefaultKeywordsInBothLanguages(t *testing.T) {
 			}
 		}
 	}
+	// Formats are how an activity is done, which a paraphrase keeps: every
+	// type has one (but the party day, which is done in every way and named
+	// by its own words), and each is found in both languages.
+	for _, s := range c.Sections {
+		for _, at := range s.Types {
+			if len(at.Formats) == 0 && at.ID != "party_day" {
+				t.Errorf("%s/%s has no format", s.ID, at.ID)
+			}
+		}
+	}
+	for _, f := range c.Formats {
+		for _, l := range fieldlog.Langs {
+			if len(f.Keywords[l]) == 0 {
+				t.Errorf("format %s has no %s keywords", f.ID, l)
+			}
+		}
+		for _, w := range f.Keywords[fieldlog.Mongolian] {
+			for _, p := range mongolianWritingProblems(w) {
+				t.Errorf("format %s keyword %q: %s", f.ID, w, p)
+			}
+		}
+	}
 	// The issue's own examples.
 	lecture, _ := c.Type("publicity", "lecture")
 	forum, _ := c.Type("nonparty", "forum")
@@ -270,6 +292,9 @@ func TestDefaultReturnsFreshCopy(t *testing.T) {
 // validYAML is a small valid catalogue; the validation cases break it one
 // rule at a time.
 const validYAML = `
+formats:
+  - id: talk
+    keywords: {zh-Hans: [讲了, 讲讲], mn-Mong: ["ᠶᠠᠷᠢᠯᠴᠠ"]}
 sections:
   - id: publicity
     name: {zh-Hans: 宣传教育, mn-Mong: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ"}
@@ -286,6 +311,7 @@ sections:
         unit: {zh-Hans: 场, mn-Mong: "ᠤᠳᠠᠭ\u180Eᠠ"}
         head_count: {zh-Hans: "受众{N}人次", mn-Mong: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"}
         keywords: {zh-Hans: [宣讲, 宣传宣讲], mn-Mong: ["ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ"]}
+        formats: [talk]
       - id: fund
         name: {zh-Hans: 慰问金, mn-Mong: "ᠮᠥᠩᠭᠦ"}
         verb: {zh-Hans: 发放, mn-Mong: "ᠲᠠᠷᠬᠠᠭᠠᠭᠰᠠᠨ"}
@@ -306,7 +332,9 @@ func TestReadValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	want := &fieldlog.Catalog{Sections: []fieldlog.Section{
+	want := &fieldlog.Catalog{Formats: []fieldlog.Format{
+		{ID: "talk", Keywords: fieldlog.Keywords{fieldlog.Chinese: {"讲了", "讲讲"}, fieldlog.Mongolian: {"ᠶᠠᠷᠢᠯᠴᠠ"}}},
+	}, Sections: []fieldlog.Section{
 		{
 			ID:       "publicity",
 			Name:     fieldlog.Text{fieldlog.Chinese: "宣传教育", fieldlog.Mongolian: "ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ"},
@@ -326,6 +354,7 @@ func TestReadValid(t *testing.T) {
 					Unit:      fieldlog.Text{fieldlog.Chinese: "场", fieldlog.Mongolian: "ᠤᠳᠠᠭ\u180Eᠠ"},
 					HeadCount: fieldlog.Text{fieldlog.Chinese: "受众{N}人次", fieldlog.Mongolian: "ᠬᠦᠮᠦᠨ ᠤᠳᠠᠭ\u180Eᠠ᠄ {N}"},
 					Keywords:  fieldlog.Keywords{fieldlog.Chinese: {"宣讲", "宣传宣讲"}, fieldlog.Mongolian: {"ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠨ ᠶᠠᠷᠢ"}},
+					Formats:   []string{"talk"},
 				},
 				{
 					ID:          "fund",
@@ -391,6 +420,10 @@ func TestReadRejects(t *testing.T) {
 		{"blank keyword", "[宣讲, 宣传宣讲]", `[宣讲, " "]`, []string{`type 2 "lecture": keywords: zh-Hans keyword 2 is blank`}},
 		{"keyword twice", "[宣讲, 宣传宣讲]", "[宣讲, 宣讲]", []string{`zh-Hans keyword 2 "宣讲" is given twice`}},
 		{"section keyword in Mongolian", "keywords: {zh-Hans: [宣传]}", `keywords: {zh-Hans: ["ᠰᠤᠷᠲᠠᠯ"]}`, []string{`section 1 "publicity": keywords: zh-Hans keyword 1`}},
+		{"a format no type can name", "formats: [talk]", "formats: [chat]", []string{`type 2 "lecture": formats: "chat" is no format of the catalogue`}},
+		{"a format without an id", "  - id: talk\n", "  - id: \"\"\n", []string{`format 1 "": id is missing`}},
+		{"two formats of one id", "  - id: talk\n    keywords: {zh-Hans: [讲了, 讲讲], mn-Mong: [\"ᠶᠠᠷᠢᠯᠴᠠ\"]}\n", "  - id: talk\n    keywords: {zh-Hans: [讲了]}\n  - id: talk\n    keywords: {zh-Hans: [讲讲]}\n", []string{`format 2 "talk": id already used by format 1`}},
+		{"a format keyword in the wrong script", "[讲了, 讲讲]", `[讲了, "ᠶᠠᠷᠢ"]`, []string{`format 1 "talk": keywords: zh-Hans keyword 2 "ᠶᠠᠷᠢ" is in Mongolian script`}},
 		{"keywords in an unknown language", "keywords: {zh-Hans: [宣传]}", "keywords: {zh-Hans: [宣传], en: [publicity]}", []string{"field en not found"}},
 	}
 	for _, tc := range cases {

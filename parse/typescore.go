@@ -32,12 +32,23 @@ type typeCues struct {
 	// words in both languages, folded (份, ᠬᠤᠪᠢ).
 	quantity bool
 	units    []string
+	// formats are the keywords of the ways the type is done (a meeting, a
+	// visit, a check); one found adds formatBonus.
+	formats []cue
 }
 
 // sectionBonus is what a section keyword adds to each of its types: a
 // tie-breaker, less than the shortest type keyword, so that 走访慰问困难侨眷
 // is 侨务工作's visit rather than 非公有制经济's.
 const sectionBonus = 1
+
+// formatBonus is what one of a type's format keywords adds when it is no
+// part of a keyword found (慰问 of 慰问金 is no visit): as little as a
+// section keyword, so that a section's subject and a format's way of doing
+// it together tell a paraphrase's type (党委班子开会 is the committee
+// meeting, 把草场纠纷梳理了一遍 the risk screening), and a format breaks a
+// tie between the types of one section.
+const formatBonus = 1
 
 // typeCuesOf folds the catalogue's names and keywords once.
 func typeCuesOf(c *fieldlog.Catalog) []typeCues {
@@ -52,6 +63,11 @@ func typeCuesOf(c *fieldlog.Catalog) []typeCues {
 			for _, l := range fieldlog.Langs {
 				if u := strings.TrimSpace(fold(t.Unit[l])); u != "" {
 					tc.units = append(tc.units, u)
+				}
+			}
+			for _, id := range t.Formats {
+				if f, ok := c.Format(id); ok {
+					tc.formats = append(tc.formats, cuesOf(nil, f.Keywords)...)
 				}
 			}
 			out = append(out, tc)
@@ -84,7 +100,8 @@ func cuesOf(name fieldlog.Text, keywords fieldlog.Keywords) []cue {
 // A type scores the runes of its keywords found, each keyword once, none
 // overlapping another, and none that is part of a longer one already
 // counted (宣讲 adds nothing to 政策宣讲, wherever it is), plus sectionBonus
-// if a keyword of its section is found.
+// if a keyword of its section is found, plus formatBonus if a keyword of
+// one of its formats is found outside every keyword found.
 // A topic keyword right before another type's activity keyword is that
 // activity's subject (宗教政策法规专题学习 is a study of the policy): the head
 // of a Chinese phrase comes last, so the topic scores modifierScore (see
@@ -112,6 +129,10 @@ func scoreTypes(s string, skip []span, types []typeCues) []TypeScore {
 			}
 		}
 	}
+	var all []span // every keyword found: a format word within one is part of it (慰问 of 慰问金)
+	for _, f := range found {
+		all = append(all, f...)
+	}
 	var out []TypeScore
 	sectionHit := map[string]bool{}
 	for ti, t := range types {
@@ -136,6 +157,15 @@ func scoreTypes(s string, skip []span, types []typeCues) []TypeScore {
 		}
 		if hit {
 			score += sectionBonus
+		}
+		if slices.ContainsFunc(t.formats, func(c cue) bool {
+			if c.mongolian && !mongolian || !c.mongolian && !chinese {
+				return false
+			}
+			_, ok := findOutside(s, c.word, skip, all)
+			return ok
+		}) {
+			score += formatBonus
 		}
 		if score > 0 {
 			out = append(out, TypeScore{SectionID: t.sectionID, TypeID: t.typeID, Score: score})

@@ -74,3 +74,32 @@ func TestActivityMongolianNumberBeforeNoun(t *testing.T) {
 		}
 	}
 }
+
+// A paraphrase names a type's subject in its own words but keeps how it
+// was done: the format (开会, 梳理, 入户) tells the section's types apart,
+// and a format word inside another keyword (慰问 of 慰问金) is none. The
+// same sentences read with a catalogue without formats show that the
+// format decides.
+func TestActivityFormatTellsTheTypeOfAParaphrase(t *testing.T) {
+	k := testKnowledge(t)
+	bare := testKnowledge(t)
+	bare.Catalog.Formats = nil
+	bare = bare.Prepare()
+	for _, tc := range []struct{ sentence, want string }{
+		{"6月3日镇党委开了个会，专门说民族方面的事", "leadership/committee"},
+		{"上周二把辖区的矛盾隐患挨个梳理了一遍", "risk/screening"},
+		{"4月2日到苏木几家民营企业转了转，问问用工的事", "economy/visits"},
+		{"6月11日组织党外人士开了个茶话会，十来个人", "nonparty/forum"},
+	} {
+		if got := typeText(Activity(tc.sentence, k)); got != tc.want {
+			t.Errorf("%s: types %s, want %s", tc.sentence, got, tc.want)
+		}
+		if got := typeText(Activity(tc.sentence, bare)); got == tc.want {
+			t.Errorf("%s: read %s without formats too: the test shows nothing", tc.sentence, got)
+		}
+	}
+	// 慰问 in 慰问金 is the money's name, no visit.
+	if got := typeText(Activity("6月7日走访慰问困难群众，发放慰问金2万元", k)); got != "economy/relief_fund" {
+		t.Errorf("relief money read as %s", got)
+	}
+}
