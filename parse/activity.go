@@ -425,11 +425,12 @@ func isActivity(f string, r Reading, idx *index) bool {
 	return len(r.Types) > 0 || r.HasParticipants || r.HasQuantity || r.Place != "" && containsAny(f, idx.verbs)
 }
 
-// Words that say a thing is still to be done (明天组织学习, 马上改): an
+// Words that say a thing is still to be done (明天组织学习, 马上改,
+// 三点开会别忘了, 请准时参加): an
 // activity is logged after it happened. 将 counts only as 将于, 将在,
 // 将要, never alone (将近80人 is about 80); 计划 only before what is
 // planned (计划在…, not 计划生育宣传).
-var planWords = []string{"明天", "明日", "后天", "下周", "下个月", "下星期", "马上", "准备", "计划在", "计划于", "计划开展", "计划组织", "计划举办", "打算", "即将", "将要", "将于", "将在"}
+var planWords = []string{"明天", "明日", "后天", "下周", "下个月", "下星期", "马上", "准备", "计划在", "计划于", "计划开展", "计划组织", "计划举办", "打算", "即将", "将要", "将于", "将在", "明早", "明晚", "别忘", "记得", "准时"}
 
 // recordingTrouble are words about recording itself (还没录, 录入不了): a
 // complaint or a question for the bot, not an activity.

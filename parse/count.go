@@ -348,8 +348,13 @@ var (
 	// sentenceApproxBefore are Count's words and "more than": 超过200人 is
 	// about 200 as 200余人 is. ᠣᠶᠢᠷᠠᠯᠴᠠᠭᠠ is Mongolian "about" (ᠣᠶᠢᠷᠠᠯᠴᠠᠭ᠎ᠠ, folded).
 	sentenceApproxBefore = []string{"大约", "大概", "将近", "接近", "超过", "约", "近", "超", "逾", "~", "ᠣᠶᠢᠷᠠᠯᠴᠠᠭᠠ"}
-	// sentenceApproxAfter adds 来 (十来人) to Count's words.
-	sentenceApproxAfter = append(slices.Clone(approxAfter), "来")
+	// sentenceApproxAfter adds 来 (十来人) and 几 (十几人, 二十几个人: a
+	// number and some, read as 余 like a range's lower value) to Count's
+	// words.
+	sentenceApproxAfter = append(slices.Clone(approxAfter), "来", "几")
+	// peopleNouns are the people a figure in 个 may count (二十多个年轻人,
+	// 五十来个学生): within the three characters after it.
+	peopleNouns = []string{"人", "群众", "党员", "学生", "青年", "居民", "牧民", "村民", "干部", "孩子", "娃", "职工", "妇女", "代表", "学员", "僧人", "喇嘛", "信众", "家长", "志愿者", "网格员", "老师", "同志", "侨眷", "企业家", "商户"}
 	// peopleWords are the measure words that count people.
 	peopleWords = []string{"人次", "个人", "人", "名", "位", "ᠬᠦᠮᠦᠨ"}
 	// sentenceMeasures are the measure words a sentence's figures may have
@@ -522,7 +527,8 @@ func readFigure(s string, i, j int, measures []string) (figure, bool) {
 		}
 	}
 	f.end = end
-	f.people = slices.Contains(peopleWords, f.measure)
+	f.people = slices.Contains(peopleWords, f.measure) ||
+		f.measure == "个" && containsAny(firstRunes(s[skipSpaces(s, end):], 3), peopleNouns)
 
 	// Before it: 上千, 近百 (a lone 百, 千 or 万 said as about that many),
 	// an approximate word, or a label for people.
@@ -553,8 +559,8 @@ func readFigure(s string, i, j int, measures []string) (figure, bool) {
 	switch {
 	case err != nil:
 		f.err = err
-	case strings.HasSuffix(before, "几") || strings.HasPrefix(s[j:], "几"):
-		f.err = errVague // 几十人, 十几人
+	case strings.HasSuffix(before, "几"):
+		f.err = errVague // 几十人, 几百人: no number
 	case strings.Contains(s[clauseStart(s, f.start):f.start], "每"):
 		f.err = errPerUnit // 每场40人, 每户发放慰问金500元
 		f.count.Value = v
@@ -578,25 +584,25 @@ var (
 )
 
 // numeralRange reads two Chinese digits in a row before a unit, as a range
-// (二三十, 三四十, 七八百), as about the lower one: 20, 30, 700. ok is false
-// for anything else.
+// (二三十, 三四十, 七八百, 一百五六十), as about the lower one: 20, 30, 700,
+// 150. ok is false for anything else.
 func numeralRange(number string) (lower int64, ok bool) {
 	rs := []rune(number)
-	if len(rs) < 3 {
-		return 0, false
-	}
-	d0, ok0 := chineseDigits[rs[0]]
-	d1, ok1 := chineseDigits[rs[1]]
-	if !ok0 || !ok1 || d1 <= d0 {
-		return 0, false
-	}
-	for _, r := range rs[2:] {
-		if _, unit := chineseUnits[r]; !unit {
-			return 0, false
+	for k := 0; k+2 < len(rs); k++ {
+		d0, ok0 := chineseDigits[rs[k]]
+		d1, ok1 := chineseDigits[rs[k+1]]
+		if !ok0 || !ok1 || d1 <= d0 {
+			continue
 		}
+		for _, r := range rs[k+2:] {
+			if _, unit := chineseUnits[r]; !unit {
+				return 0, false
+			}
+		}
+		v, err := numberValue(string(rs[:k+1]) + string(rs[k+2:]))
+		return v, err == nil
 	}
-	v, err := numberValue(string(rs[0]) + string(rs[2:]))
-	return v, err == nil
+	return 0, false
 }
 
 // peopleLabel reports whether before ends with a label that a number of
@@ -632,3 +638,14 @@ func firstRune(s string) rune {
 }
 
 func startsMongolianLetter(s string) bool { return isMongolianLetter(firstRune(s)) }
+
+// firstRunes is the first n runes of s, or s.
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}

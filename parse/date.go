@@ -209,6 +209,10 @@ var (
 	// them, since elsewhere they are decimals (1.5万) and ranges (6-7人).
 	sentenceSlash = regexp.MustCompile(`(\d{1,2}) */ *(\d{1,2})`)
 	sentenceLead  = regexp.MustCompile(`^ *(\d{1,2})[.\-](\d{1,2})`)
+	// sentenceTrail is the same short date at the end, after a comma or a
+	// space (…，孩子家长一共68人，5.25): there, as at the start, it is
+	// no decimal of a figure.
+	sentenceTrail = regexp.MustCompile(`(?:^|[ ,;])(\d{1,2})[.\-](\d{1,2}) *[.!]? *$`)
 	// Mongolian: [2024 ᠣᠨ ᠤ] 6 ᠰᠠᠷ᠎ᠠ ᠶᠢᠨ 7, folded (U+180E dropped, U+202F a
 	// space); a space typed for the vowel separator is accepted.
 	sentenceMongolian = regexp.MustCompile(`(?:(\d{4}) *ᠣᠨ(?: *[ᠤᠦ])? *)?(\d{1,2}) *ᠰᠠᠷ *ᠠ(?: *ᠶᠢᠨ)? *(\d{1,2})`)
@@ -368,6 +372,9 @@ func findDates(s string, today fieldlog.Date) []dateMention {
 	})
 	if has("-.") {
 		if g := sentenceLead.FindStringSubmatchIndex(s); g != nil && !numberAround(s, g[0], g[1]) && dateMayEnd(s, g[1]) {
+			ymd(g[2], g[1], noYear, atoi(part(g, 1)), atoi(part(g, 2)))
+		}
+		if g := sentenceTrail.FindStringSubmatchIndex(s); g != nil && !numberAround(s, g[2], g[5]) {
 			ymd(g[2], g[1], noYear, atoi(part(g, 1)), atoi(part(g, 2)))
 		}
 	}

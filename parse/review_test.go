@@ -42,6 +42,8 @@ func TestActivityNumbersThatAreNoDates(t *testing.T) {
 		"2.5天宣讲培训，参加80人",
 		"6-7月开展宣讲",
 		"3-4个月开展宣讲",
+		"开展宣讲培训，时长3.5",
+		"开展宣讲，人均3.5",
 	} {
 		if r := Activity(s, k); r.HasDate || r.DateProblem != nil {
 			t.Errorf("%s: read the date %v (%v)", s, r.Date, r.DateProblem)
@@ -60,6 +62,9 @@ func TestActivityNumbersThatAreNoDates(t *testing.T) {
 		{"5号在独贵龙社区开展政策宣讲", day(2024, 6, 5)},
 		{"开展政策宣讲，5号", day(2024, 6, 5)},
 		{"6.7 在独贵龙社区开展政策宣讲", day(2024, 6, 7)},
+		// The short date at the end too, after a comma or a space.
+		{"在独贵龙社区开展政策宣讲，参加68人，5.25", day(2024, 5, 25)},
+		{"在独贵龙社区开展政策宣讲 6.5", day(2024, 6, 5)},
 	} {
 		if r := Activity(tc.sentence, k); !r.HasDate || r.Date != tc.want {
 			t.Errorf("%s: date %v %v (%v), want %v", tc.sentence, r.HasDate, r.Date, r.DateProblem, tc.want)
@@ -93,8 +98,9 @@ func TestActivityDateWithTime(t *testing.T) {
 }
 
 // A figure per unit (每场40人, 每户…500元) or a vague one (几十人) is not
-// taken as the whole; a range of two Chinese numerals (二三十人) is read as
-// about the lower round value (20余).
+// taken as the whole; a range of two Chinese numerals (二三十人) or a
+// number and some (十几人) is read as about the lower round value (20余,
+// 10余).
 func TestActivityPerUnitAndVagueFigures(t *testing.T) {
 	k := testKnowledge(t)
 	for _, tc := range []struct {
@@ -107,10 +113,14 @@ func TestActivityPerUnitAndVagueFigures(t *testing.T) {
 		{"6月7日开展政策宣讲，每次参加30人", "-", "-"},
 		{"6月7日开展政策宣讲，几十人参加", "-", "-"},
 		{"6月7日开展政策宣讲，几百人参加", "-", "-"},
-		{"6月7日开展政策宣讲，十几人参加", "-", "-"},
+		{"6月7日开展政策宣讲，十几人参加", "10余", "-"},
+		{"6月7日开展政策宣讲，来了二十几个人", "20余", "-"},
 		{"6月7日开展政策宣讲，二三十人参加", "20余", "-"},
 		{"6月7日开展政策宣讲，三四十人参加", "30余", "-"},
 		{"6月7日开展政策宣讲，参加群众七八十人", "70余", "-"},
+		{"6月7日开展政策宣讲，听众一百五六十人", "150余", "-"},
+		{"6月7日开展政策宣讲，来了二十多个年轻人", "20余", "-"},
+		{"6月7日开展政策宣讲，五十来个学生听了", "50余", "-"},
 		{"6月7日开展政策宣讲，二十人参加", "20", "-"},
 		{"6月7日开展政策宣讲，三十四人参加", "34", "-"},
 	} {
@@ -187,6 +197,9 @@ func TestActivityChatLines(t *testing.T) {
 		"我们准备下周开展政策宣讲",
 		"计划在独贵龙社区开展政策宣讲",
 		"将于下周开展政策宣讲",
+		"各位好，下午三点开会别忘了",
+		"明早九点开会，请准时参加",
+		"记得带上党员证，一起学习",
 	} {
 		if r := Activity(s, k); r.Activity {
 			t.Errorf("%s: read as an activity", s)
