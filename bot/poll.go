@@ -90,6 +90,9 @@ func (t *Telegram) poll(ctx context.Context) error {
 	// A webhook left from a run in webhook mode makes Telegram refuse
 	// getUpdates; deleting it keeps the updates waiting for it.
 	if err := t.call(ctx, func() error { _, err := t.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); return err }); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: not a failure
+		}
 		return fmt.Errorf("delete the webhook before polling: %w", err)
 	}
 	t.running.Store(true)
