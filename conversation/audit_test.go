@@ -200,8 +200,7 @@ func (failingAudit) AppendAudit(context.Context, fieldlog.AuditEntry) error {
 
 func TestAFailedAuditKeepsTheChangeAndTheAnswer(t *testing.T) {
 	var logs bytes.Buffer
-	h := newHarnessOn(t, failingAudit{newHarness(t).store})
-	h.e.log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := newHarnessLogging(t, failingAudit{newHarness(t).store}, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	h.named(officerID, "Bat", fieldlog.Officer, "v1")
 	h.logTo(officerID, "宣讲活动")
 	r := h.press(officerID, h.tr("btn_save"))

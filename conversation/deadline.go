@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fieldlog"
+	"fieldlog/office"
 	"fieldlog/parse"
 )
 
@@ -290,7 +291,7 @@ func (t *turn) setDeadline(d fieldlog.Date) error {
 	if err := t.e.store.SetDeadline(t.ctx, fieldlog.Deadline{Unit: unit, Period: p, Due: d, SetBy: t.user.ID, SetAt: t.now}); err != nil {
 		return fmt.Errorf("set deadline: %w", err)
 	}
-	t.e.schedules.forget(p)
+	t.e.office.ForgetSchedule(p)
 	t.audit(fieldlog.ActionDeadlineSet, fieldlog.PeriodSubject(unit, p),
 		[]fieldlog.FieldChange{{Field: fieldlog.FieldDue, Old: before.String(), New: d.String()}})
 	t.e.log.Info("deadline set", "by", t.user.ID, "unit", unit, "period", p.String(), "due", d.String())
@@ -313,7 +314,7 @@ func (t *turn) reopen(days int) error {
 	if err := t.e.store.Reopen(t.ctx, fieldlog.Reopening{Unit: unit, Period: p, Until: until, By: t.user.ID, At: t.now}); err != nil {
 		return fmt.Errorf("reopen: %w", err)
 	}
-	t.e.schedules.forget(p)
+	t.e.office.ForgetSchedule(p)
 	t.audit(fieldlog.ActionPeriodReopen, fieldlog.PeriodSubject(unit, p),
 		[]fieldlog.FieldChange{{Field: fieldlog.FieldUntil, Old: t.auditTime(sched.ReopenedUntil(tree, unit, t.now)), New: t.auditTime(until)}})
 	t.e.log.Info("half-year reopened", "by", t.user.ID, "unit", unit, "period", p.String(), "until", until)
@@ -345,7 +346,7 @@ func (t *turn) dateRange() (from, to fieldlog.Date) {
 
 // schedule reads the deadlines and reopenings of p.
 func (t *turn) schedule(p fieldlog.Period) (fieldlog.Schedule, error) {
-	return t.e.schedules.get(t.ctx, t.e.store, p)
+	return t.e.office.Schedule(t.ctx, p)
 }
 
 // dueOf is the deadline in force for unit in p.
@@ -362,74 +363,35 @@ func (t *turn) dueOf(unit fieldlog.UnitID, p fieldlog.Period) (fieldlog.Date, er
 	return due, nil
 }
 
-// closed tells whether records of unit dated d may no longer change. When
-// they may not, why says so and whom to ask.
+// closed tells whether records of unit dated d may no longer change (the
+// office decides). When they may not, why says so and whom to ask.
 func (t *turn) closed(unit fieldlog.UnitID, d fieldlog.Date) (closed bool, why string, err error) {
+	err = t.e.office.Closed(t.ctx, unit, d)
+	var c *office.ClosedError
+	if !errors.As(err, &c) {
+		return false, "", err
+	}
+	why, err = t.closedText(c)
+	return err == nil, why, err
+}
+
+// closedText says that c's half-year is closed, since when, and whom to
+// ask to reopen it.
+func (t *turn) closedText(c *office.ClosedError) (string, error) {
 	tree, err := t.units()
 	if err != nil {
-		return false, "", err
+		return "", err
 	}
-	p := fieldlog.PeriodOf(d)
-	sched, err := t.schedule(p)
-	if err != nil {
-		return false, "", err
-	}
-	if sched.Open(tree, unit, t.now, t.e.loc) {
-		return false, "", nil
-	}
-	due, _ := sched.Due(tree, unit)
-	whom, err := t.whomToAsk(tree, unit)
-	if err != nil {
-		return false, "", err
-	}
-	return true, t.tr("period_closed", "Period", t.periodName(p), "Date", t.formatDate(due), "Whom", whom), nil
-}
-
-// lockedOut tells the user, below the record's details, when a's
-// half-year is closed to changes, and reports whether it is.
-func (t *turn) lockedOut(a fieldlog.Activity) (bool, error) {
-	closed, why, err := t.closed(a.UnitID, a.Date)
-	if err != nil || !closed {
-		return false, err
-	}
-	t.in.MessageID = 0
-	t.say(why)
-	return true, nil
-}
-
-// whomToAsk names the coordinators nearest above unit, who may reopen its
-// half-year.
-func (t *turn) whomToAsk(tree *fieldlog.Tree, unit fieldlog.UnitID) (string, error) {
-	depth := map[fieldlog.UnitID]int{}
-	for id, d := unit, 0; id != "" && d <= tree.Len(); d++ {
-		depth[id] = d
-		u, ok := tree.Unit(id)
-		if !ok {
-			break
-		}
-		id = u.ParentID
-	}
-	best := -1
 	var names []string
-	err := t.e.store.EachUser(t.ctx, func(u fieldlog.User) error {
-		d, ok := depth[u.UnitID]
-		if u.Role != fieldlog.Coordinator || !ok || (best >= 0 && d > best) {
-			return nil
-		}
-		if d < best || best < 0 {
-			best, names = d, nil
-		}
+	for _, u := range c.Reopeners {
 		names = append(names, t.tr("whom_one", "Name", u.Name, "Unit", tree.Name(u.UnitID, t.lang)))
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("find coordinators: %w", err)
 	}
-	if len(names) == 0 {
-		return t.tr("whom_anyone"), nil
+	whom := t.tr("whom_anyone")
+	if len(names) > 0 {
+		slices.Sort(names)
+		whom = strings.Join(names, t.tr("whom_separator"))
 	}
-	slices.Sort(names)
-	return strings.Join(names, t.tr("whom_separator")), nil
+	return t.tr("period_closed", "Period", t.periodName(c.Period), "Date", t.formatDate(c.Due), "Whom", whom), nil
 }
 
 // formatTime is a moment as users read it: its day and hour, local time.

@@ -24,6 +24,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/office"
 	"fieldlog/parse"
 	"fieldlog/statuschart"
 )
@@ -106,12 +107,13 @@ type Command struct {
 
 // Config holds the engine's dependencies.
 type Config struct {
+	// Office runs the use cases (log, edit, delete, list, return …) and
+	// decides who may do what: the flows are a user interface over it.
+	Office   *office.Office
 	Store    fieldlog.Store
 	Catalog  *fieldlog.Catalog
 	Messages *locales.Messages
 	Location *time.Location
-	// Admins are the user ids that own the deployment (FIELDLOG_ADMINS).
-	Admins []int64
 	// BotName is the bot's username, used in invitation links.
 	BotName string
 	// Charts draws the /status bar chart.
@@ -134,21 +136,19 @@ type Config struct {
 	// Reader reads an activity from a sentence sent outside a flow; nil
 	// means parse.Activity. Tests give exact readings.
 	Reader func(string, parse.Knowledge) parse.Reading
-	// Observer is told of records saved and reports compiled, for the
-	// operator's metrics; nil: nobody.
+	// Observer is told of reports compiled, for the operator's metrics
+	// (the office counts records saved); nil: nobody.
 	Observer Observer
 	Logger   *slog.Logger
 }
 
 // Observer counts what the engine does. Its methods must return quickly.
 type Observer interface {
-	RecordSaved()
 	ReportCompiled()
 }
 
 type noObserver struct{}
 
-func (noObserver) RecordSaved()    {}
 func (noObserver) ReportCompiled() {}
 
 // Notifier delivers a message to a chat outside of the response to an
@@ -174,11 +174,11 @@ var ErrTurnTimeout = errors.New("handling the input took too long")
 // it is in the store, so several engines may serve one database, provided
 // each user's inputs reach the engine one at a time and in order.
 type Engine struct {
+	office        *office.Office
 	store         fieldlog.Store
 	catalog       *fieldlog.Catalog
 	msgs          *locales.Messages
 	loc           *time.Location
-	admins        map[int64]bool
 	botName       string
 	charts        *statuschart.Renderer
 	now           func() time.Time
@@ -186,8 +186,6 @@ type Engine struct {
 	turnTimeout   time.Duration
 	reportTimeout time.Duration
 	reports       chan struct{} // one token per report compiling
-	units         unitTree
-	schedules     schedules
 	observe       Observer
 	read          func(string, parse.Knowledge) parse.Reading
 	knowledge     knowledge // what sentences are read against
@@ -196,12 +194,15 @@ type Engine struct {
 
 // New returns an engine.
 func New(cfg Config) *Engine {
+	if cfg.Office == nil {
+		panic("conversation: Config.Office is required")
+	}
 	e := &Engine{
+		office:  cfg.Office,
 		store:   cfg.Store,
 		catalog: cfg.Catalog,
 		msgs:    cfg.Messages,
 		loc:     cfg.Location,
-		admins:  map[int64]bool{},
 		botName: cfg.BotName,
 		charts:  cfg.Charts,
 		now:     cfg.Now,
@@ -213,9 +214,6 @@ func New(cfg Config) *Engine {
 		turnTimeout:   cmp.Or(cfg.TurnTimeout, DefaultTurnTimeout),
 		reportTimeout: cmp.Or(cfg.ReportTimeout, DefaultReportTimeout),
 		reports:       make(chan struct{}, cmp.Or(cfg.MaxReports, DefaultMaxReports)),
-	}
-	for _, id := range cfg.Admins {
-		e.admins[id] = true
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -306,9 +304,7 @@ func (e *Engine) begin(ctx context.Context, in Input) (*turn, error) {
 		}
 	}
 	t.storedRole = u.Role
-	if e.admins[u.ID] {
-		u.Role = fieldlog.Admin
-	}
+	u = e.office.Acting(u)
 	t.user, t.lang = u, u.Lang
 	if !t.lang.Valid() {
 		t.lang = fieldlog.LangFromTelegram(in.LanguageCode)
@@ -419,81 +415,13 @@ func (dl *deadline) stop() {
 // units returns the organisation tree, loaded once per turn.
 func (t *turn) units() (*fieldlog.Tree, error) {
 	if t.tree == nil {
-		tree, err := t.e.units.get(t.ctx, t.e.store)
+		tree, err := t.e.office.Tree(t.ctx)
 		if err != nil {
 			return nil, err
 		}
 		t.tree = tree
 	}
 	return t.tree, nil
-}
-
-// unitTree keeps the organisation tree between turns for a while. Units
-// change only when a unit file is imported (at a start, or by the units
-// command of another process), so a tree a minute old is good enough, and
-// most turns need one: the summary of a record names its unit.
-type unitTree struct {
-	mu     sync.Mutex
-	tree   *fieldlog.Tree
-	loaded time.Time
-}
-
-// unitTreeAge is how long a loaded tree is used.
-const unitTreeAge = time.Minute
-
-func (u *unitTree) get(ctx context.Context, store fieldlog.Units) (*fieldlog.Tree, error) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.tree != nil && time.Since(u.loaded) < unitTreeAge {
-		return u.tree, nil
-	}
-	us, err := store.AllUnits(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load units: %w", err)
-	}
-	u.tree, u.loaded = fieldlog.NewTree(us), time.Now()
-	return u.tree, nil
-}
-
-// schedules keeps the deadlines and reopenings of each half-year between
-// turns for a while, as unitTree keeps the units: the lock check of every
-// date step and every save needs them. A change made through this engine
-// shows at once; one made by another process within scheduleAge.
-type schedules struct {
-	mu     sync.Mutex
-	cached map[fieldlog.Period]cachedSchedule
-}
-
-type cachedSchedule struct {
-	sched  fieldlog.Schedule
-	loaded time.Time
-}
-
-// scheduleAge is how long a loaded schedule is used.
-const scheduleAge = time.Minute
-
-func (s *schedules) get(ctx context.Context, store fieldlog.Calendar, p fieldlog.Period) (fieldlog.Schedule, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c, ok := s.cached[p]; ok && time.Since(c.loaded) < scheduleAge {
-		return c.sched, nil
-	}
-	sched, err := store.Schedule(ctx, p)
-	if err != nil {
-		return sched, fmt.Errorf("read deadlines of %s: %w", p, err)
-	}
-	if s.cached == nil {
-		s.cached = map[fieldlog.Period]cachedSchedule{}
-	}
-	s.cached[p] = cachedSchedule{sched: sched, loaded: time.Now()}
-	return sched, nil
-}
-
-// forget drops p's schedule, after this engine changed it.
-func (s *schedules) forget(p fieldlog.Period) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.cached, p)
 }
 
 // today is the current civil day in the deployment's time zone.

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/locales"
+	"fieldlog/office"
 	"fieldlog/storage/memory"
 )
 
@@ -65,6 +67,13 @@ func newHarness(t *testing.T) *harness {
 // are several engines serving one database.
 func newHarnessOn(t *testing.T, store fieldlog.Store) *harness {
 	t.Helper()
+	return newHarnessLogging(t, store, nil)
+}
+
+// newHarnessLogging is newHarnessOn with the engine's and the office's
+// logs going to logger.
+func newHarnessLogging(t *testing.T, store fieldlog.Store, logger *slog.Logger) *harness {
+	t.Helper()
 	msgs, err := locales.New()
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +84,8 @@ func newHarnessOn(t *testing.T, store fieldlog.Store) *harness {
 	if err := h.store.SaveUnits(context.Background(), testUnits()); err != nil {
 		t.Fatal(err)
 	}
-	h.e = New(Config{Store: h.store, Catalog: testCatalog(), Messages: msgs, Location: loc,
-		Admins: []int64{adminID}, BotName: "fieldlog_bot", Now: func() time.Time { return h.now }})
+	h.e = newEngine(Config{Store: h.store, Catalog: testCatalog(), Messages: msgs, Location: loc,
+		BotName: "fieldlog_bot", Now: func() time.Time { return h.now }, Logger: logger}, adminID)
 	return h
 }
 
@@ -558,4 +567,15 @@ func TestLanguageChangeMidFlowAsksAgainBelow(t *testing.T) {
 	if !r.Replies[0].Edit {
 		t.Error("the language buttons were not replaced by the confirmation")
 	}
+}
+
+// newEngine is an engine of cfg over an office of the same store,
+// catalogue and clock, with admins, that tells users through the engine,
+// as cmd/fieldlog wires them.
+func newEngine(cfg Config, admins ...int64) *Engine {
+	var e *Engine
+	cfg.Office = office.New(office.Config{Store: cfg.Store, Catalog: cfg.Catalog, Location: cfg.Location, Now: cfg.Now, Admins: admins, Logger: cfg.Logger,
+		Teller: office.TellerFunc(func(ctx context.Context, ev office.Event) { e.Tell(ctx, ev) })})
+	e = New(cfg)
+	return e
 }

@@ -84,7 +84,7 @@ func (t *turn) chooseLanguage(l fieldlog.Lang) error {
 // FIELDLOG_ADMINS takes the role away, and leaves any role they joined with.
 func (t *turn) saveUser() error {
 	u := t.user
-	if t.e.admins[u.ID] {
+	if t.e.office.IsAdmin(u.ID) {
 		u.Role = t.storedRole
 	}
 	if err := t.e.store.SaveUser(t.ctx, u); err != nil {
@@ -136,7 +136,7 @@ func (t *turn) redeem(code string) error {
 	oldRole, oldUnit := t.storedRole, t.user.UnitID
 	t.user.Role, t.user.UnitID, t.user.JoinedAt = inv.Role, inv.UnitID, t.now
 	t.storedRole = inv.Role
-	if t.e.admins[t.user.ID] {
+	if t.e.office.IsAdmin(t.user.ID) {
 		t.user.Role = fieldlog.Admin
 	}
 	if err := t.saveUser(); err != nil {

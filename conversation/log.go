@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fieldlog"
+	"fieldlog/office"
 	"fieldlog/parse"
 )
 
@@ -36,7 +37,7 @@ const (
 	varCalendar = "cal" // the month shown by the calendar, YYYY-MM
 	varRecord   = "rec" // the record being edited
 
-	maxPlace = 60
+	maxPlace = office.MaxPlace
 )
 
 // startLog begins logging a new activity.
@@ -367,153 +368,83 @@ func (t *turn) previous(step string) string {
 	return step
 }
 
-// save stores the draft: a new record, or the edited one. The whole draft
-// is checked again first, by the rules of each step: it may have waited a
+// save stores the draft, a new record or the edited one, through the
+// office, which checks the whole draft again first: it may have waited a
 // long time (a draft begun in June and saved in July has a different
-// earliest day), or a step's rules may have changed since.
+// earliest day), a step's rules may have changed since, or the half-year
+// may have closed meanwhile.
 func (t *turn) save() error {
-	a := t.conv.Draft
-	var orig fieldlog.Activity
+	var a fieldlog.Activity
+	var err error
 	if t.conv.Flow == flowEdit {
-		var err error
-		orig, err = t.e.store.Activity(t.ctx, a.ID)
-		if errors.Is(err, fieldlog.ErrNotFound) || (err == nil && !t.user.MayChange(orig)) {
-			t.endFlow()
-			t.show(t.tr("record_gone"))
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("load record %s to edit: %w", a.ID, err)
-		}
+		a, err = t.e.office.Edit(t.ctx, t.user, t.conv.Draft)
+	} else {
+		a, err = t.e.office.Log(t.ctx, t.user, t.conv.Draft)
 	}
-	if step, why := t.checkDraft(a, orig); step != "" {
-		t.say(why)
+	var invalid *office.InvalidError
+	var closed *office.ClosedError
+	switch {
+	case errors.As(err, &invalid):
+		t.say(t.invalidText(invalid))
 		t.setVar(varReturn, "1") // once fixed, back to the summary
-		t.goTo(step)
+		t.goTo(stepOfField(invalid.Field))
 		return t.logPrompt()
-	}
-	// A half-year may have closed since the draft began; an edit may not
-	// move a record out of a closed one either.
-	for _, c := range t.halfYearsTouched(a, orig) {
-		closed, why, err := t.closed(c.unit, c.date)
+	case errors.As(err, &closed):
+		why, err := t.closedText(closed)
 		if err != nil {
 			return err
 		}
-		if closed {
-			t.say(why)
-			return t.logPrompt()
-		}
+		t.say(why)
+		return t.logPrompt()
+	case errors.Is(err, fieldlog.ErrNotFound), errors.Is(err, office.ErrForbidden):
+		t.endFlow()
+		t.show(t.tr("record_gone"))
+		return nil
+	case err != nil:
+		return err
 	}
-	a.UpdatedAt = t.now
-	if t.conv.Flow == flowEdit {
-		if err := t.e.store.UpdateActivity(t.ctx, a); err != nil {
-			return fmt.Errorf("update record %s: %w", a.ID, err)
-		}
-		changes := fieldlog.RecordChanges(orig, a)
-		var reviewErr error
-		if orig.Review.Pending() {
-			if reviewErr = t.resolveReview(orig, fieldlog.Corrected); reviewErr == nil {
-				changes = append(changes, reviewChange(orig.Review.State, fieldlog.Corrected))
-			}
-		}
-		// The edit is stored even when the review's answer is not; saved
-		// again unchanged (or replayed after a crash, which finds the
-		// change stored) there is nothing to record.
-		if len(changes) > 0 {
-			t.audit(fieldlog.ActionRecordEdit, fieldlog.RecordSubject(a.ID), changes)
-		}
-		if reviewErr != nil {
-			return reviewErr
-		}
-	} else {
-		a.UnitID, a.ReporterID, a.ReporterName, a.LoggedAt = t.user.UnitID, t.user.ID, t.user.Name, t.now
-		switch err := t.e.store.InsertActivity(t.ctx, a); {
-		case err == nil:
-			t.e.observe.RecordSaved()
-			t.audit(fieldlog.ActionRecordCreate, fieldlog.RecordSubject(a.ID), fieldlog.RecordChanges(fieldlog.Activity{}, a))
-		case !errors.Is(err, fieldlog.ErrDuplicate):
-			return fmt.Errorf("save record: %w", err)
-		}
-		// A duplicate was saved, and recorded, before (a replay).
-	}
-	t.e.log.Info("activity saved", "user", t.user.ID, "activity", a.ID, "flow", t.conv.Flow)
 	t.endFlow()
 	t.show(t.tr("saved") + "\n\n" + t.describe(a))
 	t.sayMenu(t.tr("saved_next"))
 	return nil
 }
 
-// checkDraft applies every step's rules to the draft. When one fails it
-// returns the step to ask again and the message that says why; an empty
-// step means the draft may be saved. For an edit, orig is the stored
-// record: a date it already had is kept even if it is now before the
-// earliest day, so that fixing the title of an old record stays possible.
-func (t *turn) checkDraft(a, orig fieldlog.Activity) (step, why string) {
-	ty, ok := t.e.catalog.Type(a.SectionID, a.TypeID)
-	if !ok {
-		// A catalogue changed under a running flow.
-		return stepSection, t.tr("draft_incomplete")
+// stepOfField is the step that asks for f.
+func stepOfField(f office.Field) string {
+	switch f {
+	case office.FieldType:
+		return stepSection
+	case office.FieldDate:
+		return stepDate
+	case office.FieldParticipants:
+		return stepParticipants
+	case office.FieldQuantity:
+		return stepQuantity
+	case office.FieldTitle:
+		return stepTitle
+	case office.FieldPlace:
+		return stepPlace
+	case office.FieldPhotos:
+		return stepPhotos
 	}
-	if a.Date.IsZero() {
-		return stepDate, t.tr("draft_incomplete")
-	}
-	if err := t.checkDate(a.Date); err != nil && (t.conv.Flow != flowEdit || a.Date != orig.Date) {
-		return stepDate, t.dateError(err)
-	}
-	if err := checkCount(a.Participants); err != nil {
-		return stepParticipants, t.countError(err)
-	}
-	if ty.Quantity {
-		if err := checkCount(a.Quantity); err != nil {
-			return stepQuantity, t.countError(err)
-		}
-	}
-	if _, err := parse.Title(a.Title, parse.MaxTitle); err != nil {
-		return stepTitle, t.textError(err)
-	}
-	if a.Place != "" {
-		if _, err := parse.Title(a.Place, maxPlace); err != nil {
-			return stepPlace, t.textError(err)
-		}
-	}
-	if len(a.Photos) > fieldlog.MaxPhotos {
-		return stepPhotos, t.tr("photos_full", "Max", fieldlog.MaxPhotos)
-	}
-	return "", ""
+	return stepSummary
 }
 
-// checkCount applies the rules of parse.Count to a stored figure.
-func checkCount(c fieldlog.Count) error {
+// invalidText says what is wrong with a field.
+func (t *turn) invalidText(e *office.InvalidError) string {
 	switch {
-	case c.Value < 0:
-		return parse.ErrNegative
-	case c.Value > fieldlog.MaxCount:
-		return parse.ErrTooLarge
+	case errors.Is(e.Err, office.ErrMissing):
+		return t.tr("draft_incomplete")
+	case errors.Is(e.Err, office.ErrTooManyPhotos):
+		return t.tr("photos_full", "Max", fieldlog.MaxPhotos)
 	}
-	return nil
-}
-
-// halfYearsTouched are the unit and day of each half-year a save changes:
-// the draft's, and an edited record's own if its date moved.
-func (t *turn) halfYearsTouched(a, orig fieldlog.Activity) []struct {
-	unit fieldlog.UnitID
-	date fieldlog.Date
-} {
-	unit := t.user.UnitID
-	if t.conv.Flow == flowEdit {
-		unit = orig.UnitID
+	switch e.Field {
+	case office.FieldDate:
+		return t.dateError(e.Err)
+	case office.FieldParticipants, office.FieldQuantity:
+		return t.countError(e.Err)
 	}
-	out := []struct {
-		unit fieldlog.UnitID
-		date fieldlog.Date
-	}{{unit, a.Date}}
-	if t.conv.Flow == flowEdit && fieldlog.PeriodOf(orig.Date) != fieldlog.PeriodOf(a.Date) {
-		out = append(out, struct {
-			unit fieldlog.UnitID
-			date fieldlog.Date
-		}{unit, orig.Date})
-	}
-	return out
+	return t.textError(e.Err)
 }
 
 // takeDate stores the activity's date and moves on, or, when err says the
@@ -541,22 +472,11 @@ func (t *turn) takeDate(date fieldlog.Date, err error) error {
 	return t.advance()
 }
 
-// checkDate applies the rules of parse.Date to a date from a button.
-func (t *turn) checkDate(d fieldlog.Date) error {
-	switch {
-	case t.today().Before(d):
-		return parse.ErrFutureDate
-	case d.Before(t.earliest()):
-		return parse.ErrTooEarly
-	}
-	return nil
-}
+// checkDate applies the rules of a record's date to a date from a button.
+func (t *turn) checkDate(d fieldlog.Date) error { return t.e.office.CheckDate(d) }
 
-// earliest is the first day an activity may have happened on: the start
-// of the previous half-year, whose report may still be in preparation.
-func (t *turn) earliest() fieldlog.Date {
-	return fieldlog.PeriodOf(t.today()).Previous().Start()
-}
+// earliest is the first day an activity may have happened on.
+func (t *turn) earliest() fieldlog.Date { return t.e.office.Earliest() }
 
 func (t *turn) dateError(err error) string {
 	id := "date_not_understood"

@@ -59,7 +59,7 @@ func benchmarkLogStep(b *testing.B, store fieldlog.Store) {
 		}
 	}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	e := conversation.New(conversation.Config{Store: store, Catalog: cat, Messages: msgs, Location: loc,
+	e := engineOf(conversation.Config{Store: store, Catalog: cat, Messages: msgs, Location: loc,
 		Now: func() time.Time { return time.Date(2024, 6, 20, 9, 0, 0, 0, loc) }})
 	key := 0
 	last := map[int64]conversation.Response{}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"fieldlog"
+	"fieldlog/office"
 	"fieldlog/parse"
 )
 
@@ -96,7 +97,7 @@ func (t *turn) logFromSentence() error {
 		}
 	}
 	if r.HasParticipants {
-		if err := checkCount(r.Participants); err != nil {
+		if err := office.CheckCount(r.Participants); err != nil {
 			refused = append(refused, t.countError(err))
 		} else {
 			d.Participants = r.Participants
@@ -105,7 +106,7 @@ func (t *turn) logFromSentence() error {
 	}
 	// A quantity is kept while the type may still count things.
 	if ty, ok := t.e.catalog.Type(d.SectionID, d.TypeID); r.HasQuantity && (!ok || ty.Quantity) {
-		if err := checkCount(r.Quantity); err != nil {
+		if err := office.CheckCount(r.Quantity); err != nil {
 			refused = append(refused, t.countError(err))
 		} else {
 			d.Quantity = r.Quantity

@@ -26,13 +26,13 @@ func newSentences(t *testing.T, cat *fieldlog.Catalog, readings map[string]parse
 	t.Helper()
 	h := newHarness(t)
 	s := &sentences{harness: h, readings: readings}
-	h.e = New(Config{Store: h.store, Catalog: cat, Messages: h.msgs, Location: h.now.Location(),
-		Admins: []int64{adminID}, BotName: "fieldlog_bot", Now: func() time.Time { return h.now },
+	h.e = newEngine(Config{Store: h.store, Catalog: cat, Messages: h.msgs, Location: h.now.Location(),
+		BotName: "fieldlog_bot", Now: func() time.Time { return h.now },
 		Reader: func(text string, k parse.Knowledge) parse.Reading {
 			s.read = append(s.read, text)
 			s.known = append(s.known, k)
 			return s.readings[text]
-		}})
+		}}, adminID)
 	h.join(officerID, fieldlog.Officer, "v1")
 	return s
 }
@@ -273,7 +273,7 @@ func TestTheTypeOfAReading(t *testing.T) {
 		cat.Sections[0].Types = append(cat.Sections[0].Types, fieldlog.ActivityType{ID: id})
 		tied = append(tied, parse.TypeScore{SectionID: "s", TypeID: id, Score: 1})
 	}
-	wide := &turn{e: New(Config{Catalog: cat})}
+	wide := &turn{e: newEngine(Config{Catalog: cat})}
 	if got := wide.bestTypes(tied); got != nil {
 		t.Errorf("%d tied types: bestTypes = %v, want none", len(tied), got)
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"fieldlog"
+	"fieldlog/office"
 )
 
 // Seeing and fixing records: /my lists the user's own records, /records
@@ -20,46 +21,25 @@ const (
 	pageSize  = 5
 )
 
-// listFilter is what a list of scope shows this user; ok is false when the
-// user may not see it. Who sees what is decided by fieldlog.User.
-func (t *turn) listFilter(scope string) (fieldlog.ActivityFilter, bool, error) {
-	switch {
-	case scope == scopeOwn:
-		return t.user.OwnRecords(), true, nil
-	case scope == scopeUnit && t.user.CanCoordinate():
-		tree, err := t.units()
-		if err != nil {
-			return fieldlog.ActivityFilter{}, false, err
-		}
-		return t.user.RecordScope(tree), true, nil
-	}
-	return fieldlog.ActivityFilter{}, false, nil
-}
-
 // showList shows a page of records.
 func (t *turn) showList(scope string, page int, fromButton bool) error {
-	f, ok, err := t.listFilter(scope)
-	if err != nil {
-		return err
+	sc := office.Own
+	if scope == scopeUnit {
+		sc = office.Subtree
 	}
-	if !ok {
+	pg, err := t.e.office.Records(t.ctx, t.user, sc, page, pageSize)
+	if errors.Is(err, office.ErrForbidden) {
 		t.notice(t.tr("not_allowed"))
 		return nil
 	}
-	total, err := t.e.store.CountActivities(t.ctx, f)
 	if err != nil {
-		return fmt.Errorf("count records: %w", err)
+		return err
 	}
-	if total == 0 {
+	if pg.Total == 0 {
 		t.showOrSay(fromButton, t.tr("list_empty"))
 		return nil
 	}
-	pages := (total + pageSize - 1) / pageSize
-	page = min(max(page, 0), pages-1)
-	list, err := t.e.store.ListActivities(t.ctx, f, page*pageSize, pageSize)
-	if err != nil {
-		return fmt.Errorf("list records: %w", err)
-	}
+	page, pages, total, list := pg.Index, pg.Pages, pg.Total, pg.Records
 	head := "list_own"
 	if scope == scopeUnit {
 		head = "list_unit"
@@ -101,37 +81,45 @@ func (t *turn) showOrSay(fromButton bool, text string, buttons ...[]Button) {
 
 // readable loads a record the user may see. When the record is gone or
 // not theirs to see, the user is told and ok is false.
-func (t *turn) readable(id fieldlog.ActivityID) (a fieldlog.Activity, ok bool, err error) {
-	a, err = t.e.store.Activity(t.ctx, id)
-	if errors.Is(err, fieldlog.ErrNotFound) {
-		t.notice(t.tr("record_gone"))
-		return a, false, nil
-	}
-	if err != nil {
-		return a, false, fmt.Errorf("load record %s: %w", id, err)
-	}
-	tree, err := t.units()
-	if err != nil {
-		return a, false, err
-	}
-	if !t.user.MayRead(tree, a) {
-		t.notice(t.tr("not_allowed"))
-		return a, false, nil
-	}
-	return a, true, nil
+func (t *turn) readable(id fieldlog.ActivityID) (fieldlog.Activity, bool, error) {
+	a, err := t.e.office.Record(t.ctx, t.user, id)
+	ok, err := t.refused(err)
+	return a, ok, err
 }
 
-// writable loads a record the user may change: only its reporter may.
-func (t *turn) writable(id fieldlog.ActivityID) (fieldlog.Activity, bool, error) {
-	a, ok, err := t.readable(id)
-	if err != nil || !ok {
-		return a, ok, err
-	}
-	if !t.user.MayChange(a) {
+// changeable loads a record the user may change now: only its reporter
+// may, while its half-year is open. When they may not, they are told and
+// ok is false.
+func (t *turn) changeable(id fieldlog.ActivityID) (fieldlog.Activity, bool, error) {
+	a, err := t.e.office.Changeable(t.ctx, t.user, id)
+	ok, err := t.refused(err)
+	return a, ok, err
+}
+
+// refused tells the user why the office refused what they asked, and
+// reports whether it did not (ok); err is a failure to tell, or of the
+// store.
+func (t *turn) refused(err error) (ok bool, _ error) {
+	var closed *office.ClosedError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fieldlog.ErrNotFound):
+		t.notice(t.tr("record_gone"))
+	case errors.Is(err, office.ErrForbidden):
 		t.notice(t.tr("not_allowed"))
-		return a, false, nil
+	case errors.As(err, &closed):
+		// Below the record's details, which stay.
+		t.in.MessageID = 0
+		why, err := t.closedText(closed)
+		if err != nil {
+			return false, err
+		}
+		t.say(why)
+	default:
+		return false, err
 	}
-	return a, true, nil
+	return false, nil
 }
 
 // showRecord shows one record's details.
@@ -188,11 +176,8 @@ func (t *turn) showPhotos(id fieldlog.ActivityID) error {
 
 // startEdit opens a record's summary for changes.
 func (t *turn) startEdit(id fieldlog.ActivityID) error {
-	a, ok, err := t.writable(id)
+	a, ok, err := t.changeable(id)
 	if err != nil || !ok {
-		return err
-	}
-	if locked, err := t.lockedOut(a); locked || err != nil {
 		return err
 	}
 	t.startFlow(flowEdit, stepSummary)
@@ -203,11 +188,8 @@ func (t *turn) startEdit(id fieldlog.ActivityID) error {
 
 // confirmDelete asks before deleting.
 func (t *turn) confirmDelete(id fieldlog.ActivityID, scope string, page int) error {
-	a, ok, err := t.writable(id)
+	a, ok, err := t.changeable(id)
 	if err != nil || !ok {
-		return err
-	}
-	if locked, err := t.lockedOut(a); locked || err != nil {
 		return err
 	}
 	t.show(t.tr("confirm_delete")+"\n\n"+t.describe(a), []Button{
@@ -219,23 +201,9 @@ func (t *turn) confirmDelete(id fieldlog.ActivityID, scope string, page int) err
 
 // delete removes a record after confirmation.
 func (t *turn) delete(id fieldlog.ActivityID, scope string, page int) error {
-	a, ok, err := t.writable(id)
-	if err != nil || !ok {
+	if ok, err := t.refused(t.e.office.Delete(t.ctx, t.user, id)); !ok {
 		return err
 	}
-	if locked, err := t.lockedOut(a); locked || err != nil {
-		return err
-	}
-	err = t.e.store.DeleteActivity(t.ctx, id, t.now)
-	if errors.Is(err, fieldlog.ErrNotFound) {
-		t.notice(t.tr("record_gone"))
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("delete record %s: %w", id, err)
-	}
-	t.audit(fieldlog.ActionRecordDelete, fieldlog.RecordSubject(id), fieldlog.RecordChanges(a, fieldlog.Activity{}))
-	t.e.log.Info("activity deleted", "user", t.user.ID, "activity", id)
 	t.show(t.tr("deleted"), []Button{{Text: t.tr("btn_back_to_list"), Data: data("list", scope, strconv.Itoa(page))}})
 	return nil
 }

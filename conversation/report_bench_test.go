@@ -54,7 +54,7 @@ func benchmarkReport(b *testing.B, n int) {
 	}
 	seed(b, store, cat, n)
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	e := conversation.New(conversation.Config{Store: store, Catalog: cat, Messages: msgs, Location: loc,
+	e := engineOf(conversation.Config{Store: store, Catalog: cat, Messages: msgs, Location: loc,
 		Now: func() time.Time { return time.Date(2024, 6, 28, 9, 0, 0, 0, loc) }})
 
 	b.ReportAllocs()

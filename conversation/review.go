@@ -1,11 +1,12 @@
 package conversation
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"fieldlog"
+	"fieldlog/office"
 	"fieldlog/parse"
 )
 
@@ -69,100 +70,64 @@ func (t *turn) returnAnswer() error {
 	return t.returnRecord(text)
 }
 
-// returnRecord returns the record with comment and tells its reporter.
+// returnRecord returns the record with comment; the office tells its
+// reporter (Tell).
 func (t *turn) returnRecord(comment string) error {
 	id := fieldlog.ActivityID(t.conv.Vars[varRecord])
-	a, ok, err := t.readable(id)
-	if err != nil {
-		return err
-	}
-	tree, err := t.units()
-	if err != nil {
-		return err
-	}
-	if !ok || !t.user.MayReview(tree, a) {
+	a, err := t.e.office.Return(t.ctx, t.user, id, comment)
+	var invalid *office.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		t.say(t.textError(invalid.Err))
+		return t.returnPrompt()
+	case errors.Is(err, fieldlog.ErrNotFound), errors.Is(err, office.ErrForbidden):
 		t.endFlow()
 		t.show(t.tr("record_gone"))
 		return nil
+	case err != nil:
+		return err
 	}
-	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: t.user.ID, ByName: t.user.Name, At: t.now, Text: comment}
-	if err := t.e.store.ReviewActivity(t.ctx, id, note); err != nil {
-		if errors.Is(err, fieldlog.ErrNotFound) {
-			t.endFlow()
-			t.show(t.tr("record_gone"))
-			return nil
-		}
-		return fmt.Errorf("return record %s: %w", id, err)
-	}
-	t.audit(fieldlog.ActionRecordReturn, fieldlog.RecordSubject(id), []fieldlog.FieldChange{
-		reviewChange(a.Review.State, fieldlog.Returned),
-		{Field: fieldlog.FieldComment, New: comment},
-	})
-	t.e.log.Info("record returned for review", "by", t.user.ID, "activity", id)
 	t.endFlow()
 	t.show(t.tr("returned_done", "Name", a.ReporterName))
-	reporter, err := t.e.store.User(t.ctx, a.ReporterID)
-	if err != nil {
-		t.e.log.Warn("reporter of a returned record", "activity", id, "err", err)
-		return nil
-	}
-	l := reporter.Language()
-	t.notify(reporter, Reply{
-		Text: t.trIn(l, "returned_to_you", "Name", t.user.Name, "Comment", comment) + "\n\n" + t.describeIn(l, a),
-		Buttons: [][]Button{{
-			{Text: t.trIn(l, "btn_edit"), Data: data("edit", string(a.ID))},
-			{Text: t.trIn(l, "btn_confirm_record"), Data: data("ok", string(a.ID))},
-		}},
-	})
 	return nil
 }
 
 // confirmRecord lets the reporter keep a returned record as it is.
 func (t *turn) confirmRecord(id fieldlog.ActivityID) error {
-	a, ok, err := t.writable(id)
-	if err != nil || !ok {
-		return err
-	}
-	if !a.Review.Pending() {
+	a, err := t.e.office.Confirm(t.ctx, t.user, id)
+	if errors.Is(err, office.ErrNotPending) {
 		t.notice(t.tr("review_not_pending"))
 		return nil
 	}
-	if locked, err := t.lockedOut(a); locked || err != nil {
+	if ok, err := t.refused(err); !ok {
 		return err
 	}
-	if err := t.resolveReview(a, fieldlog.Confirmed); err != nil {
-		return err
-	}
-	t.audit(fieldlog.ActionRecordConfirm, fieldlog.RecordSubject(a.ID), []fieldlog.FieldChange{reviewChange(a.Review.State, fieldlog.Confirmed)})
 	t.show(t.tr("review_confirmed") + "\n\n" + t.describe(a))
 	return nil
 }
 
-// resolveReview records the reporter's answer to a returned record and
-// tells the coordinator who returned it.
-func (t *turn) resolveReview(a fieldlog.Activity, state fieldlog.ReviewState) error {
-	note := fieldlog.ReviewNote{State: state, By: t.user.ID, ByName: t.user.Name, At: t.now}
-	if err := t.e.store.ReviewActivity(t.ctx, a.ID, note); err != nil {
-		return fmt.Errorf("record the review of %s: %w", a.ID, err)
-	}
-	var by int64
-	for _, n := range a.Review.Thread {
-		if n.State == fieldlog.Returned {
-			by = n.By
+// Tell tells a user what another did to a record, in the user's
+// language, with the buttons to act on it: the office's Teller.
+func (e *Engine) Tell(ctx context.Context, ev office.Event) {
+	t := &turn{e: e, ctx: ctx, now: e.now(), user: ev.To, lang: ev.To.Language()}
+	a := ev.Activity
+	switch ev.Kind {
+	case office.RecordReturned:
+		t.notify(ev.To, Reply{
+			Text: t.tr("returned_to_you", "Name", ev.By.Name, "Comment", ev.Comment) + "\n\n" + t.describe(a),
+			Buttons: [][]Button{{
+				{Text: t.tr("btn_edit"), Data: data("edit", string(a.ID))},
+				{Text: t.tr("btn_confirm_record"), Data: data("ok", string(a.ID))},
+			}},
+		})
+	case office.ReturnConfirmed, office.ReturnCorrected:
+		id := "review_confirmed_by"
+		if ev.Kind == office.ReturnCorrected {
+			id = "review_corrected_by"
 		}
+		t.notify(ev.To, Reply{Text: t.tr(id, "Name", ev.By.Name, "Title", a.Title),
+			Buttons: [][]Button{{{Text: t.tr("btn_open_record"), Data: data("rec", string(a.ID), scopeUnit, "0")}}}})
 	}
-	coord, err := t.e.store.User(t.ctx, by)
-	if err != nil {
-		return nil // the coordinator sees the answer in the record's details
-	}
-	l := coord.Language()
-	id := "review_confirmed_by"
-	if state == fieldlog.Corrected {
-		id = "review_corrected_by"
-	}
-	t.notify(coord, Reply{Text: t.trIn(l, id, "Name", t.user.Name, "Title", a.Title),
-		Buttons: [][]Button{{{Text: t.trIn(l, "btn_open_record"), Data: data("rec", string(a.ID), scopeUnit, "0")}}}})
-	return nil
 }
 
 // reviewLines is the exchange of a record's review, for its details.

@@ -84,7 +84,7 @@ func TestLogStepRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2024, 6, 20, 10, 0, 0, 0, loc)
-	e := conversation.New(conversation.Config{Store: store, Catalog: cat, Messages: msgs, Location: loc,
+	e := engineOf(conversation.Config{Store: store, Catalog: cat, Messages: msgs, Location: loc,
 		BotName: "fieldlog_bot", Now: func() time.Time { return now }})
 
 	tr := func(id string) string { return msgs.Text(zh, id, nil) }

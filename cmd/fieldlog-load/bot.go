@@ -15,6 +15,7 @@ import (
 	"fieldlog/catalog"
 	"fieldlog/conversation"
 	"fieldlog/locales"
+	"fieldlog/office"
 	"fieldlog/parse"
 )
 
@@ -88,7 +89,10 @@ func startBot(ctx context.Context, st store, unitList []fieldlog.Unit, apiURL, t
 		if err != nil {
 			return nil, err
 		}
-		engine := conversation.New(conversation.Config{Store: st, Catalog: cat, Messages: msgs, Location: loc,
+		var engine *conversation.Engine
+		work := office.New(office.Config{Store: st, Catalog: cat, Location: loc, Now: time.Now, Logger: logger,
+			Teller: office.TellerFunc(func(ctx context.Context, e office.Event) { engine.Tell(ctx, e) })})
+		engine = conversation.New(conversation.Config{Office: work, Store: st, Catalog: cat, Messages: msgs, Location: loc,
 			BotName: channel.Username(), Now: time.Now, Notifier: channel, Logger: logger})
 		if i == 0 {
 			officer := fieldlog.User{Role: fieldlog.Officer, UnitID: "any"}

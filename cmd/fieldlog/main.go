@@ -38,6 +38,7 @@ import (
 	"fieldlog/conversation"
 	"fieldlog/locales"
 	"fieldlog/metrics"
+	"fieldlog/office"
 	"fieldlog/reminder"
 	"fieldlog/statuschart"
 	"fieldlog/storage"
@@ -290,12 +291,28 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 	if err != nil {
 		return fmt.Errorf("load chart fonts: %w", err)
 	}
+	// The office runs the use cases under every channel; it tells users of
+	// returns through the engine, which words them.
+	work := office.New(office.Config{
+		Store:    store,
+		Catalog:  cat,
+		Location: cfg.location,
+		Now:      w.now,
+		Admins:   cfg.admins,
+		Observer: meter,
+		Teller: office.TellerFunc(func(ctx context.Context, e office.Event) {
+			if engine != nil {
+				engine.Tell(ctx, e)
+			}
+		}),
+		Logger: logger,
+	})
 	engine = conversation.New(conversation.Config{
+		Office:   work,
 		Store:    store,
 		Catalog:  cat,
 		Messages: msgs,
 		Location: cfg.location,
-		Admins:   cfg.admins,
 		BotName:  channel.Username(),
 		Charts:   charts,
 		Now:      w.now,

@@ -1,0 +1,116 @@
+package office
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fieldlog"
+	"fieldlog/parse"
+)
+
+// Review before the deadline: a coordinator returns a record to its
+// reporter with a short comment ("人数请核实"); the reporter confirms it as
+// it is, or corrects it (Edit). Each side is told of the other's step.
+
+// ErrNotPending is the refusal to confirm a record nobody returned.
+var ErrNotPending = errors.New("the record is not returned for checking")
+
+// Return returns the record with id to its reporter with comment, and
+// tells the reporter. Only a coordinator or admin who sees its unit and
+// did not report it may (fieldlog.User.MayReview); comment must not be
+// blank nor longer than fieldlog.MaxReviewComment (an *InvalidError of
+// FieldComment).
+func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID, comment string) (fieldlog.Activity, error) {
+	a, err := o.Record(ctx, u, id)
+	if err != nil {
+		return a, err
+	}
+	tree, err := o.Tree(ctx)
+	if err != nil {
+		return a, err
+	}
+	if !u.MayReview(tree, a) {
+		return a, ErrForbidden
+	}
+	comment, err = parse.Title(comment, fieldlog.MaxReviewComment)
+	if err != nil {
+		return a, &InvalidError{FieldComment, err}
+	}
+	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: u.ID, ByName: u.Name, At: o.now(), Text: comment}
+	if err := o.store.ReviewActivity(ctx, id, note); err != nil {
+		if errors.Is(err, fieldlog.ErrNotFound) {
+			return a, fieldlog.ErrNotFound
+		}
+		return a, fmt.Errorf("return record %s: %w", id, err)
+	}
+	o.audit(ctx, u, fieldlog.ActionRecordReturn, fieldlog.RecordSubject(id), []fieldlog.FieldChange{
+		reviewChange(a.Review.State, fieldlog.Returned),
+		{Field: fieldlog.FieldComment, New: comment},
+	})
+	o.log.Info("record returned for review", "by", u.ID, "activity", id)
+	before := a
+	a.Review.State = fieldlog.Returned
+	a.Review.Thread = append(a.Review.Thread, note)
+	if reporter, err := o.store.User(ctx, a.ReporterID); err != nil {
+		o.log.Warn("reporter of a returned record", "activity", id, "err", err)
+	} else {
+		o.teller.Tell(ctx, Event{Kind: RecordReturned, To: reporter, By: u, Activity: before, Comment: comment})
+	}
+	return a, nil
+}
+
+// Confirm keeps a returned record as it is, with the refusals of
+// Changeable and ErrNotPending when it is not returned; the coordinator
+// who returned it is told.
+func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+	a, err := o.Record(ctx, u, id)
+	if err != nil {
+		return a, err
+	}
+	if !u.MayChange(a) {
+		return a, ErrForbidden
+	}
+	if !a.Review.Pending() {
+		return a, ErrNotPending
+	}
+	if err := o.Closed(ctx, a.UnitID, a.Date); err != nil {
+		return a, err
+	}
+	if err := o.answerReturn(ctx, u, a, fieldlog.Confirmed); err != nil {
+		return a, err
+	}
+	o.audit(ctx, u, fieldlog.ActionRecordConfirm, fieldlog.RecordSubject(a.ID), []fieldlog.FieldChange{reviewChange(a.Review.State, fieldlog.Confirmed)})
+	a.Review.State = fieldlog.Confirmed
+	return a, nil
+}
+
+// answerReturn records the reporter's answer to a returned record and
+// tells the coordinator who returned it.
+func (o *Office) answerReturn(ctx context.Context, u fieldlog.User, a fieldlog.Activity, state fieldlog.ReviewState) error {
+	note := fieldlog.ReviewNote{State: state, By: u.ID, ByName: u.Name, At: o.now()}
+	if err := o.store.ReviewActivity(ctx, a.ID, note); err != nil {
+		return fmt.Errorf("record the review of %s: %w", a.ID, err)
+	}
+	var by int64
+	for _, n := range a.Review.Thread {
+		if n.State == fieldlog.Returned {
+			by = n.By
+		}
+	}
+	coord, err := o.store.User(ctx, by)
+	if err != nil {
+		return nil // the coordinator sees the answer in the record's details
+	}
+	kind := ReturnConfirmed
+	if state == fieldlog.Corrected {
+		kind = ReturnCorrected
+	}
+	o.teller.Tell(ctx, Event{Kind: kind, To: coord, By: u, Activity: a})
+	return nil
+}
+
+// reviewChange is a record's review moving from one state to another.
+func reviewChange(from, to fieldlog.ReviewState) fieldlog.FieldChange {
+	return fieldlog.FieldChange{Field: fieldlog.FieldReview, Old: string(from), New: string(to)}
+}
