@@ -25,6 +25,30 @@ const MaxCount = 100000
 // MaxPhotos is how many photos one record keeps.
 const MaxPhotos = 10
 
+// Photo is a photo of an activity, wherever its file is kept: by the
+// channel it came through (Telegram keeps what officers send, and the bot
+// shows it again by its id) or by the project (a photo uploaded on the
+// web page, stored with PhotoFiles).
+type Photo struct {
+	Source PhotoSource
+	// ID is the channel's file id, or the stored file's id.
+	ID string
+}
+
+// PhotoSource says where a photo's file is kept.
+type PhotoSource string
+
+// The sources of photos.
+const (
+	// TelegramPhoto is a photo sent through Telegram: ID is its file_id.
+	TelegramPhoto PhotoSource = "telegram"
+	// TelegramDocument is an image sent through Telegram "as a file",
+	// uncompressed: Telegram can only show it again as a document.
+	TelegramDocument PhotoSource = "telegram-document"
+	// StoredPhoto is a file the project stores (PhotoFiles).
+	StoredPhoto PhotoSource = "stored"
+)
+
 // Activity is one logged activity record.
 type Activity struct {
 	ID           ActivityID
@@ -34,8 +58,8 @@ type Activity struct {
 	Participants Count
 	Quantity     Count // only for types with Quantity
 	Title        string
-	Place        string   // empty means the reporter's unit
-	Photos       []string // channel file ids, e.g. Telegram file_id
+	Place        string  // empty means the reporter's unit
+	Photos       []Photo // at most MaxPhotos
 	UnitID       UnitID
 	ReporterID   int64
 	ReporterName string

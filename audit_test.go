@@ -7,7 +7,7 @@ import (
 
 func TestRecordChanges(t *testing.T) {
 	a := Activity{ID: "r1", SectionID: "publicity", TypeID: "leaflets", Date: Date{2024, 6, 19},
-		Participants: Count{80, true}, Quantity: Count{Value: 1200}, Title: "政策赶大集", Photos: []string{"p1"}}
+		Participants: Count{80, true}, Quantity: Count{Value: 1200}, Title: "政策赶大集", Photos: []Photo{{Source: TelegramPhoto, ID: "p1"}}}
 
 	created := RecordChanges(Activity{}, a)
 	want := []FieldChange{
@@ -26,7 +26,7 @@ func TestRecordChanges(t *testing.T) {
 	b.TypeID, b.Quantity = "lecture", Count{}
 	b.Participants = Count{Value: 95}
 	b.Place = "嘎查文化室"
-	b.Photos = []string{"p1", "p2"}
+	b.Photos = []Photo{{Source: TelegramPhoto, ID: "p1"}, {Source: TelegramPhoto, ID: "p2"}}
 	b.Review = Review{State: Corrected} // not a field of the record's content
 	edited := RecordChanges(a, b)
 	want = []FieldChange{

@@ -100,3 +100,13 @@ type Attempts interface {
 	// CountAttempts counts tries of kind by userID since since.
 	CountAttempts(ctx context.Context, kind string, userID int64, since time.Time) (int, error)
 }
+
+// PhotoFiles keeps the photo files the project stores itself (a photo
+// uploaded on the web page), as opposed to those a channel keeps.
+type PhotoFiles interface {
+	// SavePhotoFile stores data, an image of contentType, and returns the
+	// id of the new file.
+	SavePhotoFile(ctx context.Context, data []byte, contentType string) (id string, err error)
+	// PhotoFile returns a stored file and its content type, or ErrNotFound.
+	PhotoFile(ctx context.Context, id string) (data []byte, contentType string, err error)
+}

@@ -81,9 +81,9 @@ func TestTelegramSplitsWhatIsTooLong(t *testing.T) {
 		case in.Button == "ok":
 			return conversation.Response{Replies: []conversation.Reply{{Text: long, Edit: true}}}, nil
 		case in.Text == "photo":
-			return conversation.Response{Replies: []conversation.Reply{{Photos: []string{in.PhotoID}, Caption: strings.Repeat("ᠮ", 1025)}}}, nil
-		case in.PhotoID != "":
-			return conversation.Response{Replies: []conversation.Reply{{Photos: []string{in.PhotoID}, Caption: "短标题"}}}, nil
+			return conversation.Response{Replies: []conversation.Reply{{Photos: []conversation.Photo{{Photo: in.Photo}}, Caption: strings.Repeat("ᠮ", 1025)}}}, nil
+		case in.Photo.ID != "":
+			return conversation.Response{Replies: []conversation.Reply{{Photos: []conversation.Photo{{Photo: in.Photo}}, Caption: "短标题"}}}, nil
 		}
 		return echo(in), nil
 	}}

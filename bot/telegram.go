@@ -483,10 +483,13 @@ func (t *Telegram) reply(ctx context.Context, chat int64, messageID int, r conve
 			c = caption
 		}
 		send := func() (*models.Message, error) {
-			if id, ok := strings.CutPrefix(photo, documentPrefix); ok {
-				return t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Document: &models.InputFileString{Data: id}, Caption: c})
+			switch {
+			case photo.Data != nil: // stored by the project: uploaded
+				return t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileUpload{Filename: "photo.jpg", Data: bytes.NewReader(photo.Data)}, Caption: c})
+			case photo.Source == fieldlog.TelegramDocument:
+				return t.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chat, Document: &models.InputFileString{Data: photo.ID}, Caption: c})
 			}
-			return t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileString{Data: photo}, Caption: c})
+			return t.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chat, Photo: &models.InputFileString{Data: photo.ID}, Caption: c})
 		}
 		if err := sent(t.sendTo(ctx, chat, send)); err != nil {
 			return last, fmt.Errorf("send photo: %w", err)

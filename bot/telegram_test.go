@@ -544,8 +544,8 @@ func TestTelegramMenuPhotosAndCommands(t *testing.T) {
 	inbox := newMemInbox()
 	menu := [][]string{{"📝 记录活动", "📋 我的记录"}, {"✉️ 邀请"}}
 	engine := &stubEngine{respond: func(in conversation.Input) (conversation.Response, error) {
-		if in.PhotoID != "" {
-			return conversation.Response{Replies: []conversation.Reply{{Text: "photo saved", Photos: []string{in.PhotoID}}}}, nil
+		if in.Photo.ID != "" {
+			return conversation.Response{Replies: []conversation.Reply{{Text: "photo saved", Photos: []conversation.Photo{{Photo: in.Photo}}}}}, nil
 		}
 		return conversation.Response{
 			Replies:  []conversation.Reply{{Text: "welcome", Menu: menu}},
@@ -576,8 +576,8 @@ func TestTelegramMenuPhotosAndCommands(t *testing.T) {
 	if photo == nil || photo.ID != fileID {
 		t.Errorf("the bot sent photo %+v, want the user's largest size %q", photo, fileID)
 	}
-	if got := engine.seen(userA.ID); got[len(got)-1].PhotoID != fileID {
-		t.Errorf("engine got PhotoID %q, want %q", got[len(got)-1].PhotoID, fileID)
+	if got := engine.seen(userA.ID); got[len(got)-1].Photo != (fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: fileID}) {
+		t.Errorf("engine got photo %+v, want %q", got[len(got)-1].Photo, fileID)
 	}
 }
 
@@ -764,5 +764,25 @@ func TestUpdatesInHandWaitForTheStore(t *testing.T) {
 	srv.WaitText(t, userA.ID, "echo: two")
 	if got := messageTexts(srv.Messages(userA.ID)); !slices.Equal(got, []string{"echo: one", "echo: two"}) {
 		t.Errorf("after the store came back: %q", got)
+	}
+}
+
+// A photo the project stores (uploaded on the web page) has no Telegram
+// file id: the bot uploads its bytes, with the caption under it.
+func TestTelegramUploadsAStoredPhoto(t *testing.T) {
+	srv := bottest.New(t)
+	jpeg := testPNG(t) // any image the fake accepts
+	engine := &stubEngine{respond: func(in conversation.Input) (conversation.Response, error) {
+		if in.Text == "/photos" {
+			return conversation.Response{Replies: []conversation.Reply{{Caption: "村史馆参观",
+				Photos: []conversation.Photo{{Photo: fieldlog.Photo{Source: fieldlog.StoredPhoto, ID: "6650f0c2a1b2c3d4e5f60718"}, Data: jpeg}}}}}, nil
+		}
+		return echo(in), nil
+	}}
+	run(t, srv, newMemInbox(), engine)
+	srv.SendText(userA, "/photos")
+	m := srv.WaitFor(t, userA.ID, func(m bottest.Message) bool { return m.Photo != nil }, bottest.DefaultWait)
+	if !bytes.Equal(m.Photo.Data, jpeg) || m.Caption != "村史馆参观" {
+		t.Errorf("photo %d bytes with caption %q, want the stored file uploaded with its caption", len(m.Photo.Data), m.Caption)
 	}
 }

@@ -5,11 +5,9 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"fieldlog"
 	"fieldlog/conversation"
 )
-
-// documentPrefix marks a photo id that is a Telegram document.
-const documentPrefix = "doc:"
 
 // chatOf is the private chat an update comes from, or 0.
 func chatOf(upd *update) int64 {
@@ -35,13 +33,13 @@ func input(upd *update) (conversation.Input, string) {
 		in.Text = m.Text
 		switch {
 		case len(m.Photo) > 0:
-			in.PhotoID = m.Photo[len(m.Photo)-1].FileID // the largest size
+			in.Photo = fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: m.Photo[len(m.Photo)-1].FileID} // the largest size
 		case m.Document != nil && strings.HasPrefix(m.Document.MimeType, "image/"):
 			// A photo sent "as a file", uncompressed: Telegram can only
-			// show it again as a document, so its id says so.
-			in.PhotoID = documentPrefix + m.Document.FileID
+			// show it again as a document.
+			in.Photo = fieldlog.Photo{Source: fieldlog.TelegramDocument, ID: m.Document.FileID}
 		}
-		if in.PhotoID != "" {
+		if in.Photo.ID != "" {
 			in.Caption = m.Caption
 		}
 		return in, ""

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"fieldlog"
 	"fieldlog/conversation"
 )
 
@@ -83,15 +84,15 @@ func TestInputPhotoTakesLargestSize(t *testing.T) {
 		},
 	}}
 	in, cb := input(wire(t, upd))
-	if in.PhotoID != "large" {
-		t.Errorf("PhotoID = %q, want the largest size's file id %q", in.PhotoID, "large")
+	if in.Photo != (fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: "large"}) {
+		t.Errorf("photo %+v, want the largest size's file id %q", in.Photo, "large")
 	}
 	if in.ChatID != 42 || in.UserID != 42 || in.Text != "" || cb != "" {
 		t.Errorf("input = %+v, %q", in, cb)
 	}
-	// A message without a photo has no PhotoID.
-	if in, _ := input(wire(t, &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42), Text: "x"}})); in.PhotoID != "" {
-		t.Errorf("PhotoID = %q for a text message", in.PhotoID)
+	// A message without a photo has none.
+	if in, _ := input(wire(t, &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42), Text: "x"}})); in.Photo.ID != "" {
+		t.Errorf("photo %+v for a text message", in.Photo)
 	}
 }
 
@@ -103,7 +104,7 @@ func TestInputPhotoCaption(t *testing.T) {
 		"image as file": {From: &batu, Chat: privateChat(42), Caption: "6月7日开展政策宣讲", Document: &models.Document{FileID: "f1", MimeType: "image/png"}},
 	} {
 		in, _ := input(wire(t, &models.Update{Message: m}))
-		if in.Caption != "6月7日开展政策宣讲" || in.Text != "" || in.PhotoID == "" {
+		if in.Caption != "6月7日开展政策宣讲" || in.Text != "" || in.Photo.ID == "" {
 			t.Errorf("%s: input = %+v, want the caption apart from the text, with the photo", name, in)
 		}
 	}
@@ -117,13 +118,13 @@ func TestInputPhotoCaption(t *testing.T) {
 func TestInputPhotoSentAsFile(t *testing.T) {
 	image := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
 		Document: &models.Document{FileID: "f1", MimeType: "image/jpeg", FileName: "IMG_0001.jpg"}}}
-	if in, _ := input(wire(t, image)); in.PhotoID != documentPrefix+"f1" {
-		t.Errorf("PhotoID = %q for an image sent as a file, want %q", in.PhotoID, documentPrefix+"f1")
+	if in, _ := input(wire(t, image)); in.Photo != (fieldlog.Photo{Source: fieldlog.TelegramDocument, ID: "f1"}) {
+		t.Errorf("photo %+v for an image sent as a file, want the document f1", in.Photo)
 	}
 	other := &models.Update{Message: &models.Message{From: &batu, Chat: privateChat(42),
 		Document: &models.Document{FileID: "f2", MimeType: "application/pdf"}}}
-	if in, _ := input(wire(t, other)); in.PhotoID != "" {
-		t.Errorf("PhotoID = %q for a PDF", in.PhotoID)
+	if in, _ := input(wire(t, other)); in.Photo.ID != "" {
+		t.Errorf("photo %+v for a PDF", in.Photo)
 	}
 }
 

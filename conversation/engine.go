@@ -41,8 +41,8 @@ type Input struct {
 	Name         string // display name as the channel knows it
 	LanguageCode string // the channel's interface language, a hint only
 	Text         string
-	PhotoID      string // channel file id of a photo the user sent
-	Caption      string // the text sent with the photo
+	Photo        fieldlog.Photo // a photo the user sent, by the channel's id; ID "" if none
+	Caption      string         // the text sent with the photo
 	// Button is the payload of a pressed button. It is untrusted: it may be
 	// stale, forged or belong to someone else.
 	Button string
@@ -76,14 +76,21 @@ type Reply struct {
 	// Edit replaces the message whose button was pressed instead of
 	// sending a new one.
 	Edit bool
-	// Photos are channel file ids to show before the text.
-	Photos []string
+	// Photos are shown before the text.
+	Photos []Photo
 	// Caption is shown under the first photo.
 	Caption string
 	// Image is a picture (PNG) made by the bot, shown before the text.
 	Image []byte
 	// Files are documents sent after the text.
 	Files []File
+}
+
+// Photo is a record's photo to show: a channel's own by its id, a stored
+// one (fieldlog.StoredPhoto) with its Data, which the channel uploads.
+type Photo struct {
+	fieldlog.Photo
+	Data []byte
 }
 
 // File is a document the bot made, such as the report's Word file.
@@ -118,6 +125,9 @@ type Config struct {
 	BotName string
 	// Charts draws the /status bar chart.
 	Charts *statuschart.Renderer
+	// PhotoFiles holds the photos uploaded on the web page, which a record
+	// shows in the chat too; nil shows only a channel's own photos.
+	PhotoFiles fieldlog.PhotoFiles
 	// Now returns the current time; tests set it.
 	Now func() time.Time
 	// Notifier sends a message outside of a response (a report that waits
@@ -181,6 +191,7 @@ type Engine struct {
 	loc           *time.Location
 	botName       string
 	charts        *statuschart.Renderer
+	photoFiles    fieldlog.PhotoFiles
 	now           func() time.Time
 	notifier      Notifier
 	turnTimeout   time.Duration
@@ -205,10 +216,12 @@ func New(cfg Config) *Engine {
 		loc:     cfg.Location,
 		botName: cfg.BotName,
 		charts:  cfg.Charts,
-		now:     cfg.Now,
-		observe: cmp.Or[Observer](cfg.Observer, noObserver{}),
-		read:    cfg.Reader,
-		log:     cfg.Logger,
+
+		photoFiles: cfg.PhotoFiles,
+		now:        cfg.Now,
+		observe:    cmp.Or[Observer](cfg.Observer, noObserver{}),
+		read:       cfg.Reader,
+		log:        cfg.Logger,
 
 		notifier:      cfg.Notifier,
 		turnTimeout:   cmp.Or(cfg.TurnTimeout, DefaultTurnTimeout),

@@ -579,3 +579,36 @@ func newEngine(cfg Config, admins ...int64) *Engine {
 	e = New(cfg)
 	return e
 }
+
+// A record's photos show as they are kept: a channel's by their id, one
+// the project stores (uploaded on the web) with its bytes for the channel
+// to upload; a stored file that went missing is left out, not an error.
+func TestARecordsPhotosShowWhereverTheyAreKept(t *testing.T) {
+	h := newHarness(t)
+	store := h.store.(*memory.Store)
+	ctx := context.Background()
+	id, err := store.SavePhotoFile(ctx, []byte("jpeg bytes"), "image/jpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.e = newEngine(Config{Store: store, Catalog: testCatalog(), Messages: h.msgs, Location: h.now.Location(),
+		PhotoFiles: store, Now: func() time.Time { return h.now }})
+	h.join(officerID, fieldlog.Officer, "v1")
+	a := fieldlog.Activity{ID: "r1", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 6, Day: 7},
+		Title: "村史馆参观", UnitID: "v1", ReporterID: officerID, Photos: []fieldlog.Photo{
+			{Source: fieldlog.TelegramPhoto, ID: "tg-1"},
+			{Source: fieldlog.StoredPhoto, ID: id},
+			{Source: fieldlog.StoredPhoto, ID: "gone"},
+		}}
+	if err := store.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	r := h.do(Input{UserID: officerID, Button: "photos|r1"})
+	if len(r.Replies) != 1 {
+		t.Fatalf("answered %+v", r)
+	}
+	got := r.Replies[0].Photos
+	if len(got) != 2 || got[0].ID != "tg-1" || got[0].Data != nil || got[1].ID != id || string(got[1].Data) != "jpeg bytes" || r.Replies[0].Caption != "村史馆参观" {
+		t.Errorf("photos %+v", got)
+	}
+}

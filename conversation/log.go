@@ -233,12 +233,12 @@ func (t *turn) logAnswer() error {
 		t.say(t.tr("draft_open"))
 		return t.logPrompt()
 	}
-	if t.in.PhotoID != "" {
+	if t.in.Photo.ID != "" {
 		// Photos are welcome at any step: an officer often sends them first.
 		if len(d.Photos) >= fieldlog.MaxPhotos {
 			t.say(t.tr("photos_full", "Max", fieldlog.MaxPhotos))
 		} else {
-			d.Photos = append(d.Photos, t.in.PhotoID)
+			d.Photos = append(d.Photos, t.in.Photo)
 			t.convChanged = true
 			t.say(t.tr("photo_received", "Count", len(d.Photos)))
 		}

@@ -40,7 +40,7 @@ const (
 // not log, shows the menu as for any text outside a flow.
 func (t *turn) logFromSentence() error {
 	text := t.in.Text
-	if t.in.PhotoID != "" {
+	if t.in.Photo.ID != "" {
 		text = t.in.Caption
 	}
 	if !t.user.MayLog() || strings.TrimSpace(text) == "" {
@@ -63,8 +63,8 @@ func (t *turn) logFromSentence() error {
 	// As in startLog, the id is fixed now so that the draft is saved once.
 	d := &t.conv.Draft
 	*d = fieldlog.Activity{ID: fieldlog.ActivityID(newID(12))}
-	if t.in.PhotoID != "" {
-		d.Photos = []string{t.in.PhotoID}
+	if t.in.Photo.ID != "" {
+		d.Photos = []fieldlog.Photo{t.in.Photo}
 	}
 	skip := []string{stepPhotos}
 	// A value of the sentence that a step would refuse is not taken: the
@@ -340,7 +340,7 @@ func (k *knowledge) of(cat *fieldlog.Catalog, tree *fieldlog.Tree) parse.Knowled
 // does. Typed answers to a question (a date, a title) are the record's.
 func (t *turn) anotherActivity() bool {
 	text := t.in.Caption
-	if t.in.PhotoID == "" {
+	if t.in.Photo.ID == "" {
 		if t.conv.Step != stepSummary && t.conv.Step != stepSection && t.conv.Step != stepType && t.conv.Step != stepPhotos {
 			return false
 		}

@@ -391,7 +391,7 @@ func TestTheNextActivityWaitsForTheDraft(t *testing.T) {
 	s := newSentences(t, testCatalog(), map[string]parse.Reading{lecture: lectureReading(), next: {Activity: true, Title: "发放宣传资料"}})
 	first := s.send(officerID, lecture)
 	mustContain(t, first, s.tr("check_summary"))
-	r := s.do(Input{UserID: officerID, PhotoID: "photo-2", Caption: next})
+	r := s.do(Input{UserID: officerID, Photo: tgPhoto("photo-2"), Caption: next})
 	if len(r.Replies) == 0 || r.Replies[0].Text != s.tr("draft_open") {
 		t.Fatalf("a captioned photo at the summary:\n%s", dump(r))
 	}
@@ -406,19 +406,19 @@ func TestTheNextActivityWaitsForTheDraft(t *testing.T) {
 
 func TestAPhotoWithACaptionIsTheSentenceWithThePhoto(t *testing.T) {
 	s := newSentences(t, testCatalog(), map[string]parse.Reading{lecture: lectureReading()})
-	r := s.do(Input{UserID: officerID, PhotoID: "photo-1", Caption: lecture})
+	r := s.do(Input{UserID: officerID, Photo: tgPhoto("photo-1"), Caption: lecture})
 	mustSay(t, r, s.tr("check_summary")+"\n\n"+s.card("label_section", "宣传教育", "label_type", "宣讲活动", "label_date", "2024年6月7日",
 		"label_participants", "80余人", "label_title", "开展政策宣讲", "label_place", "一村", "label_photos", "1"))
 	// More photos join the draft at the summary, as at any step of /log.
-	mustSay(t, s.do(Input{UserID: officerID, PhotoID: "photo-2"}), s.msg("photo_received", "Count", 2),
+	mustSay(t, s.do(Input{UserID: officerID, Photo: tgPhoto("photo-2")}), s.msg("photo_received", "Count", 2),
 		s.tr("check_summary")+"\n\n"+s.card("label_section", "宣传教育", "label_type", "宣讲活动", "label_date", "2024年6月7日",
 			"label_participants", "80余人", "label_title", "开展政策宣讲", "label_place", "一村", "label_photos", "2"))
 	s.press(officerID, s.tr("btn_save"))
-	if got := s.records(); len(got) != 1 || !slices.Equal(got[0].Photos, []string{"photo-1", "photo-2"}) {
+	if got := s.records(); len(got) != 1 || !slices.Equal(got[0].Photos, []fieldlog.Photo{tgPhoto("photo-1"), tgPhoto("photo-2")}) {
 		t.Fatalf("saved %+v", got)
 	}
 	// A photo without a caption outside a flow is answered as today.
-	mustSay(t, s.do(Input{UserID: officerID, PhotoID: "photo-3"}), s.tr("hint_use_menu"))
+	mustSay(t, s.do(Input{UserID: officerID, Photo: tgPhoto("photo-3")}), s.tr("hint_use_menu"))
 	if len(s.read) != 1 {
 		t.Fatalf("read %q", s.read)
 	}
@@ -432,3 +432,6 @@ func TestCancelAQuickDraftSavesNothing(t *testing.T) {
 		t.Fatal("a cancelled draft was saved or stays open")
 	}
 }
+
+// tgPhoto is a photo sent through Telegram.
+func tgPhoto(id string) fieldlog.Photo { return fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: id} }

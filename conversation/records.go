@@ -170,7 +170,26 @@ func (t *turn) showPhotos(id fieldlog.ActivityID) error {
 	if err != nil || !ok {
 		return err
 	}
-	t.resp.Replies = append(t.resp.Replies, Reply{Caption: a.Title, Photos: a.Photos})
+	var photos []Photo
+	for _, p := range a.Photos {
+		if p.Source != fieldlog.StoredPhoto {
+			photos = append(photos, Photo{Photo: p})
+			continue
+		}
+		if t.e.photoFiles == nil {
+			continue
+		}
+		data, _, err := t.e.photoFiles.PhotoFile(t.ctx, p.ID)
+		if errors.Is(err, fieldlog.ErrNotFound) {
+			t.e.log.Warn("a record's stored photo is missing", "activity", a.ID, "photo", p.ID)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read photo %s of %s: %w", p.ID, a.ID, err)
+		}
+		photos = append(photos, Photo{Photo: p, Data: data})
+	}
+	t.resp.Replies = append(t.resp.Replies, Reply{Caption: a.Title, Photos: photos})
 	return nil
 }
 

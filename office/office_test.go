@@ -158,7 +158,7 @@ func TestLogChecksTheWholeDraft(t *testing.T) {
 		{"too many", func(a *fieldlog.Activity) { a.Participants.Value = fieldlog.MaxCount + 1 }, office.FieldParticipants, parse.ErrTooLarge},
 		{"no title", func(a *fieldlog.Activity) { a.Title = "  " }, office.FieldTitle, nil},
 		{"long place", func(a *fieldlog.Activity) { a.Place = strings.Repeat("地", office.MaxPlace+1) }, office.FieldPlace, nil},
-		{"photos", func(a *fieldlog.Activity) { a.Photos = make([]string, fieldlog.MaxPhotos+1) }, office.FieldPhotos, office.ErrTooManyPhotos},
+		{"photos", func(a *fieldlog.Activity) { a.Photos = make([]fieldlog.Photo, fieldlog.MaxPhotos+1) }, office.FieldPhotos, office.ErrTooManyPhotos},
 	} {
 		d := draft("x-"+tc.name, day(2024, 6, 7))
 		tc.edit(&d)

@@ -212,11 +212,45 @@ func parseDate(s string) (fieldlog.Date, error) {
 	return fieldlog.ParseISODate(s)
 }
 
-func photosDoc(p []string) []string {
-	if p == nil {
-		return []string{}
+// Photos are stored as strings, as they were before they had a source: a
+// Telegram photo's file_id as it is, an image sent as a file with "doc:"
+// before it, a file the project stores with "stored:". Telegram's file
+// ids never hold a colon, so the prefixes cannot be mistaken for one.
+const (
+	telegramDocumentPrefix = "doc:"
+	storedPhotoPrefix      = "stored:"
+)
+
+// photosDoc is photos as stored: never nil, so that the field is an
+// empty list rather than missing.
+func photosDoc(photos []fieldlog.Photo) []string {
+	out := make([]string, 0, len(photos))
+	for _, p := range photos {
+		switch p.Source {
+		case fieldlog.TelegramDocument:
+			out = append(out, telegramDocumentPrefix+p.ID)
+		case fieldlog.StoredPhoto:
+			out = append(out, storedPhotoPrefix+p.ID)
+		default:
+			out = append(out, p.ID)
+		}
 	}
-	return p
+	return out
+}
+
+// photosOf reads stored photos back; none gives nil.
+func photosOf(ss []string) []fieldlog.Photo {
+	var out []fieldlog.Photo
+	for _, s := range ss {
+		if id, ok := strings.CutPrefix(s, telegramDocumentPrefix); ok {
+			out = append(out, fieldlog.Photo{Source: fieldlog.TelegramDocument, ID: id})
+		} else if id, ok := strings.CutPrefix(s, storedPhotoPrefix); ok {
+			out = append(out, fieldlog.Photo{Source: fieldlog.StoredPhoto, ID: id})
+		} else {
+			out = append(out, fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: s})
+		}
+	}
+	return out
 }
 
 func toActivityDoc(a fieldlog.Activity) activityDoc {
@@ -257,10 +291,7 @@ func (d activityDoc) activity() (fieldlog.Activity, error) {
 	if err != nil {
 		return fieldlog.Activity{}, fmt.Errorf("activity %s: %w", d.ID, err)
 	}
-	var photos []string
-	if len(d.Photos) > 0 {
-		photos = d.Photos
-	}
+	photos := photosOf(d.Photos)
 	return fieldlog.Activity{
 		ID:           fieldlog.ActivityID(d.ID),
 		SectionID:    d.SectionID,
@@ -356,7 +387,7 @@ func toDraftDoc(a fieldlog.Activity) *draftDoc {
 	d := &draftDoc{
 		ID: string(a.ID), SectionID: a.SectionID, TypeID: a.TypeID, Date: dateString(a.Date),
 		Participants: countPtr(a.Participants), Quantity: countPtr(a.Quantity),
-		Title: a.Title, Place: a.Place, Photos: a.Photos, UnitID: string(a.UnitID),
+		Title: a.Title, Place: a.Place, Photos: draftPhotos(a.Photos), UnitID: string(a.UnitID),
 		ReporterID: a.ReporterID, ReporterName: a.ReporterName,
 		LoggedAt: msTime(a.LoggedAt), UpdatedAt: msTime(a.UpdatedAt),
 	}
@@ -374,10 +405,7 @@ func (d *draftDoc) activity() (fieldlog.Activity, error) {
 	if err != nil {
 		return fieldlog.Activity{}, fmt.Errorf("draft %s: %w", d.ID, err)
 	}
-	var photos []string
-	if len(d.Photos) > 0 {
-		photos = d.Photos
-	}
+	photos := photosOf(d.Photos)
 	return fieldlog.Activity{
 		ID: fieldlog.ActivityID(d.ID), SectionID: d.SectionID, TypeID: d.TypeID, Date: date,
 		Participants: d.Participants.countOrZero(), Quantity: d.Quantity.countOrZero(),
@@ -481,4 +509,13 @@ func (d updateDoc) update() fieldlog.IncomingUpdate {
 		Payload:    payload,
 		ReceivedAt: d.ReceivedAt,
 	}
+}
+
+// draftPhotos is a draft's photos as stored: nil when it has none, so that
+// an empty draft is no document at all.
+func draftPhotos(photos []fieldlog.Photo) []string {
+	if len(photos) == 0 {
+		return nil
+	}
+	return photosDoc(photos)
 }

@@ -308,17 +308,18 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		Logger: logger,
 	})
 	engine = conversation.New(conversation.Config{
-		Office:   work,
-		Store:    store,
-		Catalog:  cat,
-		Messages: msgs,
-		Location: cfg.location,
-		BotName:  channel.Username(),
-		Charts:   charts,
-		Now:      w.now,
-		Notifier: channel,
-		Observer: meter,
-		Logger:   logger,
+		Office:     work,
+		Store:      store,
+		Catalog:    cat,
+		Messages:   msgs,
+		Location:   cfg.location,
+		BotName:    channel.Username(),
+		Charts:     charts,
+		PhotoFiles: store,
+		Now:        w.now,
+		Notifier:   channel,
+		Observer:   meter,
+		Logger:     logger,
 	})
 	// Telegram shows these before a user has chosen a language; each chat
 	// gets its own list once the user has a language and a role.

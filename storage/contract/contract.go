@@ -26,6 +26,7 @@ type Store interface {
 	fieldlog.Inbox
 	fieldlog.ChatLeases
 	fieldlog.Peers
+	fieldlog.PhotoFiles
 }
 
 // Opener returns a fresh, empty store for t, closed when t ends.
@@ -63,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"AuditSince", testAuditSince},
 		{"AuditAppendConcurrently", testAuditAppendConcurrently},
+		{"PhotoFiles", testPhotoFiles},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -314,7 +316,7 @@ func testActivityRoundTrip(t *testing.T, open Opener) {
 		Quantity:     fieldlog.Count{Value: 1200, Approx: true},
 		Title:        mongolianTitle,
 		Place:        "ᠬᠡᠪᠡᠨ 河畔花园 🌸",
-		Photos:       []string{"AgACAgUAAxkBAAIB", "AgACAgUAAxkBAAIC"},
+		Photos:       photos("AgACAgUAAxkBAAIB", "AgACAgUAAxkBAAIC"),
 		UnitID:       "hepan",
 		ReporterID:   7001,
 		ReporterName: "ᠪᠠᠲᠤ",
@@ -383,7 +385,7 @@ func testUpdateAndDeleteActivity(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	logged := time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC)
 	a := activity("u1", 7001, "hepan", date(2025, 4, 1), logged)
-	a.Photos = []string{"p1"}
+	a.Photos = photos("p1")
 	if err := s.InsertActivity(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -394,7 +396,8 @@ func testUpdateAndDeleteActivity(t *testing.T, open Opener) {
 	edited.Participants = fieldlog.Count{Value: 45, Approx: true}
 	edited.Quantity = fieldlog.Count{Value: 3}
 	edited.Title, edited.Place = "交往交流交融 ᠬᠠᠮᠲᠤ", "文化站"
-	edited.Photos = []string{"p2", "p3"}
+	// Photos of every source come back as they went in.
+	edited.Photos = []fieldlog.Photo{{Source: fieldlog.TelegramPhoto, ID: "p2"}, {Source: fieldlog.TelegramDocument, ID: "p3"}, {Source: fieldlog.StoredPhoto, ID: "6650f0c2a1b2c3d4e5f60718"}}
 	edited.UpdatedAt = logged.Add(time.Hour + 123456789)
 	// Not editable: these must not change.
 	edited.UnitID, edited.ReporterID, edited.ReporterName = "other", 1, "intruder"
@@ -536,7 +539,7 @@ func testEachActivity(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	seedList(t, s)
 	withPhotos := activity("p1", 3, "hepan", date(2025, 5, 5), time.Date(2025, 5, 5, 9, 0, 0, 0, time.UTC))
-	withPhotos.Photos = []string{"x", "y"}
+	withPhotos.Photos = photos("x", "y")
 	withPhotos.Participants = fieldlog.Count{Value: 80, Approx: true}
 	if err := s.InsertActivity(ctx, withPhotos); err != nil {
 		t.Fatal(err)
@@ -710,7 +713,7 @@ func testConversation(t *testing.T, open Opener) {
 	}
 	draft := activity("d1", 7001, "hepan", date(2025, 6, 1), time.Time{})
 	draft.Title = mongolianTitle
-	draft.Photos = []string{"f1"}
+	draft.Photos = []fieldlog.Photo{{Source: fieldlog.TelegramDocument, ID: "f1"}}
 	draft.Participants = fieldlog.Count{Value: 30, Approx: true}
 	c := fieldlog.Conversation{
 		UserID: 7001, ID: "c-1", Flow: "log", Step: "participants", Draft: draft,
@@ -730,7 +733,7 @@ func testConversation(t *testing.T, open Opener) {
 	equal(t, "conversation", got, want)
 
 	// Changing what was read changes nothing stored.
-	got.Vars["month"], got.Applied[0], got.Draft.Photos[0] = "x", "x", "x"
+	got.Vars["month"], got.Applied[0], got.Draft.Photos[0].ID = "x", "x", "x"
 	again, err := s.Conversation(ctx, 7001)
 	if err != nil {
 		t.Fatal(err)
@@ -1206,4 +1209,49 @@ func testPeers(t *testing.T, open Opener) {
 	beat("a", time.Minute, 1) // b stopped beating
 	beat("c", time.Minute, 2)
 	beat("c", 0, 1) // c stops
+}
+
+// photos are Telegram photos of ids.
+func photos(ids ...string) []fieldlog.Photo {
+	var out []fieldlog.Photo
+	for _, id := range ids {
+		out = append(out, fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: id})
+	}
+	return out
+}
+
+// Photo files come back byte for byte with their type, each under its own
+// id; an unknown id, or one of another form, is not found.
+func testPhotoFiles(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	big := bytes.Repeat([]byte{0xFF, 0xD8, 0x00, 0x7F}, 300_000) // 1.2 MB: several GridFS chunks
+	small := []byte("\x89PNG\r\n\x1a\n")
+	idBig, err := s.SavePhotoFile(ctx, big, "image/jpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idSmall, err := s.SavePhotoFile(ctx, small, "image/png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idBig == idSmall || idBig == "" {
+		t.Fatalf("ids %q and %q", idBig, idSmall)
+	}
+	for _, c := range []struct {
+		id, ct string
+		data   []byte
+	}{{idBig, "image/jpeg", big}, {idSmall, "image/png", small}} {
+		data, ct, err := s.PhotoFile(ctx, c.id)
+		if err != nil || ct != c.ct || !bytes.Equal(data, c.data) {
+			t.Errorf("file %s: %d bytes of %q, %v; want %d bytes of %q", c.id, len(data), ct, err, len(c.data), c.ct)
+		}
+	}
+	for _, id := range []string{"", "nope", "6650f0c2a1b2c3d4e5f60718"} {
+		if _, _, err := s.PhotoFile(ctx, id); !errors.Is(err, fieldlog.ErrNotFound) {
+			t.Errorf("file %q: %v, want ErrNotFound", id, err)
+		}
+	}
+	if _, err := s.SavePhotoFile(ctx, nil, "image/jpeg"); err == nil {
+		t.Error("an empty file was stored")
+	}
 }

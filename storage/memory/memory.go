@@ -34,6 +34,7 @@ type Store struct {
 	leases   map[int64]lease
 	peers    map[string]time.Time  // until when each process is alive
 	audit    []fieldlog.AuditEntry // oldest appended first
+	photos   map[string]photoFile
 }
 
 // lease is a chat's lease: who holds it until when.

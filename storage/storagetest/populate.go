@@ -68,7 +68,7 @@ func Populate(t testing.TB, s Store) Sample {
 	lecture := fieldlog.Activity{
 		ID: "a-lecture", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2025, Month: 6, Day: 7},
 		Participants: fieldlog.Count{Value: 80, Approx: true}, Title: "政策赶大集志愿服务活动 ᠰᠤᠷᠭᠠᠯ\u180B",
-		Place: "独贵龙社区广场", Photos: []string{"AgACAgUAAxkBAAIB", "AgACAgUAAxkBAAIC"},
+		Place: "独贵龙社区广场", Photos: []fieldlog.Photo{{Source: fieldlog.TelegramPhoto, ID: "AgACAgUAAxkBAAIB"}, {Source: fieldlog.TelegramDocument, ID: "AgACAgUAAxkBAAIC"}},
 		UnitID: "duguilang", ReporterID: officer.ID, ReporterName: officer.Name, LoggedAt: at,
 	}
 	leaflets := fieldlog.Activity{
@@ -94,7 +94,7 @@ func Populate(t testing.TB, s Store) Sample {
 	conv.Step, conv.Applied, conv.UpdatedAt = "photos", []string{"tg:1001", "tg:1002"}, at.Add(time.Second)
 	conv.Vars = map[string]string{"scope": "duguilang", "page": "2"}
 	conv.Draft = fieldlog.Activity{ID: "d1", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2025, Month: 6, Day: 8},
-		Participants: fieldlog.Count{Value: 40, Approx: true}, Title: "草稿", Photos: []string{"AgACAgUAAxkBAAID"}, UnitID: "duguilang", ReporterID: officer.ID}
+		Participants: fieldlog.Count{Value: 40, Approx: true}, Title: "草稿", Photos: []fieldlog.Photo{{Source: fieldlog.TelegramPhoto, ID: "AgACAgUAAxkBAAID"}}, UnitID: "duguilang", ReporterID: officer.ID}
 	must("conversation", s.SaveConversation(ctx, conv))
 	must("conversation", s.SaveConversation(ctx, fieldlog.Conversation{UserID: 9002, ID: "c2", Flow: "report", Step: "period", UpdatedAt: at}))
 
