@@ -2,6 +2,8 @@ package fieldlog
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -109,4 +111,83 @@ type PhotoFiles interface {
 	SavePhotoFile(ctx context.Context, data []byte, contentType string) (id string, err error)
 	// PhotoFile returns a stored file and its content type, or ErrNotFound.
 	PhotoFile(ctx context.Context, id string) (data []byte, contentType string, err error)
+}
+
+// TokenHash is the SHA-256 of a secret token (a web session's cookie, a
+// sign-in link). Stores keep only it, so that whoever reads the database
+// cannot sign in as anyone.
+type TokenHash [sha256.Size]byte
+
+// HashToken is the hash stores keep of token.
+func HashToken(token string) TokenHash { return sha256.Sum256([]byte(token)) }
+
+// String is the hash in hex, as stores key it.
+func (h TokenHash) String() string { return hex.EncodeToString(h[:]) }
+
+// WebSession is a signed-in browser: its cookie's hash and whose it is.
+type WebSession struct {
+	Hash      TokenHash
+	UserID    int64
+	CreatedAt time.Time
+	SeenAt    time.Time // last request; the store sets it only when told
+	ExpiresAt time.Time
+}
+
+// WebSessions stores the web page's sessions, so that a restart keeps users
+// signed in. Expired sessions are never returned and are pruned by the
+// store.
+type WebSessions interface {
+	// CreateSession stores a new session; ErrDuplicate if its hash exists.
+	CreateSession(ctx context.Context, s WebSession) error
+	// Session returns the session with hash h that has not expired at now,
+	// or ErrNotFound.
+	Session(ctx context.Context, h TokenHash, now time.Time) (WebSession, error)
+	// TouchSession sets the seen time and expiry of the session with hash
+	// h that has not expired at seen; ErrNotFound otherwise.
+	TouchSession(ctx context.Context, h TokenHash, seen, expires time.Time) error
+	// DeleteSession ends the session with hash h; ending one that is not
+	// there is no error (a sign-out sent twice).
+	DeleteSession(ctx context.Context, h TokenHash) error
+	// DeleteUserSessions ends every session of userID (sign-out everywhere)
+	// and returns how many there were.
+	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
+}
+
+// SignInLinkTTL is how long a one-time sign-in link is valid (issue 12).
+const SignInLinkTTL = 10 * time.Minute
+
+// SignInLink is a one-time sign-in link: its token's hash and whom it signs
+// in.
+type SignInLink struct {
+	Hash      TokenHash
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// SignInLinks stores one-time sign-in links.
+type SignInLinks interface {
+	// CreateLink stores a new link; ErrDuplicate if its hash exists. Links
+	// that expired are pruned.
+	CreateLink(ctx context.Context, l SignInLink) error
+	// RedeemLink uses up the link with hash h and returns it. Of concurrent
+	// callers exactly one succeeds; the others, and every caller after the
+	// link's expiry or use, get ErrNotFound.
+	RedeemLink(ctx context.Context, h TokenHash, now time.Time) (SignInLink, error)
+}
+
+// TryRetention is how long tries are kept: RecordTry forgets older ones,
+// so CountTries windows must not be longer.
+const TryRetention = 24 * time.Hour
+
+// Tries counts failed tries of something rate-limited by a string key (a
+// network address, a typed code), where Attempts keys by user id: a web
+// visitor who has not signed in has no user id yet. Callers may hash keys
+// they would rather not store as typed.
+type Tries interface {
+	// RecordTry notes a failed try of kind for key at time at, and forgets
+	// tries older than TryRetention before at.
+	RecordTry(ctx context.Context, kind, key string, at time.Time) error
+	// CountTries counts tries of kind for key at or after since.
+	CountTries(ctx context.Context, kind, key string, since time.Time) (int, error)
 }

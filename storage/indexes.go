@@ -55,6 +55,15 @@ func indexes() []index {
 		{colAudit, "at", bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, false},
 		// Waiting updates of a chat, in order.
 		{colInbox, "chat_seq", bson.D{{Key: "chat_id", Value: 1}, {Key: "seq", Value: 1}}, false},
+		// Sign-out everywhere: one user's web sessions.
+		{colWebSessions, "user_id", bson.D{{Key: "user_id", Value: 1}}, false},
+		// Pruning of expired sessions and links (no TTL index on the embedded server).
+		{colWebSessions, "expires_at", bson.D{{Key: "expires_at", Value: 1}}, false},
+		{colSignInLinks, "expires_at", bson.D{{Key: "expires_at", Value: 1}}, false},
+		// CountTries: one address's or code's tries of one kind in a window.
+		{colTries, "kind_key_at", bson.D{{Key: "kind", Value: 1}, {Key: "key", Value: 1}, {Key: "at", Value: 1}}, false},
+		// Pruning of old tries.
+		{colTries, "at", bson.D{{Key: "at", Value: 1}}, false},
 	}
 }
 
@@ -85,7 +94,7 @@ func (s *Store) createCollections(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit, colPeers} {
+	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit, colPeers, colWebSessions, colSignInLinks, colTries} {
 		if slices.Contains(existing, name) {
 			continue
 		}

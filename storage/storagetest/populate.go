@@ -15,6 +15,14 @@ type Store interface {
 	fieldlog.Peers
 }
 
+// webStore is the web page's sign-in state, which Populate writes when s
+// keeps it.
+type webStore interface {
+	fieldlog.WebSessions
+	fieldlog.SignInLinks
+	fieldlog.Tries
+}
+
 // Sample is some of what Populate wrote, as the store read it back.
 type Sample struct {
 	Officer  fieldlog.User
@@ -27,7 +35,8 @@ type Sample struct {
 // invitations used and not, records with photos, edited, reviewed and
 // deleted, conversations in the middle of a flow (saved more than once),
 // failed tries, notes, deadlines and reopenings, reminder claims,
-// waiting updates, a chat's lease, a process's beat and an audit entry. Times have nanoseconds and a zone other than UTC, counts
+// waiting updates, a chat's lease, a process's beat, an audit entry and,
+// where s keeps them, a web session, a sign-in link and a try. Times have nanoseconds and a zone other than UTC, counts
 // are 64-bit, payloads binary: what a backup must carry unchanged.
 func Populate(t testing.TB, s Store) Sample {
 	t.Helper()
@@ -135,6 +144,13 @@ func Populate(t testing.TB, s Store) Sample {
 	must("append to the audit", s.AppendAudit(ctx, fieldlog.AuditEntry{At: at, Actor: officer.ID, ActorName: officer.Name,
 		Action: fieldlog.ActionRecordEdit, Subject: fieldlog.RecordSubject(lecture.ID),
 		Changes: []fieldlog.FieldChange{{Field: fieldlog.FieldParticipants, Old: "40", New: "45"}}}))
+	if w, ok := s.(webStore); ok { // the web page's sign-in state, where the store keeps it
+		must("web session", w.CreateSession(ctx, fieldlog.WebSession{Hash: fieldlog.HashToken("populate-cookie"), UserID: officer.ID,
+			CreatedAt: at, SeenAt: at.Add(time.Minute), ExpiresAt: at.Add(30 * 24 * time.Hour)}))
+		must("sign-in link", w.CreateLink(ctx, fieldlog.SignInLink{Hash: fieldlog.HashToken("populate-link"), UserID: officer.ID,
+			CreatedAt: at, ExpiresAt: at.Add(fieldlog.SignInLinkTTL)}))
+		must("web try", w.RecordTry(ctx, "code", "203.0.113.7", at))
+	}
 
 	var sample Sample
 	sample.Officer, err = s.User(ctx, officer.ID)
