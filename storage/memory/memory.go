@@ -35,6 +35,8 @@ type Store struct {
 	peers    map[string]time.Time  // until when each process is alive
 	audit    []fieldlog.AuditEntry // oldest appended first
 	photos   map[string]photoFile
+	// The web's sessions, sign-in links and tries, under their own lock.
+	*WebStore
 }
 
 // lease is a chat's lease: who holds it until when.
@@ -78,6 +80,8 @@ func New() *Store {
 		claims:  map[string]claim{},
 		leases:  map[int64]lease{},
 		peers:   map[string]time.Time{},
+
+		WebStore: NewWebStore(),
 	}
 }
 
