@@ -305,7 +305,7 @@ func TestInviteLinkJoinsOnceAndBeforeLanguage(t *testing.T) {
 	if h.user(otherID).Joined() {
 		t.Fatal("a used code let a second user in")
 	}
-	mustContain(t, r, h.msgs.Text(fieldlog.Chinese, "code_invalid", map[string]any{"Left": maxCodeTries - 1}))
+	mustContain(t, r, h.msgs.Text(fieldlog.Chinese, "code_invalid", map[string]any{"Left": office.MaxCodeTries - 1}))
 }
 
 func TestWrongCodesAreSlowedDown(t *testing.T) {
@@ -313,7 +313,7 @@ func TestWrongCodesAreSlowedDown(t *testing.T) {
 	h.invite(fieldlog.Invite{Code: "GOODCODE", Role: fieldlog.Officer, UnitID: "v1", ExpiresAt: h.now.Add(24 * time.Hour)})
 	h.send(officerID, "hi")
 	h.press(officerID, "中文")
-	for i := 0; i < maxCodeTries; i++ {
+	for i := 0; i < office.MaxCodeTries; i++ {
 		h.send(officerID, "/start WRONG")
 	}
 	r := h.send(officerID, "/start GOODCODE")

@@ -3,11 +3,9 @@ package conversation
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
-	"time"
 
 	"fieldlog"
+	"fieldlog/office"
 )
 
 // Joining: the language comes first, then an invitation code.
@@ -16,9 +14,6 @@ const (
 	flowLanguage = "language" // waiting for the first language choice
 	varCode      = "code"     // an invitation code sent before the language was chosen
 
-	attemptInvite    = "invite"
-	maxCodeTries     = 5
-	codeTriesWindow  = time.Hour
 	languageButtonZh = "中文"
 	languageButtonMn = "ᠮᠣᠩᠭᠣᠯ"
 )
@@ -106,51 +101,28 @@ func (t *turn) notJoined(cmd, arg string) error {
 	return nil
 }
 
-// redeem lets the user in with an invitation code. Wrong codes are counted
-// so that guessing is slowed to a few tries an hour.
+// redeem lets the user in with an invitation code; the office decides,
+// and slows guessing to a few tries an hour.
 func (t *turn) redeem(code string) error {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	if t.user.Joined() && t.user.Role != fieldlog.Admin {
+	stored := t.user
+	stored.Role = t.storedRole
+	u, _, err := t.e.office.Join(t.ctx, stored, code)
+	var wrong *office.WrongCodeError
+	switch {
+	case errors.Is(err, office.ErrAlreadyJoined):
 		t.sayMenu(t.tr("already_joined"))
 		return nil
-	}
-	tries, err := t.e.store.CountAttempts(t.ctx, attemptInvite, t.user.ID, t.now.Add(-codeTriesWindow))
-	if err != nil {
-		return fmt.Errorf("count code tries of %d: %w", t.user.ID, err)
-	}
-	if tries >= maxCodeTries {
+	case errors.Is(err, office.ErrTooManyTries):
 		t.say(t.tr("code_too_many_tries"))
 		return nil
-	}
-	inv, err := t.e.store.RedeemInvite(t.ctx, code, t.user.ID, t.now)
-	if errors.Is(err, fieldlog.ErrNotFound) {
-		if err := t.e.store.RecordAttempt(t.ctx, attemptInvite, t.user.ID, t.now); err != nil {
-			return fmt.Errorf("record code try of %d: %w", t.user.ID, err)
-		}
-		t.say(t.tr("code_invalid", "Left", maxCodeTries-tries-1))
+	case errors.As(err, &wrong):
+		t.say(t.tr("code_invalid", "Left", wrong.Left))
 		return nil
+	case err != nil:
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("redeem invitation: %w", err)
-	}
-	oldRole, oldUnit := t.storedRole, t.user.UnitID
-	t.user.Role, t.user.UnitID, t.user.JoinedAt = inv.Role, inv.UnitID, t.now
-	t.storedRole = inv.Role
-	if t.e.office.IsAdmin(t.user.ID) {
-		t.user.Role = fieldlog.Admin
-	}
-	if err := t.saveUser(); err != nil {
-		return fmt.Errorf("save joined user: %w", err)
-	}
-	// The role and unit as stored: an admin's role comes from the
-	// configuration, not from joining.
-	t.audit(fieldlog.ActionUserJoin, fieldlog.UserSubject(t.user.ID), []fieldlog.FieldChange{
-		{Field: fieldlog.FieldRole, Old: string(oldRole), New: string(inv.Role)},
-		{Field: fieldlog.FieldUnit, Old: string(oldUnit), New: string(inv.UnitID)},
-		{Field: fieldlog.FieldInvite, New: inv.Code},
-		{Field: fieldlog.FieldInvitedBy, New: strconv.FormatInt(inv.CreatedBy, 10)},
-	})
-	t.e.log.Info("user joined", "user", t.user.ID, "role", inv.Role, "unit", inv.UnitID, "invited_by", inv.CreatedBy)
+	t.storedRole = u.Role
+	t.user = t.e.office.Acting(u)
 	t.refreshCommands()
 	t.welcome()
 	return nil

@@ -27,6 +27,8 @@ import (
 type Store interface {
 	fieldlog.Users
 	fieldlog.Units
+	fieldlog.Invites
+	fieldlog.Attempts
 	fieldlog.Activities
 	fieldlog.Calendar
 	fieldlog.AuditLog
