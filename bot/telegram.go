@@ -211,6 +211,19 @@ func (t *Telegram) Username() string { return t.username }
 
 // SetCommands registers the command lists shown in Telegram's menu, per
 // language of the Telegram interface; the default list is the first.
+// SetMenuWebApp makes the menu button of every chat open url, an HTTPS
+// address, as a Mini App labelled text.
+func (t *Telegram) SetMenuWebApp(ctx context.Context, text, url string) error {
+	if !strings.HasPrefix(url, "https://") {
+		return fmt.Errorf("set the menu button: a Mini App needs an HTTPS address, not %q", url)
+	}
+	p := &tg.SetChatMenuButtonParams{MenuButton: models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: text, WebApp: models.WebAppInfo{URL: url}}}
+	if err := t.call(ctx, func() error { _, err := t.api.SetChatMenuButton(ctx, p); return err }); err != nil {
+		return fmt.Errorf("set the menu button: %w", err)
+	}
+	return nil
+}
+
 func (t *Telegram) SetCommands(ctx context.Context, byLang map[string][]conversation.Command) error {
 	for lang, cmds := range byLang {
 		p := &tg.SetMyCommandsParams{Commands: botCommands(cmds), LanguageCode: lang}

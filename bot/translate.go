@@ -73,6 +73,12 @@ func (t *Telegram) inlineKeyboard(rows [][]conversation.Button) *models.InlineKe
 		var row []models.InlineKeyboardButton
 		for _, b := range r {
 			switch {
+			case b.WebApp != "" && strings.HasPrefix(b.WebApp, "https://"):
+				row = append(row, models.InlineKeyboardButton{Text: b.Text, WebApp: &models.WebAppInfo{URL: b.WebApp}})
+			case b.WebApp != "":
+				// Telegram opens a Mini App only from HTTPS, and would
+				// refuse the whole message.
+				t.log.Error("a Mini App button to no HTTPS address; button left out")
 			case b.URL != "":
 				row = append(row, models.InlineKeyboardButton{Text: b.Text, URL: b.URL})
 			case len(b.Data) > maxButtonData:

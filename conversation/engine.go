@@ -99,11 +99,13 @@ type File struct {
 	Data []byte
 }
 
-// Button is an inline button: it sends Data back, or opens URL.
+// Button is an inline button: it sends Data back, opens URL, or opens
+// WebApp (an HTTPS address) inside the channel, as a Telegram Mini App.
 type Button struct {
-	Text string
-	Data string
-	URL  string
+	Text   string
+	Data   string
+	URL    string
+	WebApp string
 }
 
 // Command is an entry of the chat's command list.

@@ -185,6 +185,8 @@ func (s *Server) call(r *http.Request, method string) (any, *apiError) {
 		return s.deleteWebhook(p)
 	case "getwebhookinfo":
 		return s.getWebhookInfo()
+	case "setchatmenubutton":
+		return s.setChatMenuButton(p)
 	default:
 		return nil, &apiError{code: http.StatusNotFound, desc: "Not Found"}
 	}
@@ -407,6 +409,10 @@ func checkInlineButton(b models.InlineKeyboardButton) *apiError {
 		if err != nil || !slices.Contains([]string{"http", "https", "tg"}, u.Scheme) || u.Scheme != "tg" && u.Host == "" {
 			return badRequest("inline keyboard button URL '%s' is invalid: Wrong HTTP URL", b.URL)
 		}
+	}
+	// A Mini App opens only from HTTPS.
+	if b.WebApp != nil && !strings.HasPrefix(b.WebApp.URL, "https://") {
+		return badRequest("BUTTON_URL_INVALID")
 	}
 	// go-telegram/bot always sends "copy_text":{"text":""}: an empty
 	// copy_text is no action.
@@ -770,6 +776,57 @@ func (s *Server) serveFile(w http.ResponseWriter, rest string) {
 	w.Header().Set("Content-Type", f.MimeType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)
+}
+
+// setChatMenuButton sets the default menu button (no chat_id) or one
+// chat's. A web_app button must open an HTTPS address, as on Telegram.
+func (s *Server) setChatMenuButton(p params) (any, *apiError) {
+	var b struct {
+		Type   string `json:"type"`
+		Text   string `json:"text"`
+		WebApp *struct {
+			URL string `json:"url"`
+		} `json:"web_app"`
+	}
+	if raw := p.str("menu_button"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &b); err != nil {
+			return nil, badRequest("can't parse menu button JSON object")
+		}
+	}
+	switch b.Type {
+	case "", "default", "commands":
+	case "web_app":
+		if b.Text == "" || b.WebApp == nil || !strings.HasPrefix(b.WebApp.URL, "https://") {
+			return nil, badRequest("BUTTON_URL_INVALID")
+		}
+	default:
+		return nil, badRequest("unsupported menu button type")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.menuButtons == nil {
+		s.menuButtons = map[string]MenuButton{}
+	}
+	mb := MenuButton{Type: b.Type, Text: b.Text}
+	if b.WebApp != nil {
+		mb.WebAppURL = b.WebApp.URL
+	}
+	s.menuButtons[p.str("chat_id")] = mb
+	return true, nil
+}
+
+// MenuButton is a menu button the bot set.
+type MenuButton struct {
+	Type, Text, WebAppURL string
+}
+
+// MenuButtonOf returns the menu button the bot set for chat ("" for the
+// default of every chat), and whether it set one.
+func (s *Server) MenuButtonOf(chat string) (MenuButton, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.menuButtons[chat]
+	return b, ok
 }
 
 func (s *Server) setMyCommands(p params) (any, *apiError) {

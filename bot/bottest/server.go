@@ -59,11 +59,12 @@ const (
 
 // Server is a fake Telegram Bot API server. Create it with New.
 type Server struct {
-	srv       *httptest.Server
-	token     string
-	botUser   models.User
-	done      chan struct{} // closed by Close: ends long polls and waits
-	closeOnce sync.Once
+	menuButtons map[string]MenuButton // by chat_id, "" the default
+	srv         *httptest.Server
+	token       string
+	botUser     models.User
+	done        chan struct{} // closed by Close: ends long polls and waits
+	closeOnce   sync.Once
 
 	mu           sync.Mutex
 	changed      chan struct{} // closed and replaced on every change: a broadcast

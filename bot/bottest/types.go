@@ -41,9 +41,10 @@ func (u User) privateChat() models.Chat {
 
 // Button is one inline keyboard button as the bot sent it.
 type Button struct {
-	Text string
-	Data string // callback_data
-	URL  string
+	Text   string
+	Data   string // callback_data
+	URL    string
+	WebApp string // the URL of a web_app button (a Mini App)
 }
 
 // File is a file the server knows: uploaded by the bot, or made up for a
@@ -254,7 +255,11 @@ func (m *sentMessage) snapshot() Message {
 		for _, row := range m.raw.ReplyMarkup.InlineKeyboard {
 			var buttons []Button
 			for _, b := range row {
-				buttons = append(buttons, Button{Text: b.Text, Data: b.CallbackData, URL: b.URL})
+				wb := Button{Text: b.Text, Data: b.CallbackData, URL: b.URL}
+				if b.WebApp != nil {
+					wb.WebApp = b.WebApp.URL
+				}
+				buttons = append(buttons, wb)
 			}
 			msg.InlineKeyboard = append(msg.InlineKeyboard, buttons)
 		}
