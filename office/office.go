@@ -33,6 +33,7 @@ type Store interface {
 	fieldlog.Calendar
 	fieldlog.AuditLog
 	fieldlog.Notebook
+	fieldlog.Invites
 }
 
 // Observer counts what the office does, for the operator's metrics. Its
