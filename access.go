@@ -41,6 +41,14 @@ func (u User) MayAct(t *Tree, unit UnitID) bool {
 	return u.Role == Admin || t.Contains(u.UnitID, unit)
 }
 
+// MayReport reports whether the user may compile the report of unit: who
+// may act on it, and a coordinator their own unit even when it has left
+// the tree, whose report then counts nothing (ReportFilter) rather than
+// being refused.
+func (u User) MayReport(t *Tree, unit UnitID) bool {
+	return u.MayAct(t, unit) || (u.CanCoordinate() && unit != "" && unit == u.UnitID)
+}
+
 // RecordScope is the filter of every record the user may list besides
 // their own: all units for an admin, a coordinator's subtree, and nothing
 // for anyone else. A coordinator whose unit has left the tree sees

@@ -8,7 +8,8 @@ import (
 
 // The audit trail: every change people make through the bot (a record
 // logged, edited, deleted, returned or confirmed; a user joining; an
-// invitation; a deadline set; a half-year reopened) is appended as an
+// invitation; a deadline set; a half-year reopened; a paragraph of the
+// notes added or deleted) is appended as an
 // entry saying who, when and what changed, with the old and new values.
 // Entries are never changed or removed.
 
@@ -29,6 +30,10 @@ const (
 	ActionInviteCreate  AuditAction = "invite.create"
 	ActionDeadlineSet   AuditAction = "deadline.set"
 	ActionPeriodReopen  AuditAction = "period.reopen"
+	// A paragraph of a unit's notes (subject: the period), its part
+	// (problems, plans) as the field and its text as the value.
+	ActionNoteAdd    AuditAction = "note.add"
+	ActionNoteDelete AuditAction = "note.delete"
 )
 
 // SubjectKind is the kind of thing an audit entry is about.

@@ -3,7 +3,6 @@ package conversation
 import (
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"fieldlog"
@@ -31,11 +30,6 @@ func (t *turn) audit(action fieldlog.AuditAction, s fieldlog.AuditSubject, chang
 	if err := t.e.store.AppendAudit(t.ctx, e); err != nil {
 		t.e.log.Warn("audit entry not written", "action", string(action), "subject", string(s.Kind), "id", s.ID, "user", t.user.ID, "err", err)
 	}
-}
-
-// reviewChange is a record's review moving from one state to another.
-func reviewChange(from, to fieldlog.ReviewState) fieldlog.FieldChange {
-	return fieldlog.FieldChange{Field: fieldlog.FieldReview, Old: string(from), New: string(to)}
 }
 
 // auditSection is the latest entries about record a, for an admin's view
@@ -155,15 +149,6 @@ func (t *turn) auditValue(field, v string, a fieldlog.Activity) string {
 		}
 	}
 	return shorten(v, auditValueMax)
-}
-
-// auditTime writes a moment for an audit value: RFC 3339 in the
-// deployment's zone, as the audit command prints it.
-func (t *turn) auditTime(at time.Time) string {
-	if at.IsZero() {
-		return ""
-	}
-	return at.In(t.e.loc).Format(time.RFC3339)
 }
 
 // utf16Len is the length of s as Telegram counts it.

@@ -28,10 +28,7 @@ const (
 
 	varUnit = "unit" // the unit chosen by a scoped flow
 
-	maxReopenDays = 30
-	// deadlineReach is how far past its half-year a deadline may lie: a
-	// report may be due some weeks after the half-year ends.
-	deadlineReach = 62
+	maxReopenDays = office.MaxReopenDays
 )
 
 // reopenChoices are the numbers of days offered as buttons.
@@ -278,49 +275,66 @@ func (t *turn) chosenScope() (tree *fieldlog.Tree, unit fieldlog.UnitID, p field
 	return tree, unit, p, true, nil
 }
 
-// setDeadline stores the day chosen.
+// setDeadline has the office set the day chosen.
 func (t *turn) setDeadline(d fieldlog.Date) error {
 	tree, unit, p, ok, err := t.chosenScope()
 	if !ok {
 		return err
 	}
-	before, err := t.dueOf(unit, p)
-	if err != nil {
+	_, err = t.e.office.SetDeadline(t.ctx, t.user, unit, p, d)
+	if ok, err := t.deadlineRefused(err); !ok {
 		return err
 	}
-	if err := t.e.store.SetDeadline(t.ctx, fieldlog.Deadline{Unit: unit, Period: p, Due: d, SetBy: t.user.ID, SetAt: t.now}); err != nil {
-		return fmt.Errorf("set deadline: %w", err)
-	}
-	t.e.office.ForgetSchedule(p)
-	t.audit(fieldlog.ActionDeadlineSet, fieldlog.PeriodSubject(unit, p),
-		[]fieldlog.FieldChange{{Field: fieldlog.FieldDue, Old: before.String(), New: d.String()}})
-	t.e.log.Info("deadline set", "by", t.user.ID, "unit", unit, "period", p.String(), "due", d.String())
 	t.endFlow()
 	t.show(t.tr("deadline_set", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Date", t.formatDate(d)))
 	return nil
 }
 
-// reopen opens the chosen unit's half-year for days from now.
+// reopen has the office open the chosen unit's half-year for days from
+// now.
 func (t *turn) reopen(days int) error {
 	tree, unit, p, ok, err := t.chosenScope()
 	if !ok {
 		return err
 	}
-	until := t.now.Add(time.Duration(days) * 24 * time.Hour)
-	sched, err := t.schedule(p)
-	if err != nil {
+	r, err := t.e.office.Reopen(t.ctx, t.user, unit, p, days)
+	if errors.Is(err, office.ErrNotClosed) {
+		// Reopened by another meanwhile.
+		due, err := t.dueOf(unit, p)
+		if err != nil {
+			return err
+		}
+		t.endFlow()
+		t.show(t.tr("reopen_not_closed", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Date", t.formatDate(due)))
+		return nil
+	}
+	if ok, err := t.deadlineRefused(err); !ok {
 		return err
 	}
-	if err := t.e.store.Reopen(t.ctx, fieldlog.Reopening{Unit: unit, Period: p, Until: until, By: t.user.ID, At: t.now}); err != nil {
-		return fmt.Errorf("reopen: %w", err)
-	}
-	t.e.office.ForgetSchedule(p)
-	t.audit(fieldlog.ActionPeriodReopen, fieldlog.PeriodSubject(unit, p),
-		[]fieldlog.FieldChange{{Field: fieldlog.FieldUntil, Old: t.auditTime(sched.ReopenedUntil(tree, unit, t.now)), New: t.auditTime(until)}})
-	t.e.log.Info("half-year reopened", "by", t.user.ID, "unit", unit, "period", p.String(), "until", until)
 	t.endFlow()
-	t.show(t.tr("reopened", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Until", t.formatTime(until)))
+	t.show(t.tr("reopened", "Unit", tree.Name(unit, t.lang), "Period", t.periodName(p), "Until", t.formatTime(r.Until)))
 	return nil
+}
+
+// deadlineRefused words the office's refusal of a deadline or a
+// reopening, and reports whether there was none (ok).
+func (t *turn) deadlineRefused(err error) (ok bool, _ error) {
+	var invalid *office.InvalidError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &invalid) && invalid.Field == office.FieldDue:
+		t.say(t.deadlineDateError(invalid.Err))
+		return false, t.deadlinePrompt()
+	case errors.As(err, &invalid):
+		t.say(t.tr("reopen_days_bad", "Max", maxReopenDays))
+		return false, t.deadlinePrompt()
+	case errors.Is(err, office.ErrForbidden):
+		t.endFlow()
+		t.show(t.tr("not_allowed"))
+		return false, nil
+	}
+	return false, err
 }
 
 // scopeOf is the unit and half-year a scoped flow has chosen.
@@ -335,11 +349,7 @@ func (t *turn) scopeOf() (fieldlog.UnitID, fieldlog.Period) {
 func (t *turn) dateRange() (from, to fieldlog.Date) {
 	if t.conv.Flow == flowDeadline {
 		_, p := t.scopeOf()
-		to = p.End().AddDays(deadlineReach)
-		if to.Before(t.today()) {
-			to = t.today()
-		}
-		return t.today(), to
+		return t.e.office.DeadlineRange(p)
 	}
 	return t.earliest(), t.today()
 }

@@ -148,20 +148,8 @@ type Config struct {
 	// Reader reads an activity from a sentence sent outside a flow; nil
 	// means parse.Activity. Tests give exact readings.
 	Reader func(string, parse.Knowledge) parse.Reading
-	// Observer is told of reports compiled, for the operator's metrics
-	// (the office counts records saved); nil: nobody.
-	Observer Observer
-	Logger   *slog.Logger
+	Logger *slog.Logger
 }
-
-// Observer counts what the engine does. Its methods must return quickly.
-type Observer interface {
-	ReportCompiled()
-}
-
-type noObserver struct{}
-
-func (noObserver) ReportCompiled() {}
 
 // Notifier delivers a message to a chat outside of the response to an
 // input, and returns the id of the (last) message sent. The channel
@@ -199,7 +187,6 @@ type Engine struct {
 	turnTimeout   time.Duration
 	reportTimeout time.Duration
 	reports       chan struct{} // one token per report compiling
-	observe       Observer
 	read          func(string, parse.Knowledge) parse.Reading
 	knowledge     knowledge // what sentences are read against
 	log           *slog.Logger
@@ -211,17 +198,15 @@ func New(cfg Config) *Engine {
 		panic("conversation: Config.Office is required")
 	}
 	e := &Engine{
-		office:  cfg.Office,
-		store:   cfg.Store,
-		catalog: cfg.Catalog,
-		msgs:    cfg.Messages,
-		loc:     cfg.Location,
-		botName: cfg.BotName,
-		charts:  cfg.Charts,
-
+		office:     cfg.Office,
+		store:      cfg.Store,
+		catalog:    cfg.Catalog,
+		msgs:       cfg.Messages,
+		loc:        cfg.Location,
+		botName:    cfg.BotName,
+		charts:     cfg.Charts,
 		photoFiles: cfg.PhotoFiles,
 		now:        cfg.Now,
-		observe:    cmp.Or[Observer](cfg.Observer, noObserver{}),
 		read:       cfg.Reader,
 		log:        cfg.Logger,
 

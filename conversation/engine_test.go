@@ -574,7 +574,7 @@ func TestLanguageChangeMidFlowAsksAgainBelow(t *testing.T) {
 // as cmd/fieldlog wires them.
 func newEngine(cfg Config, admins ...int64) *Engine {
 	var e *Engine
-	cfg.Office = office.New(office.Config{Store: cfg.Store, Catalog: cfg.Catalog, Location: cfg.Location, Now: cfg.Now, Admins: admins, Logger: cfg.Logger,
+	cfg.Office = office.New(office.Config{Store: cfg.Store, Catalog: cfg.Catalog, Messages: cfg.Messages, Location: cfg.Location, Now: cfg.Now, Admins: admins, Logger: cfg.Logger,
 		Teller: office.TellerFunc(func(ctx context.Context, ev office.Event) { e.Tell(ctx, ev) })})
 	e = New(cfg)
 	return e

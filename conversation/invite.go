@@ -2,13 +2,13 @@ package conversation
 
 import (
 	"errors"
-	"fmt"
 
 	"fieldlog"
+	"fieldlog/office"
 )
 
 // Inviting: a coordinator or admin picks a role and a unit within their
-// scope, and gets a one-time code and a link to pass on.
+// scope, and gets a one-time code (office.Invite) and a link to pass on.
 
 const (
 	flowInvite = "invite"
@@ -16,9 +16,6 @@ const (
 	stepUnit   = "unit"
 
 	varRole = "role"
-
-	codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // no I, O, 0, 1
-	codeLength   = 8
 )
 
 // startInvite begins an invitation.
@@ -77,29 +74,20 @@ func (t *turn) inviteButton(action, arg string) error {
 	return t.invitePrompt()
 }
 
-// createInvite stores a new invitation and shows its code and link.
+// createInvite has the office store a new invitation, and shows its code
+// and link.
 func (t *turn) createInvite(role fieldlog.Role, unit fieldlog.UnitID, tree *fieldlog.Tree) error {
-	if role != fieldlog.Officer && role != fieldlog.Coordinator {
+	inv, err := t.e.office.Invite(t.ctx, t.user, role, unit)
+	switch {
+	case errors.As(err, new(*office.InvalidError)):
 		t.goTo(stepRole)
 		return t.invitePrompt()
+	case errors.Is(err, office.ErrForbidden):
+		t.notice(t.tr("not_allowed"))
+		return t.invitePrompt()
+	case err != nil:
+		return err
 	}
-	inv := fieldlog.Invite{Role: role, UnitID: unit, CreatedBy: t.user.ID, CreatedAt: t.now, ExpiresAt: t.now.Add(fieldlog.InviteLifetime)}
-	var err error
-	for range 3 { // a clash of random codes is rare; try again
-		inv.Code = newCode()
-		if err = t.e.store.CreateInvite(t.ctx, inv); !errors.Is(err, fieldlog.ErrDuplicate) {
-			break
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("create invitation: %w", err)
-	}
-	t.audit(fieldlog.ActionInviteCreate, fieldlog.UnitSubject(unit), []fieldlog.FieldChange{
-		{Field: fieldlog.FieldInvite, New: inv.Code},
-		{Field: fieldlog.FieldRole, New: string(role)},
-		{Field: fieldlog.FieldExpires, New: t.auditTime(inv.ExpiresAt)},
-	})
-	t.e.log.Info("invitation created", "by", t.user.ID, "role", role, "unit", unit)
 	t.endFlow()
 	link := "https://t.me/" + t.e.botName + "?start=" + inv.Code
 	t.show(t.tr("invite_created",
@@ -109,9 +97,4 @@ func (t *turn) createInvite(role fieldlog.Role, unit fieldlog.UnitID, tree *fiel
 		"Link", link,
 		"Expires", t.formatDate(fieldlog.DateOf(inv.ExpiresAt, t.e.loc))))
 	return nil
-}
-
-// newCode returns a random invitation code of unambiguous capitals and digits.
-func newCode() string {
-	return randomString(codeAlphabet, codeLength)
 }

@@ -4,20 +4,17 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"errors"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"fieldlog"
+	"fieldlog/office"
 	"fieldlog/parse"
 )
 
 // Notes for the report: /note lets a coordinator write the paragraphs of
 // 存在的问题 and 下一步计划 for a unit's half-year. Each paragraph is sent as
-// a message and saved at once; a button deletes one. Several coordinators
-// may write one unit's notes at once: paragraphs are added and deleted one
-// by one, by id, so nobody's work is overwritten.
+// a message and saved at once (office.AddParagraph); a button deletes one.
 
 const (
 	flowNote     = "note"
@@ -27,7 +24,7 @@ const (
 	varNoteUnit = "nunit"
 	varNoteKind = "nkind"
 
-	maxParagraph = 1000
+	maxParagraph = office.MaxParagraph
 	// listParagraph is how much of each paragraph the list shows, so that
 	// twenty of them fit in one message.
 	listParagraph = 100
@@ -68,8 +65,8 @@ func (t *turn) notePrompt() error {
 			[]Button{{Text: t.tr("btn_problems"), Data: t.flowData("kind", string(fieldlog.Problems))}, {Text: t.tr("btn_plans"), Data: t.flowData("kind", string(fieldlog.Plans))}},
 			[]Button{t.btnCancel()})
 	case stepNoteEdit:
-		paras, err := t.paragraphs()
-		if err != nil {
+		paras, ok, err := t.paragraphs()
+		if !ok {
 			return err
 		}
 		// Each paragraph is shortened: the list of twenty full ones would
@@ -128,23 +125,14 @@ func (t *turn) noteButton(action, arg string) error {
 // deleteParagraph deletes the paragraph whose id the button carries, where
 // ever it now stands in the list.
 func (t *turn) deleteParagraph(id string) error {
-	paras, err := t.paragraphs()
-	if err != nil {
-		return err
-	}
-	n := slices.IndexFunc(paras, func(p fieldlog.Paragraph) bool { return p.ID == id }) + 1
-	if n == 0 {
-		// Deleted already, perhaps by another coordinator.
-		t.notice(t.tr("stale_button"))
-		return t.notePrompt()
-	}
 	unit, p := t.noteScope()
-	err = t.e.store.DeleteParagraph(t.ctx, unit, p, t.notePart(), id)
+	n, err := t.e.office.DeleteParagraph(t.ctx, t.user, unit, p, t.notePart(), id)
 	switch {
 	case errors.Is(err, fieldlog.ErrNotFound):
+		// Deleted already, perhaps by another coordinator.
 		t.notice(t.tr("stale_button"))
 	case err != nil:
-		return fmt.Errorf("delete a paragraph of the notes: %w", err)
+		return t.noteRefused(err)
 	default:
 		t.notice(t.tr("note_deleted", "N", n))
 	}
@@ -157,31 +145,34 @@ func (t *turn) noteAnswer() error {
 	case stepPeriod, stepUnit:
 		return t.scopeAnswer("text", t.in.Text)
 	case stepNoteEdit:
-		text, err := parse.Title(t.in.Text, maxParagraph)
-		if err != nil {
-			t.say(t.textError(err))
-			return t.notePrompt()
-		}
-		paras, err := t.paragraphs()
-		if err != nil {
-			return err
-		}
-		// Not atomic with the add: two coordinators adding the twentieth
-		// paragraph at once may make it twenty-one, which is harmless.
-		if len(paras) >= fieldlog.MaxParagraphs {
-			t.say(t.tr("note_full", "Max", fieldlog.MaxParagraphs))
-			return t.notePrompt()
-		}
 		unit, p := t.noteScope()
-		para := fieldlog.Paragraph{ID: t.paragraphID(), Text: text, By: t.user.ID, At: t.now}
-		if err := t.e.store.AddParagraph(t.ctx, unit, p, t.notePart(), para); err != nil {
-			return fmt.Errorf("add a paragraph to the notes: %w", err)
+		_, n, err := t.e.office.AddParagraph(t.ctx, t.user, unit, p, t.notePart(), t.paragraphID(), t.in.Text)
+		var invalid *office.InvalidError
+		switch {
+		case errors.As(err, &invalid):
+			t.say(t.textError(invalid.Err))
+		case errors.Is(err, office.ErrNotesFull):
+			t.say(t.tr("note_full", "Max", fieldlog.MaxParagraphs))
+		case err != nil:
+			return t.noteRefused(err)
+		default:
+			t.say(t.tr("note_added", "N", n))
 		}
-		t.say(t.tr("note_added", "N", len(paras)+1))
 		return t.notePrompt()
 	}
 	t.say(t.tr("use_buttons"))
 	return t.notePrompt()
+}
+
+// noteRefused ends the flow of a user who may no longer write the unit's
+// notes (their role changed since it began), or returns err.
+func (t *turn) noteRefused(err error) error {
+	if !errors.Is(err, office.ErrForbidden) {
+		return err
+	}
+	t.endFlow()
+	t.show(t.tr("not_allowed"))
+	return nil
 }
 
 // paragraphID names a new paragraph after the update that carried it, so
@@ -213,12 +204,13 @@ func (t *turn) notePart() fieldlog.NotePart {
 	return fieldlog.Problems
 }
 
-// paragraphs reads the part of the notes the flow is writing, as stored now.
-func (t *turn) paragraphs() ([]fieldlog.Paragraph, error) {
+// paragraphs reads the part of the notes the flow is writing, as stored
+// now; ok is false, and the flow over, when the user may not.
+func (t *turn) paragraphs() (_ []fieldlog.Paragraph, ok bool, err error) {
 	unit, p := t.noteScope()
-	n, err := t.e.store.Notes(t.ctx, unit, p)
+	n, err := t.e.office.Notes(t.ctx, t.user, unit, p)
 	if err != nil {
-		return nil, fmt.Errorf("load notes: %w", err)
+		return nil, false, t.noteRefused(err)
 	}
-	return n.Part(t.notePart()), nil
+	return n.Part(t.notePart()), true, nil
 }

@@ -1,17 +1,14 @@
 package conversation
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"fieldlog"
+	"fieldlog/office"
 	"fieldlog/parse"
 	"fieldlog/report"
-	"fieldlog/report/docx"
-	"fieldlog/report/ledger"
 )
 
 // The half-year report: /report asks which half-year and, above township
@@ -137,93 +134,41 @@ func hasGrandchildren(tree *fieldlog.Tree, unit fieldlog.UnitID) bool {
 }
 
 // reportAgain answers the language buttons under a report:
-// rpt|<unit>|<period>|<lang>. The payload is checked like any other.
+// rpt|<unit>|<period>|<lang>. The payload is checked like any other; the
+// office decides whether the user may have the unit's report.
 func (t *turn) reportAgain(unit fieldlog.UnitID, period string, lang fieldlog.Lang) error {
-	tree, err := t.units()
-	if err != nil {
-		return err
-	}
 	p, perr := parse.Period(period, t.today())
-	if !t.user.MayAct(tree, unit) || perr != nil || !lang.Valid() {
+	if perr != nil || !lang.Valid() {
 		t.notice(t.tr("not_allowed"))
 		return nil
 	}
 	return t.sendReport(unit, p, lang)
 }
 
-// sendReport compiles the report of unit's subtree for p from one pass
-// over the records: the chat text and the ledger in textLang, the Word
-// file in Chinese, the official language. A Mongolian Word file would be
-// horizontal, its glyphs on their side, which no office sends: until a
-// vertical one can be made and checked, the Mongolian report is the chat
-// text only, and the bot says the Chinese file is the official one.
+// sendReport sends the report of unit's subtree for p that the office
+// compiles: the chat text and the ledger in textLang, the Word file in
+// Chinese (office.DocLang).
 //
 // At most Config.MaxReports reports compile at once; a user whose report
 // must wait is told so at once.
 func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang fieldlog.Lang) error {
-	const docLang = fieldlog.Chinese
-	tree, err := t.units()
-	if err != nil {
-		return err
-	}
 	t.extendDeadline(t.e.reportTimeout)
 	release, err := t.reportSlot()
 	if err != nil {
 		return err
 	}
 	defer release()
-	notes, err := t.e.store.Notes(t.ctx, unit, p)
-	if err != nil {
-		return fmt.Errorf("load notes: %w", err)
+	rep, err := t.e.office.Report(t.ctx, t.user, unit, p, textLang)
+	if ok, err := t.refused(err); !ok {
+		return err
 	}
-	config := func(l fieldlog.Lang) report.Config {
-		return report.Config{Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Lang: l,
-			Notes: report.Notes{Problems: paragraphTexts(notes.Problems), Plans: paragraphTexts(notes.Plans)}, Messages: t.e.msgs,
-			Date: t.today()}
-	}
-	text, doc := report.NewCompiler(config(textLang)), report.NewCompiler(config(docLang))
-	if textLang == docLang {
-		doc = text // one compiler does for both
-	}
-	var xlsx bytes.Buffer
-	led, err := ledger.New(&xlsx, ledger.Config{Lang: textLang, Catalog: t.e.catalog, Tree: tree, Scope: unit, Period: p, Messages: t.e.msgs, Location: t.e.loc,
-		Title: t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))})
-	if err != nil {
-		return fmt.Errorf("start ledger: %w", err)
-	}
-	count := 0
-	// The compiler and the ledger check the scope again on every record:
-	// a query that came back too wide must not put another unit's figures
-	// in this report.
-	err = t.e.store.EachActivity(t.ctx, fieldlog.ReportFilter(tree, unit, p),
-		func(a fieldlog.Activity) error {
-			count++
-			text.Add(a)
-			if doc != text {
-				doc.Add(a)
-			}
-			return led.Add(a)
-		})
-	if err != nil {
-		_ = led.Discard()
-		return fmt.Errorf("read records for the report: %w", err)
-	}
-	if err := led.Close(); err != nil {
-		return fmt.Errorf("write ledger: %w", err)
-	}
-	var word bytes.Buffer
-	if err := docx.Write(&word, doc.Document()); err != nil {
-		return fmt.Errorf("write report document: %w", err)
-	}
-	for _, m := range report.HTML(text.Document()) {
+	for _, m := range report.HTML(rep.Document) {
 		t.resp.Replies = append(t.resp.Replies, Reply{Text: m, HTML: true})
 	}
-	ready := t.tr("report_ready", "Count", count)
-	if textLang != docLang {
-		ready = t.tr("report_ready_text_only", "Count", count)
+	ready := t.tr("report_ready", "Count", rep.Records)
+	if textLang != office.DocLang {
+		ready = t.tr("report_ready_text_only", "Count", rep.Records)
 	}
-	docName := t.trIn(docLang, "file_report", "Unit", tree.Name(unit, docLang), "Period", t.periodNameIn(docLang, p))
-	ledName := t.trIn(textLang, "file_ledger", "Unit", tree.Name(unit, textLang), "Period", t.periodNameIn(textLang, p))
 	t.resp.Replies = append(t.resp.Replies, Reply{
 		Text: ready,
 		Buttons: [][]Button{
@@ -233,10 +178,8 @@ func (t *turn) sendReport(unit fieldlog.UnitID, p fieldlog.Period, textLang fiel
 			},
 			{{Text: t.tr("btn_write_notes"), Data: data("note", string(unit), p.String())}},
 		},
-		Files: []File{{Name: fileName(docName, ".docx"), Data: word.Bytes()}, {Name: fileName(ledName, ".xlsx"), Data: xlsx.Bytes()}},
+		Files: []File{{Name: rep.WordName, Data: rep.Word}, {Name: rep.LedgerName, Data: rep.Ledger}},
 	})
-	t.e.observe.ReportCompiled()
-	t.e.log.Info("report compiled", "user", t.user.ID, "unit", unit, "period", p.String(), "records", count)
 	return nil
 }
 
@@ -263,27 +206,7 @@ func (t *turn) reportSlot() (release func(), err error) {
 	}
 }
 
-// paragraphTexts are the paragraphs' texts.
-func paragraphTexts(ps []fieldlog.Paragraph) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Text
-	}
-	return out
-}
-
 // periodName is a half-year as users write it: 2024年上半年.
 func (t *turn) periodName(p fieldlog.Period) string { return t.periodNameIn(t.lang, p) }
 
 func (t *turn) periodNameIn(l fieldlog.Lang, p fieldlog.Period) string { return t.e.msgs.Period(l, p) }
-
-// fileName makes a file name safe on phones and Windows.
-func fileName(name, ext string) string {
-	name = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
-			return '_'
-		}
-		return r
-	}, name)
-	return strings.TrimSpace(name) + ext
-}

@@ -122,3 +122,12 @@ func TestMongolianReportIsTextOnlyWithTheChineseFile(t *testing.T) {
 		t.Errorf("Mongolian report_ready_text_only = %q", mn)
 	}
 }
+
+// paragraphTexts are the paragraphs' texts.
+func paragraphTexts(ps []fieldlog.Paragraph) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Text
+	}
+	return out
+}

@@ -12,7 +12,7 @@ import (
 // as cmd/fieldlog wires them.
 func engineOf(cfg conversation.Config, admins ...int64) *conversation.Engine {
 	var e *conversation.Engine
-	cfg.Office = office.New(office.Config{Store: cfg.Store, Catalog: cfg.Catalog, Location: cfg.Location, Now: cfg.Now, Admins: admins, Logger: cfg.Logger,
+	cfg.Office = office.New(office.Config{Store: cfg.Store, Catalog: cfg.Catalog, Messages: cfg.Messages, Location: cfg.Location, Now: cfg.Now, Admins: admins, Logger: cfg.Logger,
 		Teller: office.TellerFunc(func(ctx context.Context, ev office.Event) { e.Tell(ctx, ev) })})
 	e = conversation.New(cfg)
 	return e

@@ -117,10 +117,10 @@ func (m *Metrics) Sent(err error) {
 // TooManyRequests counts a 429 (bot.Observer).
 func (m *Metrics) TooManyRequests() { m.tooMany.Inc() }
 
-// RecordSaved counts a new record (conversation.Observer).
+// RecordSaved counts a new record (office.Observer).
 func (m *Metrics) RecordSaved() { m.records.Inc() }
 
-// ReportCompiled counts a report sent (conversation.Observer).
+// ReportCompiled counts a report compiled (office.Observer).
 func (m *Metrics) ReportCompiled() { m.reports.Inc() }
 
 // ReminderSent counts a reminder delivered.

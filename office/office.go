@@ -1,6 +1,7 @@
 // Package office is what a user may do in fieldlog, whatever channel they
 // use: log, edit, delete and list records, return a record for checking
-// and answer a return. Each use case asks the rules of package fieldlog
+// and answer a return, compile a report, write its notes, see who is
+// silent, invite, set deadlines and reopen a half-year. Each use case asks the rules of package fieldlog
 // (access.go) before it acts, and writes the audit trail after; the chat
 // flows (conversation/) and the web pages are user interfaces over it, and
 // none of them decides again who may do what.
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"fieldlog"
+	"fieldlog/locales"
 )
 
 // Store is what the use cases keep and read.
@@ -32,12 +34,15 @@ type Store interface {
 	fieldlog.Activities
 	fieldlog.Calendar
 	fieldlog.AuditLog
+	fieldlog.Notebook
+	fieldlog.Invites
 }
 
 // Observer counts what the office does, for the operator's metrics. Its
 // methods must return quickly.
 type Observer interface {
 	RecordSaved()
+	ReportCompiled()
 }
 
 // Teller tells a user what another did to their record (a coordinator
@@ -72,15 +77,19 @@ type Event struct {
 
 // Config holds the office's dependencies.
 type Config struct {
-	Store    Store
-	Catalog  *fieldlog.Catalog
+	Store   Store
+	Catalog *fieldlog.Catalog
+	// Messages words what the office writes itself: reports and the
+	// names of their files.
+	Messages *locales.Messages
 	Location *time.Location
 	// Now returns the current time; tests set it.
 	Now func() time.Time
 	// Admins are the user ids that own the deployment (FIELDLOG_ADMINS):
 	// they act as admins whatever role is stored.
 	Admins []int64
-	// Observer is told of records saved; nil: nobody.
+	// Observer is told of records saved and reports compiled; nil:
+	// nobody.
 	Observer Observer
 	// Teller tells users of returns and answers; nil tells nobody.
 	Teller Teller
@@ -92,6 +101,7 @@ type Config struct {
 type Office struct {
 	store     Store
 	catalog   *fieldlog.Catalog
+	msgs      *locales.Messages
 	loc       *time.Location
 	now       func() time.Time
 	admins    map[int64]bool
@@ -107,6 +117,7 @@ func New(cfg Config) *Office {
 	o := &Office{
 		store:   cfg.Store,
 		catalog: cfg.Catalog,
+		msgs:    cfg.Messages,
 		loc:     cmp.Or(cfg.Location, time.UTC),
 		now:     cfg.Now,
 		admins:  map[int64]bool{},
@@ -128,7 +139,8 @@ func New(cfg Config) *Office {
 
 type noObserver struct{}
 
-func (noObserver) RecordSaved() {}
+func (noObserver) RecordSaved()    {}
+func (noObserver) ReportCompiled() {}
 
 type noTeller struct{}
 

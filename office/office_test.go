@@ -10,6 +10,7 @@ import (
 
 	"fieldlog"
 	"fieldlog/catalog"
+	"fieldlog/locales"
 	"fieldlog/office"
 	"fieldlog/parse"
 	"fieldlog/storage/memory"
@@ -54,11 +55,30 @@ func (t *told) kinds() string {
 	return strings.Join(ks, " ")
 }
 
+// counted counts what the office tells its Observer.
+type counted struct {
+	mu             sync.Mutex
+	saved, reports int
+}
+
+func (c *counted) RecordSaved() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.saved++
+}
+
+func (c *counted) ReportCompiled() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reports++
+}
+
 type world struct {
-	t      *testing.T
-	store  *memory.Store
-	office *office.Office
-	told   *told
+	t       *testing.T
+	store   *memory.Store
+	office  *office.Office
+	told    *told
+	counted *counted
 }
 
 func newWorld(t *testing.T) *world {
@@ -84,9 +104,13 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, store: store, told: &told{}}
-	w.office = office.New(office.Config{Store: store, Catalog: cat, Location: shanghai, Now: func() time.Time { return now },
-		Admins: []int64{admin.ID}, Teller: w.told})
+	msgs, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, store: store, told: &told{}, counted: &counted{}}
+	w.office = office.New(office.Config{Store: store, Catalog: cat, Messages: msgs, Location: shanghai, Now: func() time.Time { return now },
+		Admins: []int64{admin.ID}, Teller: w.told, Observer: w.counted})
 	return w
 }
 

@@ -90,7 +90,7 @@ func startBot(ctx context.Context, st store, unitList []fieldlog.Unit, apiURL, t
 			return nil, err
 		}
 		var engine *conversation.Engine
-		work := office.New(office.Config{Store: st, Catalog: cat, Location: loc, Now: time.Now, Logger: logger,
+		work := office.New(office.Config{Store: st, Catalog: cat, Messages: msgs, Location: loc, Now: time.Now, Logger: logger,
 			Teller: office.TellerFunc(func(ctx context.Context, e office.Event) { engine.Tell(ctx, e) })})
 		engine = conversation.New(conversation.Config{Office: work, Store: st, Catalog: cat, Messages: msgs, Location: loc,
 			BotName: channel.Username(), Now: time.Now, Notifier: channel, Logger: logger})

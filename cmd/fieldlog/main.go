@@ -296,6 +296,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 	work := office.New(office.Config{
 		Store:    store,
 		Catalog:  cat,
+		Messages: msgs,
 		Location: cfg.location,
 		Now:      w.now,
 		Admins:   cfg.admins,
@@ -318,7 +319,6 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		PhotoFiles: store,
 		Now:        w.now,
 		Notifier:   channel,
-		Observer:   meter,
 		Logger:     logger,
 	})
 	// Telegram shows these before a user has chosen a language; each chat
