@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,6 +131,11 @@ type Config struct {
 	// PhotoFiles holds the photos uploaded on the web page, which a record
 	// shows in the chat too; nil shows only a channel's own photos.
 	PhotoFiles fieldlog.PhotoFiles
+	// WebURL is the public address of the web page (FIELDLOG_WEB_URL),
+	// which /web links to; empty: no web page, no /web.
+	WebURL string
+	// WebStore keeps the one-time sign-in links /web sends.
+	WebStore office.WebStore
 	// Now returns the current time; tests set it.
 	Now func() time.Time
 	// Notifier sends a message outside of a response (a report that waits
@@ -182,6 +188,8 @@ type Engine struct {
 	botName       string
 	charts        *statuschart.Renderer
 	photoFiles    fieldlog.PhotoFiles
+	webURL        string
+	webStore      office.WebStore
 	now           func() time.Time
 	notifier      Notifier
 	turnTimeout   time.Duration
@@ -206,6 +214,8 @@ func New(cfg Config) *Engine {
 		botName:    cfg.BotName,
 		charts:     cfg.Charts,
 		photoFiles: cfg.PhotoFiles,
+		webURL:     strings.TrimRight(cfg.WebURL, "/"),
+		webStore:   cfg.WebStore,
 		now:        cfg.Now,
 		read:       cfg.Reader,
 		log:        cfg.Logger,

@@ -612,3 +612,44 @@ func TestARecordsPhotosShowWhereverTheyAreKept(t *testing.T) {
 		t.Errorf("photos %+v", got)
 	}
 }
+
+// /web sends a one-time sign-in link to the web page, and, on HTTPS, a
+// button that opens it inside Telegram; without a web page there is no
+// /web.
+func TestWebSendsAOneTimeLink(t *testing.T) {
+	h := newHarness(t)
+	store := h.store.(*memory.Store)
+	h.join(officerID, fieldlog.Officer, "v1")
+	if r := h.send(officerID, "/web"); text(r) != h.tr("unknown_command") {
+		t.Errorf("/web without a web page:\n%s", dump(r))
+	}
+	if slices.ContainsFunc(h.e.Commands(h.user(officerID), fieldlog.Chinese), func(c Command) bool { return c.Name == "web" }) {
+		t.Error("/web listed without a web page")
+	}
+	var o *office.Office
+	h.e = newEngineWith(Config{Store: store, Catalog: testCatalog(), Messages: h.msgs, Location: h.now.Location(),
+		WebURL: "https://fieldlog.example.cn/", WebStore: store, Now: func() time.Time { return h.now }}, &o)
+	if !slices.ContainsFunc(h.e.Commands(h.user(officerID), fieldlog.Chinese), func(c Command) bool { return c.Name == "web" }) {
+		t.Error("/web not listed")
+	}
+	r := h.send(officerID, "/web")
+	if !strings.HasPrefix(text(r), h.msg("web_link", "Minutes", 10)) || len(r.Replies[0].Buttons) != 2 {
+		t.Fatalf("/web answered:\n%s", dump(r))
+	}
+	link, app := r.Replies[0].Buttons[0][0], r.Replies[0].Buttons[1][0]
+	token, ok := strings.CutPrefix(link.URL, "https://fieldlog.example.cn/web/login?t=")
+	if !ok || app.WebApp != "https://fieldlog.example.cn/web/" {
+		t.Fatalf("buttons %+v %+v", link, app)
+	}
+	u, err := o.RedeemSignInLink(context.Background(), store, token, "10.0.0.1")
+	if err != nil || u.ID != officerID {
+		t.Errorf("the link signs in %+v, %v", u, err)
+	}
+}
+
+// newEngineWith is newEngine that also hands out the office.
+func newEngineWith(cfg Config, o **office.Office, admins ...int64) *Engine {
+	e := newEngine(cfg, admins...)
+	*o = e.office
+	return e
+}

@@ -26,6 +26,7 @@ var (
 	actDeadline = action{"deadline", "", "help_deadline"}
 	actRemind   = action{"remind", "", "help_remind"}
 	actCancel   = action{"cancel", "", "help_cancel"}
+	actWeb      = action{"web", "", "help_web"}
 )
 
 // actions returns the menu rows of what the user's role may do.
@@ -41,8 +42,9 @@ func actions(u fieldlog.User) [][]action {
 }
 
 // commandsOf lists every command of the user's role, for /help and the
-// command list: the menu's actions, then those without a button.
-func commandsOf(u fieldlog.User) []action {
+// command list: the menu's actions, then those without a button; /web
+// when the deployment has a web page.
+func commandsOf(u fieldlog.User, web bool) []action {
 	var out []action
 	for _, r := range actions(u) {
 		out = append(out, r...)
@@ -50,7 +52,11 @@ func commandsOf(u fieldlog.User) []action {
 	if u.CanCoordinate() {
 		out = append(out, actNote)
 	}
-	return append(out, actDeadline, actRemind, actCancel)
+	out = append(out, actDeadline, actRemind)
+	if web && u.Joined() {
+		out = append(out, actWeb)
+	}
+	return append(out, actCancel)
 }
 
 // menu is the persistent keyboard of the user's actions.
@@ -95,7 +101,7 @@ func (t *turn) sayMenu(text string) {
 func (t *turn) help() string {
 	var b strings.Builder
 	b.WriteString(t.tr("help_intro"))
-	for _, a := range commandsOf(t.user) {
+	for _, a := range commandsOf(t.user, t.e.webURL != "") {
 		b.WriteString("\n/" + a.command + " — " + t.tr(a.help))
 	}
 	return b.String()
@@ -105,7 +111,7 @@ func (t *turn) help() string {
 // register (Telegram's setMyCommands) before anyone writes.
 func (e *Engine) Commands(u fieldlog.User, lang fieldlog.Lang) []Command {
 	var out []Command
-	for _, a := range commandsOf(u) {
+	for _, a := range commandsOf(u, e.webURL != "") {
 		out = append(out, Command{Name: a.command, Description: e.msgs.Text(lang, a.help, nil)})
 	}
 	return out

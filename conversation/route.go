@@ -89,6 +89,8 @@ func (t *turn) route() error {
 		return t.showDeadlines()
 	case "remind":
 		return t.remind(arg)
+	case "web":
+		return t.webLink()
 	}
 	t.sayMenu(t.tr("unknown_command"))
 	return nil
