@@ -127,8 +127,11 @@ type config struct {
 	logLevel slog.Level
 	// httpAddr serves health, metrics and the webhook; empty: none.
 	httpAddr string
-	webhook  *bot.Webhook          // nil: long polling
-	dialer   options.ContextDialer // world.storeDialer
+	webhook  *bot.Webhook // nil: long polling
+	// webURL is the web page's public address, without a trailing slash;
+	// empty: no web page.
+	webURL string
+	dialer options.ContextDialer // world.storeDialer
 }
 
 // readConfig reads and checks the environment; a bad setting is reported
@@ -187,6 +190,15 @@ func readConfig(getenv func(string) string) (config, error) {
 		}
 		if c.httpAddr == "" {
 			return c, errors.New("FIELDLOG_HTTP_ADDR: webhook mode needs an address to serve the webhook on")
+		}
+	}
+	if c.webURL = strings.TrimRight(strings.TrimSpace(getenv("FIELDLOG_WEB_URL")), "/"); c.webURL != "" {
+		u, err := url.Parse(c.webURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return c, fmt.Errorf("FIELDLOG_WEB_URL %q is not an http(s) address (e.g. https://fieldlog.example.cn)", c.webURL)
+		}
+		if c.httpAddr == "" {
+			return c, errors.New("FIELDLOG_HTTP_ADDR: the web page needs an address to be served on")
 		}
 	}
 	if lvl := getenv("FIELDLOG_LOG_LEVEL"); lvl != "" {
@@ -317,6 +329,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		BotName:    channel.Username(),
 		Charts:     charts,
 		PhotoFiles: store,
+		WebURL:     cfg.webURL,
+		WebStore:   store,
 		Now:        w.now,
 		Notifier:   channel,
 		Logger:     logger,
@@ -330,6 +344,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		"mn": engine.Commands(officer, fieldlog.Mongolian),
 	}); err != nil {
 		logger.Warn("register command lists", "err", err)
+	}
+	if strings.HasPrefix(cfg.webURL, "https://") {
+		// Every chat's menu button opens the web page inside Telegram.
+		if err := channel.SetMenuWebApp(ctx, "网页 ᠨᠢᠭᠤᠷ", cfg.webURL+"/web/"); err != nil {
+			logger.Warn("set the menu button", "err", err)
+		}
 	}
 	reminders := reminder.New(reminder.Config{Store: store, Sender: countedSender{channel, meter}, Messages: msgs, Location: cfg.location,
 		Clock: programClock{w.now}, ID: holder, Logger: logger})

@@ -61,6 +61,7 @@ var settings = []setting{
 	{"FIELDLOG_HTTP_ADDR", "`:8080`", "address of `/healthz`, `/readyz`, `/metrics` and the webhook; `off` serves none (polling only)"},
 	{"FIELDLOG_WEBHOOK_URL", "empty", "public HTTPS URL Telegram posts updates to (webhook mode, behind a proxy or load balancer forwarding to `FIELDLOG_HTTP_ADDR`, same path); empty polls"},
 	{"FIELDLOG_WEBHOOK_SECRET", "empty", "secret token Telegram sends with each post (1–256 of `A-Z a-z 0-9 _ -`); required in webhook mode"},
+	{"FIELDLOG_WEB_URL", "empty", "public address of the web page, served under `/web/` on `FIELDLOG_HTTP_ADDR` behind the same proxy as the webhook (HTTPS, for the Mini App and secure cookies); `/web` in the bot links to it; empty: no web page"},
 }
 
 // settingsTable is the settings as the README's Markdown table.
