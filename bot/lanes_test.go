@@ -244,9 +244,14 @@ func TestLanesStopStartsNoMoreJobs(t *testing.T) {
 	l := newLanes(0, nil)
 	release := make(chan struct{})
 	var ran atomic.Int32
-	add(l, 1, func() { <-release; ran.Add(1) })
+	started := make(chan struct{})
+	add(l, 1, func() { close(started); <-release; ran.Add(1) })
 	add(l, 1, func() { ran.Add(1) })
-	time.Sleep(10 * time.Millisecond)
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first job did not start within 10s")
+	}
 	l.stop()
 	close(release)
 	waitLanes(t, l)

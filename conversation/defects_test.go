@@ -305,7 +305,13 @@ func TestReportsTakeTurns(t *testing.T) {
 	for i, u := range []int64{coordID, coordID + 1} {
 		wg.Go(func() {
 			if i == 1 {
-				time.Sleep(50 * time.Millisecond) // the first is compiling
+				// The first is compiling: it holds the one slot.
+				for deadline := time.Now().Add(10 * time.Second); len(h.e.reports) == 0; time.Sleep(time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Error("the first report did not start compiling within 10s")
+						break
+					}
+				}
 			}
 			results[i] = h.pressAsync(u, h.msg("period_h1", "Year", 2024))
 		})
