@@ -145,6 +145,10 @@ func (q *req) readForm(base fieldlog.Activity) (form, fieldlog.Activity) {
 	ty, _ := o.Catalog().Type(a.SectionID, a.TypeID)
 	if f.Date == "" {
 		a.Date = fieldlog.Date{}
+	} else if base.ID != "" && f.Date == base.Date.String() {
+		// The stored date, as the form showed it: kept even if it is now
+		// before the earliest day (the office allows that on an edit).
+		a.Date = base.Date
 	} else if d, err := parse.Date(f.Date, o.Today(), o.Earliest()); err != nil {
 		f.Errors["date"] = q.dateError(err)
 	} else {

@@ -363,6 +363,9 @@ func (q *req) render(name string, data map[string]any) error {
 	data["User"] = q.user
 	data["SignedIn"] = q.user.ID != 0
 	data["T"] = q.texts()
+	if _, ok := data["Path"]; !ok {
+		data["Path"] = q.r.URL.Path
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"fieldlog"
 	"fieldlog/office"
@@ -142,8 +143,9 @@ func (s *Server) setLayout(q *req) error {
 		v = "h"
 	}
 	q.setCookie(cookieLayout, v, 365*24*3600)
+	// Back to the page the switch was on, if it is one of ours.
 	back := q.r.URL.Query().Get("back")
-	if len(back) < 5 || back[:5] != "/web/" || len(back) > 1 && back[1] == '/' {
+	if !strings.HasPrefix(back, "/web/") {
 		back = "/web/"
 	}
 	return q.redirect(back)
