@@ -753,3 +753,52 @@ func TestMessagesExist(t *testing.T) {
 		}
 	}
 }
+
+func TestClosedHalfYearRefusedWithTheBotsMessage(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	h1 := fieldlog.Period{Year: 2024, Half: 1}
+	if err := w.store.SetDeadline(ctx, fieldlog.Deadline{Unit: "banner", Period: h1, Due: fieldlog.Date{Year: 2024, Month: 6, Day: 10}, SetBy: coord.ID, SetAt: w.clock()}); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	b.get("/web/log")
+	a := b.postMultipart("/web/log", logValues(b.csrf()))
+	if a.code != http.StatusUnprocessableEntity {
+		t.Fatalf("closed half-year: %d", a.code)
+	}
+	want := w.tr(fieldlog.Chinese, "period_closed", "Period", w.msgs.Period(fieldlog.Chinese, h1), "Date", w.msgs.Date(fieldlog.Chinese, fieldlog.Date{Year: 2024, Month: 6, Day: 10}),
+		"Whom", w.tr(fieldlog.Chinese, "whom_one", "Name", coord.Name, "Unit", "嘎鲁图镇"))
+	if !strings.Contains(a.body, htmlText(want)) {
+		t.Errorf("want %q in:\n%s", want, a.body)
+	}
+	if n := len(w.records(officer)); n != 0 {
+		t.Errorf("%d records stored", n)
+	}
+}
+
+func TestEditKeepsAnOldDate(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	old := fieldlog.Activity{ID: "old00001", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2023, Month: 5, Day: 4},
+		Participants: fieldlog.Count{Value: 9}, Title: "旧的", UnitID: officer.UnitID, ReporterID: officer.ID, ReporterName: officer.Name}
+	if err := w.store.InsertActivity(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	// Its half-year closed; a coordinator reopened it.
+	if err := w.store.Reopen(ctx, fieldlog.Reopening{Unit: "town", Period: fieldlog.Period{Year: 2023, Half: 1}, Until: w.clock().Add(time.Hour), By: coord.ID, At: w.clock()}); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	form := b.get("/web/r/old00001/edit")
+	if !strings.Contains(form.body, `value="2023-05-04"`) || !strings.Contains(form.body, `value="9"`) {
+		t.Fatalf("the edit form does not show the record:\n%s", form.body)
+	}
+	v := url.Values{"csrf": {b.csrf()}, "type": {"publicity/lecture"}, "date": {"2023-05-04"}, "participants": {"9"}, "title": {"旧的，改了"}}
+	if a := b.postMultipart("/web/r/old00001/edit", v); a.code != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", a.code, a.body)
+	}
+	if got, _ := w.store.Activity(ctx, "old00001"); got.Title != "旧的，改了" || got.Date != old.Date {
+		t.Errorf("edited %+v", got)
+	}
+}
