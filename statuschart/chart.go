@@ -11,7 +11,7 @@
 // Text is shaped with go-text/typesetting (a Go port of HarfBuzz) and its
 // glyph outlines rasterised with golang.org/x/image/vector, so Chinese and
 // traditional Mongolian come out as real, joined text without cgo or system
-// fonts: the fonts are embedded (see fonts/README.md).
+// fonts: the fonts are embedded (see fonts/README.md here and ../fonts/README.md).
 package statuschart
 
 import (
@@ -25,6 +25,8 @@ import (
 	"math"
 	"strconv"
 	"sync"
+
+	"fieldlog/fonts"
 
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/shaping"
@@ -123,9 +125,6 @@ const (
 	breakSlant       = 12 // how far a stroke leans over the bar's thickness
 )
 
-//go:embed fonts/NotoSansMongolian-Regular.ttf
-var mongolianTTF []byte
-
 //go:embed fonts/wqy-microhei.ttc
 var cjkTTC []byte
 
@@ -146,7 +145,7 @@ type Renderer struct {
 
 // NewRenderer parses the embedded fonts.
 func NewRenderer() (*Renderer, error) {
-	mong, err := font.ParseTTF(bytes.NewReader(mongolianTTF))
+	mong, err := font.ParseTTF(bytes.NewReader(fonts.MongolianTTF))
 	if err != nil {
 		return nil, fmt.Errorf("statuschart: parse Noto Sans Mongolian: %w", err)
 	}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"fieldlog"
+	"fieldlog/office"
+)
+
+// Signing in: a one-time link from the bot, a Mini App's initData, or an
+// invitation code for someone without Telegram; and signing out.
+
+// home is the signed-in user's menu, or the sign-in page.
+func (s *Server) home(q *req) error {
+	if q.user.ID == 0 {
+		return q.signInPage("", "", "")
+	}
+	return q.render("home", map[string]any{"Coordinates": q.user.CanCoordinate()})
+}
+
+// signInPage is the page for someone signed out, with why the last try
+// failed and what they typed.
+func (q *req) signInPage(problem, code, name string) error {
+	return q.render("signin", map[string]any{"Problem": problem, "Code": code, "Name": name,
+		"Langs": []fieldlog.Lang{fieldlog.Chinese, fieldlog.Mongolian}})
+}
+
+// startSession signs u in: a new session whose token only the cookie
+// holds. The double-submit token is dropped: the session's replaces it.
+func (q *req) startSession(u fieldlog.User) error {
+	token := NewToken()
+	now := q.s.now()
+	sess := fieldlog.WebSession{Hash: fieldlog.HashToken(token), UserID: u.ID, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(SessionTTL)}
+	if err := q.s.cfg.Stores.CreateSession(q.ctx, sess); err != nil {
+		return err
+	}
+	q.setCookie(cookieSession, token, int(SessionTTL.Seconds()))
+	q.setCookie(cookiePre, "", -1)
+	q.s.log.Info("web session started", "user", u.ID)
+	return q.redirect("/web/")
+}
+
+// login redeems a one-time link.
+func (s *Server) login(q *req) error {
+	u, err := s.cfg.Office.RedeemSignInLink(q.ctx, s.cfg.Stores, q.r.URL.Query().Get("t"), q.remoteAddr())
+	switch {
+	case errors.Is(err, office.ErrTooManyTries):
+		q.w.WriteHeader(http.StatusTooManyRequests)
+		return q.signInPage(q.tr("code_too_many_tries"), "", "")
+	case errors.Is(err, fieldlog.ErrNotFound), errors.Is(err, office.ErrForbidden):
+		q.w.WriteHeader(http.StatusForbidden)
+		return q.signInPage(q.tr("web_link_invalid"), "", "")
+	case err != nil:
+		return err
+	}
+	q.user, q.lang = fieldlog.User{}, u.Lang
+	return q.startSession(u)
+}
+
+// telegram signs in the user a Mini App was opened by, if they joined.
+func (s *Server) telegram(q *req) error {
+	if !q.validCSRF() {
+		return q.csrfRefused()
+	}
+	tg, err := ValidateInitData(q.r.PostFormValue("init_data"), s.cfg.BotToken, s.now(), InitDataMaxAge)
+	if err != nil {
+		s.log.Info("initData refused", "err", err)
+		q.w.WriteHeader(http.StatusForbidden)
+		return q.signInPage(q.tr("web_telegram_invalid"), "", "")
+	}
+	u, err := s.cfg.Office.User(q.ctx, tg.ID)
+	if errors.Is(err, fieldlog.ErrNotFound) || (err == nil && !u.Joined()) {
+		q.w.WriteHeader(http.StatusForbidden)
+		return q.signInPage(q.tr("not_joined"), "", "")
+	}
+	if err != nil {
+		return err
+	}
+	return q.startSession(u)
+}
+
+// join lets someone without Telegram in with an invitation code.
+func (s *Server) join(q *req) error {
+	if !q.validCSRF() {
+		return q.csrfRefused()
+	}
+	code, name := q.r.PostFormValue("code"), q.r.PostFormValue("name")
+	lang := fieldlog.Lang(q.r.PostFormValue("lang"))
+	if lang.Valid() {
+		q.lang = lang
+	}
+	u, err := s.cfg.Office.JoinOnWeb(q.ctx, s.cfg.Stores, code, q.remoteAddr(), name, lang)
+	var wrong *office.WrongCodeError
+	var invalid *office.InvalidError
+	switch {
+	case errors.As(err, &wrong):
+		q.w.WriteHeader(http.StatusForbidden)
+		return q.signInPage(q.tr("code_invalid", "Left", wrong.Left), code, name)
+	case errors.Is(err, office.ErrTooManyTries):
+		q.w.WriteHeader(http.StatusTooManyRequests)
+		return q.signInPage(q.tr("code_too_many_tries"), code, name)
+	case errors.As(err, &invalid):
+		q.w.WriteHeader(http.StatusUnprocessableEntity)
+		return q.signInPage(q.tr("web_name_needed"), code, name)
+	case err != nil:
+		return err
+	}
+	return q.startSession(u)
+}
+
+// logout ends every session of the user, on every device.
+func (s *Server) logout(q *req) error {
+	if q.user.ID == 0 {
+		return q.redirect("/web/")
+	}
+	if !q.validCSRF() {
+		return q.csrfRefused()
+	}
+	if _, err := s.cfg.Stores.DeleteUserSessions(q.ctx, q.user.ID); err != nil {
+		return err
+	}
+	q.setCookie(cookieSession, "", -1)
+	s.log.Info("web sessions ended", "user", q.user.ID)
+	return q.redirect("/web/")
+}
+
+// setLang is the language switch of a signed-out visitor (a signed-in
+// user's is their own, as in the bot).
+func (s *Server) setLang(q *req) error {
+	if l := fieldlog.Lang(q.r.URL.Query().Get("l")); l.Valid() {
+		q.setCookie(cookieLang, string(l), 365*24*3600)
+	}
+	return q.redirect("/web/")
+}
+
+// setLayout switches Mongolian between vertical and, for old WebViews
+// that cannot lay out vertical form fields, horizontal.
+func (s *Server) setLayout(q *req) error {
+	v := "v"
+	if q.r.URL.Query().Get("v") == "h" {
+		v = "h"
+	}
+	q.setCookie(cookieLayout, v, 365*24*3600)
+	// Back to the page the switch was on, if it is one of ours.
+	back := q.r.URL.Query().Get("back")
+	if !strings.HasPrefix(back, "/web/") {
+		back = "/web/"
+	}
+	return q.redirect(back)
+}
