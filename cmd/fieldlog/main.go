@@ -16,6 +16,8 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +45,7 @@ import (
 	"fieldlog/statuschart"
 	"fieldlog/storage"
 	"fieldlog/units"
+	"fieldlog/web"
 
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -131,7 +134,9 @@ type config struct {
 	// webURL is the web page's public address, without a trailing slash;
 	// empty: no web page.
 	webURL string
-	dialer options.ContextDialer // world.storeDialer
+	// webProxy says a proxy in front sets X-Forwarded-For.
+	webProxy bool
+	dialer   options.ContextDialer // world.storeDialer
 }
 
 // readConfig reads and checks the environment; a bad setting is reported
@@ -200,6 +205,12 @@ func readConfig(getenv func(string) string) (config, error) {
 		if c.httpAddr == "" {
 			return c, errors.New("FIELDLOG_HTTP_ADDR: the web page needs an address to be served on")
 		}
+	}
+	switch p := or(getenv("FIELDLOG_WEB_PROXY"), "off"); p {
+	case "on", "off":
+		c.webProxy = p == "on"
+	default:
+		return c, fmt.Errorf("FIELDLOG_WEB_PROXY: %q is not on or off", p)
 	}
 	if lvl := getenv("FIELDLOG_LOG_LEVEL"); lvl != "" {
 		if err := c.logLevel.UnmarshalText([]byte(lvl)); err != nil {
@@ -367,7 +378,19 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		if cfg.webhook != nil {
 			webhook = channel.WebhookHandler()
 		}
-		stopHTTP, err := serveHTTP(cfg.httpAddr, operatorMux(checks, meter.Handler(), cfg.webhook.Path(), webhook), logger, w.listening)
+		mux := operatorMux(checks, meter.Handler(), cfg.webhook.Path(), webhook)
+		if cfg.webURL != "" {
+			page, err := web.New(web.Config{
+				Office: work, Stores: store, Photos: store, Messages: msgs,
+				BotToken: cfg.token, BaseURL: cfg.webURL, CSRFKey: csrfKey(cfg.token),
+				TrustProxy: cfg.webProxy, Now: w.now, Logger: logger,
+			})
+			if err != nil {
+				return fmt.Errorf("web page: %w", err)
+			}
+			mux.Handle("/web/", page.Handler())
+		}
+		stopHTTP, err := serveHTTP(cfg.httpAddr, mux, logger, w.listening)
 		if err != nil {
 			return err
 		}
@@ -495,4 +518,13 @@ func importUnits(ctx context.Context, cfg config, logger *slog.Logger, path stri
 	}
 	fmt.Fprintf(stdout, "imported %d units from %s\n", len(list), path)
 	return nil
+}
+
+// csrfKey is the key of the web page's CSRF tokens, made from the bot's
+// token: secret, the same in every process and after a restart (so a form
+// opened before it still posts), and no setting more to keep.
+func csrfKey(botToken string) []byte {
+	m := hmac.New(sha256.New, []byte(botToken))
+	m.Write([]byte("fieldlog web CSRF key"))
+	return m.Sum(nil)
 }

@@ -62,6 +62,7 @@ var settings = []setting{
 	{"FIELDLOG_WEBHOOK_URL", "empty", "public HTTPS URL Telegram posts updates to (webhook mode, behind a proxy or load balancer forwarding to `FIELDLOG_HTTP_ADDR`, same path); empty polls"},
 	{"FIELDLOG_WEBHOOK_SECRET", "empty", "secret token Telegram sends with each post (1–256 of `A-Z a-z 0-9 _ -`); required in webhook mode"},
 	{"FIELDLOG_WEB_URL", "empty", "public address of the web page, served under `/web/` on `FIELDLOG_HTTP_ADDR` behind the same proxy as the webhook (HTTPS, for the Mini App and secure cookies); `/web` in the bot links to it; empty: no web page"},
+	{"FIELDLOG_WEB_PROXY", "`off`", "`on` when a proxy in front sets `X-Forwarded-For` to the visitor's address (as in the nginx example), so that wrong codes are counted per visitor, not per proxy"},
 }
 
 // settingsTable is the settings as the README's Markdown table.

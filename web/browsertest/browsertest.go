@@ -21,6 +21,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -157,6 +158,20 @@ func (b *Browser) WaitVisible(selector string) {
 func (b *Browser) Fill(selector, text string) {
 	b.t.Helper()
 	b.Do("fill "+selector, chromedp.SendKeys(chromedp.CSS(selector), text))
+}
+
+// Type puts text into the input or textarea that the selector finds, after
+// what it holds already, as an input method commits it (Input.insertText):
+// key presses (Fill) cannot carry U+202F before a Mongolian case suffix nor
+// U+180E before a final a/e, which a Mongolian keyboard's IME does send.
+func (b *Browser) Type(selector, text string) {
+	b.t.Helper()
+	b.Do("type into "+selector,
+		chromedp.Focus(chromedp.CSS(selector)),
+		func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text})
+			return chromedp.Void{}, err
+		})
 }
 
 // Click clicks the element, as a mouse would.
