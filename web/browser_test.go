@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/cdproto/css"
 
+	"fieldlog/fonts"
 	"fieldlog/web/browsertest"
 )
 
@@ -17,8 +18,6 @@ import (
 // vertical Mongolian in its web font, typing into a textarea, a form that
 // posts and sets a cookie, and horizontal Chinese beside it. The tests of
 // the real pages use the same harness.
-
-const mongolianFont = "../statuschart/fonts/NotoSansMongolian-Regular.ttf"
 
 const mongolianPage = `<!doctype html>
 <html lang="mn-Mong">
@@ -69,7 +68,8 @@ func testServer(t *testing.T) *httptest.Server {
 	mux.HandleFunc("GET /mn", page(mongolianPage))
 	mux.HandleFunc("GET /zh", page(chinesePage))
 	mux.HandleFunc("GET /mongolian.ttf", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, mongolianFont)
+		w.Header().Set("Content-Type", "font/ttf")
+		w.Write(fonts.MongolianTTF)
 	})
 	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "seen", Value: "1", Path: "/", HttpOnly: true})
