@@ -586,7 +586,7 @@ func (t *Telegram) sendText(ctx context.Context, chat int64, messageID int, r co
 		case len(buttons) > 0:
 			p.ReplyMarkup = t.inlineKeyboard(buttons)
 		case final && r.Menu != nil:
-			p.ReplyMarkup = menuKeyboard(r.Menu)
+			p.ReplyMarkup = menuKeyboard(r.Menu, r.MenuApp)
 		}
 		m, err := t.sendTo(ctx, chat, func() (*models.Message, error) { return t.api.SendMessage(ctx, p) })
 		if err != nil {

@@ -95,7 +95,7 @@ func (t *Telegram) inlineKeyboard(rows [][]conversation.Button) *models.InlineKe
 }
 
 // menuKeyboard is the persistent keyboard of the user's actions.
-func menuKeyboard(rows [][]string) *models.ReplyKeyboardMarkup {
+func menuKeyboard(rows [][]string, app conversation.Button) *models.ReplyKeyboardMarkup {
 	kb := &models.ReplyKeyboardMarkup{ResizeKeyboard: true, IsPersistent: true}
 	for _, r := range rows {
 		var row []models.KeyboardButton
@@ -103,6 +103,10 @@ func menuKeyboard(rows [][]string) *models.ReplyKeyboardMarkup {
 			row = append(row, models.KeyboardButton{Text: label})
 		}
 		kb.Keyboard = append(kb.Keyboard, row)
+	}
+	// Telegram opens a Mini App only from HTTPS.
+	if app.Text != "" && strings.HasPrefix(app.WebApp, "https://") {
+		kb.Keyboard = append(kb.Keyboard, []models.KeyboardButton{{Text: app.Text, WebApp: &models.WebAppInfo{URL: app.WebApp}}})
 	}
 	return kb
 }

@@ -308,7 +308,7 @@ func TestInlineKeyboardLeavesOutOverlongData(t *testing.T) {
 
 func TestMenuKeyboard(t *testing.T) {
 	rows := [][]string{{"📝 记录活动", "📋 我的记录"}, {"✉️ 邀请"}}
-	kb := menuKeyboard(rows)
+	kb := menuKeyboard(rows, conversation.Button{})
 	if !kb.IsPersistent || !kb.ResizeKeyboard {
 		t.Errorf("IsPersistent, ResizeKeyboard = %v, %v; want true, true", kb.IsPersistent, kb.ResizeKeyboard)
 	}
@@ -346,5 +346,18 @@ func TestBotCommands(t *testing.T) {
 	// An empty list clears the chat's commands: it must be [] on the wire.
 	if data, _ := json.Marshal(botCommands(nil)); string(data) != "[]" {
 		t.Errorf("no commands serialised as %s, want []", data)
+	}
+}
+
+// The menu's last row opens the web page as a Mini App, on HTTPS only:
+// Telegram would refuse the whole message otherwise.
+func TestMenuKeyboardWebApp(t *testing.T) {
+	rows := [][]string{{"📝 记录活动"}}
+	kb := menuKeyboard(rows, conversation.Button{Text: "🌐 网页版", WebApp: "https://fieldlog.example.cn/web/"})
+	if len(kb.Keyboard) != 2 || kb.Keyboard[1][0].WebApp == nil || kb.Keyboard[1][0].WebApp.URL != "https://fieldlog.example.cn/web/" || kb.Keyboard[1][0].Text != "🌐 网页版" {
+		t.Errorf("keyboard %+v", kb.Keyboard)
+	}
+	if kb := menuKeyboard(rows, conversation.Button{Text: "🌐 网页版", WebApp: "http://127.0.0.1/web/"}); len(kb.Keyboard) != 1 {
+		t.Errorf("a Mini App row to an http address: %+v", kb.Keyboard)
 	}
 }

@@ -74,6 +74,9 @@ type Reply struct {
 	// Menu, when not nil, is the persistent keyboard of the user's actions.
 	// A message carries either Buttons or a Menu, never both.
 	Menu [][]string
+	// MenuApp, when its WebApp is set, is a last row of the Menu opening
+	// the web page inside the channel (a Telegram Mini App).
+	MenuApp Button
 	// Edit replaces the message whose button was pressed instead of
 	// sending a new one.
 	Edit bool

@@ -645,6 +645,15 @@ func TestWebSendsAOneTimeLink(t *testing.T) {
 	if err != nil || u.ID != officerID {
 		t.Errorf("the link signs in %+v, %v", u, err)
 	}
+	// The menu's last row opens the page inside Telegram; where that
+	// cannot open, its label comes as text and means /web.
+	help := h.send(officerID, "/help")
+	if app := help.Replies[len(help.Replies)-1].MenuApp; app.WebApp != "https://fieldlog.example.cn/web/" || app.Text != h.tr("menu_web") {
+		t.Errorf("menu app %+v", app)
+	}
+	if r := h.send(officerID, h.tr("menu_web")); !strings.HasPrefix(text(r), h.msg("web_link", "Minutes", 10)) {
+		t.Errorf("the menu's label as text:\n%s", dump(r))
+	}
 }
 
 // newEngineWith is newEngine that also hands out the office.

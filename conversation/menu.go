@@ -26,7 +26,7 @@ var (
 	actDeadline = action{"deadline", "", "help_deadline"}
 	actRemind   = action{"remind", "", "help_remind"}
 	actCancel   = action{"cancel", "", "help_cancel"}
-	actWeb      = action{"web", "", "help_web"}
+	actWeb      = action{"web", "menu_web", "help_web"}
 )
 
 // actions returns the menu rows of what the user's role may do.
@@ -78,7 +78,8 @@ func (t *turn) menuCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	for _, a := range []action{actLog, actMy, actRecords, actInvite, actReport, actStatus, actHelp, actLang} {
+	// menu_web is pressed as text only where the Mini App cannot open.
+	for _, a := range []action{actLog, actMy, actRecords, actInvite, actReport, actStatus, actHelp, actLang, actWeb} {
 		for _, l := range fieldlog.Langs {
 			if t.e.msgs.Text(l, a.label, nil) == text {
 				return a.command
@@ -94,7 +95,11 @@ func (t *turn) sayMenu(text string) {
 		t.say(text)
 		return
 	}
-	t.resp.Replies = append(t.resp.Replies, Reply{Text: text, Menu: t.menu()})
+	r := Reply{Text: text, Menu: t.menu()}
+	if strings.HasPrefix(t.e.webURL, "https://") {
+		r.MenuApp = Button{Text: t.tr("menu_web"), WebApp: t.e.webURL + "/web/"}
+	}
+	t.resp.Replies = append(t.resp.Replies, r)
 }
 
 // help explains each action of the user's role.

@@ -378,6 +378,9 @@ func parseMarkup(raw string) (markup, *apiError) {
 						return markup{}, badRequest("can't parse keyboard button: %v", err)
 					}
 					text = kb.Text
+					if kb.WebApp != nil && !strings.HasPrefix(kb.WebApp.URL, "https://") {
+						return markup{}, badRequest("BUTTON_URL_INVALID")
+					}
 				}
 				if text == "" {
 					return markup{}, badRequest("keyboard button text is empty")
