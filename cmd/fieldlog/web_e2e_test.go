@@ -89,3 +89,33 @@ func TestWebPageFromTheBotInABrowser(t *testing.T) {
 		b.WaitVisible(`form[action="/web/join"]`)
 	}
 }
+
+// On HTTPS the menu button of every chat, the main menu's last row and a
+// button under /web's link open the page inside Telegram as a Mini App.
+func TestWebPageAsAMiniApp(t *testing.T) {
+	srv := bottest.New(t)
+	env := testEnv(t, srv)
+	env["FIELDLOG_WEB_URL"] = "https://fieldlog.example.cn/"
+	a := startApp(t, srv, env)
+	zh := fieldlog.Chinese
+	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
+	a.say(admin, "/start", a.chooseLanguage())
+	a.tap(admin, "中文")
+	var mb bottest.MenuButton
+	waitFor := time.Now().Add(5 * time.Second)
+	for ok := false; !ok && time.Now().Before(waitFor); time.Sleep(20 * time.Millisecond) {
+		mb, ok = srv.MenuButtonOf("")
+	}
+	if mb.Type != "web_app" || mb.WebAppURL != "https://fieldlog.example.cn/web/" {
+		t.Errorf("menu button %+v", mb)
+	}
+	m := a.say(admin, "/web", a.msg(zh, "web_link", "Minutes", 10))
+	app, ok := m.Button(a.tr(zh, "btn_open_in_telegram"))
+	if !ok || app.WebApp != "https://fieldlog.example.cn/web/" {
+		t.Errorf("/web's Mini App button %+v", m.InlineKeyboard)
+	}
+	help := a.sayLead(admin, "/help", a.tr(zh, "help_intro"))
+	if rows := help.ReplyKeyboard; len(rows) == 0 || rows[len(rows)-1][0] != a.tr(zh, "menu_web") {
+		t.Errorf("the main menu's last row %q", rows)
+	}
+}
