@@ -114,6 +114,7 @@ type Telegram struct {
 	username string
 
 	poller *poller
+	files  *http.Client // downloads of files users sent (ChannelPhoto)
 	forget *forgetter
 	engine Engine
 	// handling outlives polling, so that updates in hand finish after a
@@ -182,6 +183,7 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	transport.MaxIdleConnsPerHost = maxConnections
 	client := &http.Client{Timeout: poll + 10*time.Second, Transport: transport}
 	t.poller = &poller{url: getUpdatesURL(cfg.APIURL, cfg.Token), client: client, timeout: poll}
+	t.files = &http.Client{Timeout: time.Minute, Transport: transport}
 	opts := []tg.Option{
 		tg.WithSkipGetMe(), // asked below, with the caller's context
 		tg.WithHTTPClient(poll, client),

@@ -786,3 +786,24 @@ func TestTelegramUploadsAStoredPhoto(t *testing.T) {
 		t.Errorf("photo %d bytes with caption %q, want the stored file uploaded with its caption", len(m.Photo.Data), m.Caption)
 	}
 }
+
+// A photo an officer sent in the chat is fetched back from Telegram for
+// the web page (getFile, then the download); one Telegram does not have
+// is not found, nor one of another source.
+func TestChannelPhotoFetchesWhatTelegramKeeps(t *testing.T) {
+	srv := bottest.New(t)
+	tg, _ := startBot(t, Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: newMemInbox(), Apology: "sorry", Limits: Limits{Off: true}}, &stubEngine{})
+	srv.Register(userA)
+	_, fileID := srv.SendPhoto(userA, "")
+	ctx := context.Background()
+	data, ct, err := tg.ChannelPhoto(ctx, fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: fileID})
+	if err != nil || ct != "image/jpeg" || len(data) < 100 {
+		t.Fatalf("fetched %d bytes of %q: %v", len(data), ct, err)
+	}
+	if _, _, err := tg.ChannelPhoto(ctx, fieldlog.Photo{Source: fieldlog.TelegramPhoto, ID: "no-such-file"}); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("a file Telegram does not have: %v", err)
+	}
+	if _, _, err := tg.ChannelPhoto(ctx, fieldlog.Photo{Source: fieldlog.StoredPhoto, ID: "x"}); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("a stored photo: %v", err)
+	}
+}
