@@ -160,14 +160,6 @@ func (t *turn) notify(u fieldlog.User, r Reply) {
 	}
 }
 
-// describeIn is describe in another user's language.
-func (t *turn) describeIn(l fieldlog.Lang, a fieldlog.Activity) string {
-	saved := t.lang
-	t.lang = l
-	defer func() { t.lang = saved }()
-	return t.describe(a)
-}
-
 // pendingMark marks a returned record in a list.
 func pendingMark(a fieldlog.Activity) string {
 	if a.Review.Pending() {
