@@ -110,6 +110,11 @@ type Office struct {
 	log       *slog.Logger
 	units     unitTree
 	schedules schedules
+	// tries serialises the count, the try and its record of codes and
+	// links typed on the web, so that a burst cannot pass the limit
+	// between a count and its record (across processes each may let the
+	// limit through once: a few more tries, never a flood).
+	tries sync.Mutex
 }
 
 // New returns an office.

@@ -158,6 +158,17 @@ func TestLogStoresTheRecordInTheReportersUnit(t *testing.T) {
 	if es, _ := w.store.AuditOf(ctx, fieldlog.RecordSubject("r1"), 0); len(es) != 1 || es[0].Action != fieldlog.ActionRecordCreate || es[0].Actor != officer.ID {
 		t.Errorf("audit %+v", es)
 	}
+	// A draft of another's record's id (a forged form) is no replay.
+	if _, err := w.office.Log(ctx, neighbour, draft("r1", day(2024, 6, 8))); !errors.Is(err, office.ErrIDTaken) {
+		t.Errorf("a draft of another's id: %v", err)
+	}
+	// Nor of a deleted one's.
+	if err := w.office.Delete(ctx, officer, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.office.Log(ctx, officer, d); !errors.Is(err, office.ErrIDTaken) {
+		t.Errorf("a draft of a deleted record's id: %v", err)
+	}
 	// Someone who has not joined logs nothing.
 	if _, err := w.office.Log(ctx, fieldlog.User{ID: 99}, draft("r2", day(2024, 6, 7))); !errors.Is(err, office.ErrForbidden) {
 		t.Errorf("a stranger logged: %v", err)

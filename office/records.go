@@ -30,6 +30,10 @@ const (
 	FieldComment      Field = "comment" // of a return
 )
 
+// ErrIDTaken is the refusal to log a draft whose id another record has:
+// the caller gives the draft a new id and logs it again.
+var ErrIDTaken = errors.New("the record's id is taken")
+
 // ErrMissing is the error of an InvalidError for a field the draft lacks.
 var ErrMissing = errors.New("missing")
 
@@ -230,7 +234,13 @@ func (o *Office) Log(ctx context.Context, u fieldlog.User, draft fieldlog.Activi
 		o.observe.RecordSaved()
 		o.audit(ctx, u, fieldlog.ActionRecordCreate, fieldlog.RecordSubject(a.ID), fieldlog.RecordChanges(fieldlog.Activity{}, a))
 	case errors.Is(err, fieldlog.ErrDuplicate):
-		// Saved, and recorded, before: a replay.
+		// Saved, and recorded, before: a replay, if the record is this
+		// user's and still there; otherwise the id was someone else's
+		// (a forged or unlucky form), and nothing of this draft is stored.
+		stored, err := o.store.Activity(ctx, a.ID)
+		if err != nil || stored.ReporterID != u.ID {
+			return draft, ErrIDTaken
+		}
 	default:
 		return draft, fmt.Errorf("save record: %w", err)
 	}

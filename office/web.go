@@ -22,9 +22,12 @@ type WebStore interface {
 	fieldlog.Tries
 }
 
-// triesWebCode is the kind of a wrong code typed on the web page, counted
-// per address and per code.
-const triesWebCode = "web-code"
+// Kinds of wrong tries on the web page: invitation codes, counted per
+// address and per code, and sign-in links, per address.
+const (
+	triesWebCode = "web-code"
+	triesWebLink = "web-link"
+)
 
 // User returns the user with id as they act (Acting), or
 // fieldlog.ErrNotFound.
@@ -57,17 +60,21 @@ func (o *Office) NewSignInLink(ctx context.Context, web WebStore, u fieldlog.Use
 }
 
 // RedeemSignInLink uses up a sign-in token and returns its user, as they
-// act. A token used, expired or never made is fieldlog.ErrNotFound; wrong
-// tokens are counted per address (from), and after MaxCodeTries within
-// CodeTriesWindow every token from it is ErrTooManyTries.
+// act. A valid token always signs in: it is 256 random bits, and nobody
+// should be locked out by others' wrong links from a shared address. A
+// token used, expired or never made is fieldlog.ErrNotFound, counted per
+// address (from): from the MaxCodeTries-th within CodeTriesWindow it is
+// ErrTooManyTries, which says to stop trying.
 func (o *Office) RedeemSignInLink(ctx context.Context, web WebStore, token, from string) (fieldlog.User, error) {
-	if err := o.checkTries(ctx, web, "addr:"+from); err != nil {
-		return fieldlog.User{}, err
-	}
 	l, err := web.RedeemLink(ctx, fieldlog.HashToken(token), o.now())
 	if errors.Is(err, fieldlog.ErrNotFound) {
-		if err := web.RecordTry(ctx, triesWebCode, "addr:"+from, o.now()); err != nil {
+		o.tries.Lock()
+		defer o.tries.Unlock()
+		if err := web.RecordTry(ctx, triesWebLink, "addr:"+from, o.now()); err != nil {
 			return fieldlog.User{}, fmt.Errorf("record a wrong sign-in link: %w", err)
+		}
+		if err := o.checkTries(ctx, web, triesWebLink, "addr:"+from); err != nil {
+			return fieldlog.User{}, err
 		}
 		return fieldlog.User{}, fieldlog.ErrNotFound
 	}
@@ -97,6 +104,9 @@ func (o *Office) JoinOnWeb(ctx context.Context, web WebStore, code, from, name s
 		return fieldlog.User{}, &InvalidError{Field: "name", Err: ErrMissing}
 	}
 	keys := []string{"addr:" + from, "code:" + fieldlog.HashToken(code).String()}
+	// Counted, tried and recorded one at a time (see Office.tries).
+	o.tries.Lock()
+	defer o.tries.Unlock()
 	left := MaxCodeTries
 	for _, k := range keys {
 		n, err := web.CountTries(ctx, triesWebCode, k, o.now().Add(-CodeTriesWindow))
@@ -126,9 +136,9 @@ func (o *Office) JoinOnWeb(ctx context.Context, web WebStore, code, from, name s
 }
 
 // checkTries refuses with ErrTooManyTries when key has MaxCodeTries wrong
-// tries within CodeTriesWindow.
-func (o *Office) checkTries(ctx context.Context, web WebStore, key string) error {
-	n, err := web.CountTries(ctx, triesWebCode, key, o.now().Add(-CodeTriesWindow))
+// tries of kind within CodeTriesWindow.
+func (o *Office) checkTries(ctx context.Context, web WebStore, kind, key string) error {
+	n, err := web.CountTries(ctx, kind, key, o.now().Add(-CodeTriesWindow))
 	if err != nil {
 		return fmt.Errorf("count tries: %w", err)
 	}

@@ -3,6 +3,7 @@ package office_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"fieldlog"
@@ -31,18 +32,54 @@ func TestSignInLinksAreOneTimeAndGuessingIsSlowed(t *testing.T) {
 	if u, err := w.office.RedeemSignInLink(ctx, w.store, tok, "10.0.0.2"); err != nil || u.Role != fieldlog.Admin {
 		t.Errorf("admin: %+v %v", u, err)
 	}
-	// Wrong tokens from one address: a few, then none is tried at all.
+	// Wrong tokens from one address are counted: the fifth (one used
+	// twice above was the first) says to stop; a valid link still signs
+	// in, whoever shares the address.
 	fresh, _ := w.office.NewSignInLink(ctx, w.store, officer)
-	for i := range office.MaxCodeTries - 1 { // one was used twice above
+	for i := range office.MaxCodeTries - 2 {
 		if _, err := w.office.RedeemSignInLink(ctx, w.store, "guess", "10.0.0.1"); !errors.Is(err, fieldlog.ErrNotFound) {
 			t.Fatalf("guess %d: %v", i, err)
 		}
 	}
-	if _, err := w.office.RedeemSignInLink(ctx, w.store, fresh, "10.0.0.1"); !errors.Is(err, office.ErrTooManyTries) {
-		t.Errorf("after too many guesses: %v", err)
+	if _, err := w.office.RedeemSignInLink(ctx, w.store, "guess", "10.0.0.1"); !errors.Is(err, office.ErrTooManyTries) {
+		t.Errorf("the fifth wrong link: %v", err)
 	}
-	if _, err := w.office.RedeemSignInLink(ctx, w.store, fresh, "10.0.0.9"); err != nil {
-		t.Errorf("from another address: %v", err)
+	if u, err := w.office.RedeemSignInLink(ctx, w.store, fresh, "10.0.0.1"); err != nil || u.ID != officer.ID {
+		t.Errorf("a valid link after others' wrong ones: %+v %v", u, err)
+	}
+	// Wrong links do not count against invitation codes.
+	inv := fieldlog.Invite{Code: "LINK2345", Role: fieldlog.Officer, UnitID: "v2", CreatedBy: coord.ID, CreatedAt: now, ExpiresAt: now.Add(fieldlog.InviteLifetime)}
+	if err := w.store.CreateInvite(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.office.JoinOnWeb(ctx, w.store, "LINK2345", "10.0.0.1", "新人", fieldlog.Chinese); err != nil {
+		t.Errorf("a code from the address of wrong links: %v", err)
+	}
+}
+
+// A burst of wrong codes at once passes no more than the limit: each is
+// counted, tried and recorded in turn.
+func TestABurstOfWrongCodesStopsAtTheLimit(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	judged := 0
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := w.office.JoinOnWeb(ctx, w.store, "NOPE0000", "10.9.9.9", "某", fieldlog.Chinese)
+			if errors.As(err, new(*office.WrongCodeError)) {
+				mu.Lock()
+				judged++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if judged != office.MaxCodeTries {
+		t.Errorf("%d of 40 wrong codes at once were tried, want %d", judged, office.MaxCodeTries)
 	}
 }
 
