@@ -111,6 +111,10 @@ type PhotoFiles interface {
 	SavePhotoFile(ctx context.Context, data []byte, contentType string) (id string, err error)
 	// PhotoFile returns a stored file and its content type, or ErrNotFound.
 	PhotoFile(ctx context.Context, id string) (data []byte, contentType string, err error)
+	// DeletePhotoFile removes a stored file that no record keeps (taken
+	// off in an edit, or stored for a form that was then refused);
+	// removing one that is not there is no error.
+	DeletePhotoFile(ctx context.Context, id string) error
 }
 
 // TokenHash is the SHA-256 of a secret token (a web session's cookie, a

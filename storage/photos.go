@@ -46,6 +46,20 @@ func (s *Store) SavePhotoFile(ctx context.Context, data []byte, contentType stri
 	return id.Hex(), nil
 }
 
+// DeletePhotoFile removes the file with id, if it is there.
+func (s *Store) DeletePhotoFile(ctx context.Context, id string) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return nil // no id of ours: nothing stored
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	if err := s.photos().Delete(ctx, oid); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+		return fmt.Errorf("delete photo file %s: %w", id, err)
+	}
+	return nil
+}
+
 // PhotoFile returns the file with id and its content type, or
 // fieldlog.ErrNotFound.
 func (s *Store) PhotoFile(ctx context.Context, id string) ([]byte, string, error) {

@@ -1254,4 +1254,22 @@ func testPhotoFiles(t *testing.T, open Opener) {
 	if _, err := s.SavePhotoFile(ctx, nil, "image/jpeg"); err == nil {
 		t.Error("an empty file was stored")
 	}
+	// Deleted, a file is gone, its neighbour kept; deleting again, or
+	// what never was, is no error.
+	for range 2 {
+		if err := s.DeletePhotoFile(ctx, idBig); err != nil {
+			t.Fatalf("delete: %v", err)
+		}
+	}
+	if _, _, err := s.PhotoFile(ctx, idBig); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("a deleted file: %v", err)
+	}
+	if data, _, err := s.PhotoFile(ctx, idSmall); err != nil || !bytes.Equal(data, small) {
+		t.Errorf("its neighbour after the delete: %v", err)
+	}
+	for _, id := range []string{"nope", "6650f0c2a1b2c3d4e5f60718"} {
+		if err := s.DeletePhotoFile(ctx, id); err != nil {
+			t.Errorf("delete %q: %v", id, err)
+		}
+	}
 }

@@ -31,6 +31,14 @@ func (s *Store) SavePhotoFile(_ context.Context, data []byte, contentType string
 	return id, nil
 }
 
+// DeletePhotoFile removes the file with id, if it is there.
+func (s *Store) DeletePhotoFile(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.photos, id)
+	return nil
+}
+
 // PhotoFile returns a copy of the file with id, or fieldlog.ErrNotFound.
 func (s *Store) PhotoFile(_ context.Context, id string) ([]byte, string, error) {
 	s.mu.Lock()
