@@ -357,7 +357,7 @@ func benchmarkPages(b *testing.B, store benchStore, n int) {
 
 	o := office.New(office.Config{Store: store, Catalog: cat, Location: shanghai, Now: clock})
 	s, err := New(Config{Office: o, Stores: store, Photos: store, Messages: msgs, BaseURL: "https://fieldlog.example.org",
-		CSRFKey: bytes.Repeat([]byte{1}, 32), Now: clock})
+		CSRFKey: bytes.Repeat([]byte{1}, 32), Now: clock, Logger: storagetest.Logger(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
