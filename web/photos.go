@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
 	"image/jpeg"
 	_ "image/png" // decoders of the accepted types
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
@@ -24,10 +26,19 @@ var accepted = map[string]bool{"image/jpeg": true, "image/png": true, "image/web
 
 // parseBody reads a POST's form under the upload cap. It reports false,
 // having answered, when the body is too large or unreadable.
+//
+// Only a signed-in user's form may carry photos: anyone else's body is
+// capped at MaxFormBytes, so that nobody unknown makes the server read
+// megabytes.
 func (q *req) parseBody() bool {
-	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, q.s.cfg.MaxUploadBytes)
+	multipart := strings.HasPrefix(q.r.Header.Get("Content-Type"), "multipart/form-data")
+	limit := int64(MaxFormBytes)
+	if multipart && q.user.ID != 0 {
+		limit = q.s.cfg.MaxUploadBytes
+	}
+	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, limit)
 	var err error
-	if ct := q.r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+	if multipart {
 		err = q.r.ParseMultipartForm(8 << 20)
 	} else {
 		err = q.r.ParseForm()
@@ -36,7 +47,7 @@ func (q *req) parseBody() bool {
 	switch {
 	case errors.As(err, &tooBig):
 		q.w.WriteHeader(http.StatusRequestEntityTooLarge)
-		_ = q.render("message", map[string]any{"Text": q.tr("web_upload_too_large", "Size", size(q.s.cfg.MaxUploadBytes))})
+		_ = q.render("message", map[string]any{"Text": q.tr("web_upload_too_large", "Size", size(limit))})
 		return false
 	case err != nil:
 		q.w.WriteHeader(http.StatusBadRequest)
@@ -104,10 +115,14 @@ func (s *Server) photoJPEG(data []byte) (jpg []byte, problem string) {
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, "type"
 	}
-	// Checked before decoding: a small file may claim a huge image.
-	if int64(cfg.Width)*int64(cfg.Height) > int64(s.cfg.MaxPixels) {
+	// Checked before decoding: a small file may claim a huge image, and
+	// one of 16 bits a channel takes twice the memory of one of 8.
+	if int64(cfg.Width)*int64(cfg.Height)*bytesPerPixel(cfg.ColorModel) > 4*int64(s.cfg.MaxPixels) {
 		return nil, "pixels"
 	}
+	// One decode at a time for each core: each may hold a few hundred MB.
+	s.decodes <- struct{}{}
+	defer func() { <-s.decodes }()
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, "type"
@@ -126,4 +141,21 @@ func (s *Server) photoJPEG(data []byte) (jpg []byte, problem string) {
 		return nil, "type"
 	}
 	return buf.Bytes(), ""
+}
+
+// MaxFormBytes is the largest body of a form without photos, or of anyone
+// not signed in.
+const MaxFormBytes = 64 << 10
+
+// bytesPerPixel is what a decoded image of model takes a pixel.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.Gray16Model:
+		return 2
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	}
+	return 4
 }

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -83,12 +84,13 @@ type Config struct {
 
 // Server serves the web page.
 type Server struct {
-	cfg    Config
-	csrf   *CSRF
-	secure bool
-	tmpl   map[string]*template.Template
-	log    *slog.Logger
-	now    func() time.Time
+	cfg     Config
+	decodes chan struct{} // a token per photo being decoded
+	csrf    *CSRF
+	secure  bool
+	tmpl    map[string]*template.Template
+	log     *slog.Logger
+	now     func() time.Time
 }
 
 //go:embed templates/*.html
@@ -113,7 +115,8 @@ func New(cfg Config) (*Server, error) {
 	cfg.MaxPhotoBytes = cmp.Or(cfg.MaxPhotoBytes, DefaultMaxPhotoBytes)
 	cfg.MaxUploadBytes = cmp.Or(cfg.MaxUploadBytes, DefaultMaxUploadBytes)
 	cfg.MaxPixels = cmp.Or(cfg.MaxPixels, DefaultMaxPixels)
-	s := &Server{cfg: cfg, csrf: csrf, secure: base.Scheme == "https", log: cfg.Logger, now: cfg.Now}
+	s := &Server{cfg: cfg, csrf: csrf, secure: base.Scheme == "https", log: cfg.Logger, now: cfg.Now,
+		decodes: make(chan struct{}, runtime.NumCPU())}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -150,7 +153,8 @@ func (s *Server) parseTemplates() error {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /web/{$}", s.page(s.home))
-	mux.HandleFunc("GET /web/login", s.page(s.login))
+	mux.HandleFunc("GET /web/login", s.page(s.loginPage))
+	mux.HandleFunc("POST /web/login", s.page(s.login))
 	mux.HandleFunc("POST /web/tg", s.page(s.telegram))
 	mux.HandleFunc("POST /web/join", s.page(s.join))
 	mux.HandleFunc("POST /web/logout", s.page(s.logout))

@@ -46,6 +46,7 @@ type world struct {
 	office *office.Office
 	msgs   *locales.Messages
 	h      http.Handler
+	server *Server
 	mu     sync.Mutex
 	now    time.Time
 }
@@ -100,7 +101,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.h = s.Handler()
+	w.h, w.server = s.Handler(), s
 	return w
 }
 
@@ -158,6 +159,12 @@ func (b *browser) do(method, path string, body io.Reader, contentType string) an
 
 func (b *browser) get(path string) answer { return b.do("GET", path, nil, "") }
 
+// login opens a one-time link and taps its button, as its user does.
+func (b *browser) login(token string) answer {
+	b.get("/web/login?t=" + url.QueryEscape(token))
+	return b.post("/web/login", url.Values{"csrf": {b.csrf()}, "t": {token}})
+}
+
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // csrf is the token of the last page's forms.
@@ -203,7 +210,7 @@ func (w *world) signIn(u fieldlog.User) *browser {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	if a := b.get("/web/login?t=" + token); a.code != http.StatusSeeOther {
+	if a := b.login(token); a.code != http.StatusSeeOther {
 		w.t.Fatalf("sign in %s: %d\n%s", u.Name, a.code, a.body)
 	}
 	if a := b.get("/web/"); !strings.Contains(a.body, u.Name) {
@@ -260,7 +267,13 @@ func TestSignInByLinkOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := w.browser()
-	a := b.get("/web/login?t=" + token)
+	// Opening the link (a preview, a scanner, a HEAD) uses nothing up.
+	for _, m := range []string{"HEAD", "GET"} {
+		if a := b.do(m, "/web/login?t="+token, nil, ""); a.code != http.StatusOK || b.cookies[cookieSession] != "" {
+			t.Fatalf("%s of the link: %d, cookies %v", m, a.code, b.cookies)
+		}
+	}
+	a := b.login(token)
 	if a.code != http.StatusSeeOther || b.cookies[cookieSession] == "" {
 		t.Fatalf("first use: %d, cookies %v", a.code, b.cookies)
 	}
@@ -273,7 +286,7 @@ func TestSignInByLinkOnce(t *testing.T) {
 	}
 
 	other := w.browser()
-	if a := other.get("/web/login?t=" + token); a.code != http.StatusForbidden || other.cookies[cookieSession] != "" {
+	if a := other.login(token); a.code != http.StatusForbidden || other.cookies[cookieSession] != "" {
 		t.Errorf("reused link: %d, cookies %v", a.code, other.cookies)
 	} else if !strings.Contains(a.body, w.tr(fieldlog.Chinese, "web_link_invalid")) {
 		t.Errorf("reused link, no message:\n%s", a.body)
@@ -284,7 +297,7 @@ func TestSignInByLinkOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.advance(fieldlog.SignInLinkTTL + time.Second)
-	if a := w.browser().get("/web/login?t=" + late); a.code != http.StatusForbidden {
+	if a := w.browser().login(late); a.code != http.StatusForbidden {
 		t.Errorf("expired link: %d", a.code)
 	}
 }
@@ -292,11 +305,9 @@ func TestSignInByLinkOnce(t *testing.T) {
 func TestSessionCookie(t *testing.T) {
 	w := newWorld(t)
 	token, _ := w.office.NewSignInLink(context.Background(), w.store, officer)
-	r := httptest.NewRequest("GET", "/web/login?t="+token, nil)
-	rec := httptest.NewRecorder()
-	w.h.ServeHTTP(rec, r)
+	a := w.browser().login(token)
 	var found bool
-	for _, c := range rec.Result().Cookies() {
+	for _, c := range (&http.Response{Header: a.hdr}).Cookies() {
 		if c.Name == cookieSession {
 			found = true
 			if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/web/" {
@@ -707,21 +718,82 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 
 func TestTriesCountedPerAddress(t *testing.T) {
 	w := newWorld(t, func(c *Config) { c.TrustProxy = true })
-	for i := range office.MaxCodeTries {
+	// Wrong links from one visitor (the proxy's last hop) are counted to
+	// a stop; another visitor behind the same proxy is not stopped, and a
+	// valid link signs in whoever has it.
+	try := func(token, hops string) int {
 		b := w.browser()
-		r := httptest.NewRequest("GET", "/web/login?t=nope"+strconv.Itoa(i), nil)
-		r.Header.Set("X-Forwarded-For", "10.9.9.9, 203.0.113.7")
+		b.get("/web/login?t=" + token)
+		body := url.Values{"csrf": {b.csrf()}, "t": {token}}.Encode()
+		r := httptest.NewRequest("POST", "/web/login", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("X-Forwarded-For", hops)
+		for k, v := range b.cookies {
+			r.AddCookie(&http.Cookie{Name: k, Value: v})
+		}
 		rec := httptest.NewRecorder()
 		w.h.ServeHTTP(rec, r)
-		_ = b
+		return rec.Code
+	}
+	for i := range office.MaxCodeTries - 1 {
+		if code := try("nope"+strconv.Itoa(i), "10.9.9.9, 203.0.113.7"); code != http.StatusForbidden {
+			t.Fatalf("wrong link %d: %d", i, code)
+		}
+	}
+	if code := try("nope-last", "1.2.3.4, 203.0.113.7"); code != http.StatusTooManyRequests {
+		t.Errorf("the %dth wrong link from the proxy's last hop: %d", office.MaxCodeTries, code)
+	}
+	if code := try("nope-other", "203.0.113.8"); code != http.StatusForbidden {
+		t.Errorf("a wrong link from another visitor: %d", code)
 	}
 	token, _ := w.office.NewSignInLink(context.Background(), w.store, officer)
-	r := httptest.NewRequest("GET", "/web/login?t="+token, nil)
-	r.Header.Set("X-Forwarded-For", "1.2.3.4, 203.0.113.7")
-	rec := httptest.NewRecorder()
-	w.h.ServeHTTP(rec, r)
-	if rec.Code != http.StatusTooManyRequests {
-		t.Errorf("after %d wrong links from the proxy's last hop: %d", office.MaxCodeTries, rec.Code)
+	if code := try(token, "203.0.113.7"); code != http.StatusSeeOther {
+		t.Errorf("a valid link from the stopped visitor: %d", code)
+	}
+}
+
+// The layout switch goes back to a page of this site only: a path that
+// leads elsewhere once a browser reads it (a backslash, two slashes, a
+// scheme, dot segments out of /web/) goes home.
+func TestLayoutSwitchStaysOnTheSite(t *testing.T) {
+	w := newWorld(t)
+	b := w.browser()
+	for back, want := range map[string]string{
+		"/web/my":                   "/web/my",
+		"/web/r/abc/edit":           "/web/r/abc/edit",
+		`/web/../\evil.com/`:        "/web/",
+		"/web/../evil":              "/web/",
+		"//evil.com/web/":           "/web/",
+		"https://evil.com/web/":     "/web/",
+		"/web/%2e%2e/%2e%2e/x":      "/web/",
+		"/web/\t/evil":              "/web/",
+		"javascript:alert(1)//web/": "/web/",
+	} {
+		a := b.get("/web/layout?v=h&back=" + url.QueryEscape(back))
+		if a.code != http.StatusSeeOther || a.loc != want {
+			t.Errorf("back=%q: %d to %q, want %q", back, a.code, a.loc, want)
+		}
+	}
+}
+
+// Nobody signed in makes the server read more than a small form; a photo
+// whose pixels would take too much memory is refused before it is decoded.
+func TestBodiesAndPixelsAreBounded(t *testing.T) {
+	w := newWorld(t)
+	b := w.browser()
+	big := strings.Repeat("x", 2*MaxFormBytes)
+	a := b.postMultipart("/web/logout", url.Values{"csrf": {"x"}, "pad": {big}})
+	if a.code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a large body from nobody: %d", a.code)
+	}
+	// 16 bits a channel: 6300×6300 fits MaxPixels at 8 bits, not at 16.
+	img := image.NewNRGBA64(image.Rect(0, 0, 6300, 6300))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if _, problem := w.server.photoJPEG(buf.Bytes()); problem != "pixels" {
+		t.Errorf("a 16-bit photo of 40 MP: %q, want refused for its pixels", problem)
 	}
 }
 

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 
 	"fieldlog"
@@ -42,9 +44,20 @@ func (q *req) startSession(u fieldlog.User) error {
 	return q.redirect("/web/")
 }
 
-// login redeems a one-time link.
+// loginPage is where a one-time link leads: a button that signs in. Only
+// the button's post uses the link up, so that a preview or a scanner
+// fetching the link (GET or HEAD) does not, and a link someone else sent
+// does not sign a browser in without its user's tap.
+func (s *Server) loginPage(q *req) error {
+	return q.render("login", map[string]any{"Token": q.r.URL.Query().Get("t")})
+}
+
+// login redeems a one-time link, from loginPage's form.
 func (s *Server) login(q *req) error {
-	u, err := s.cfg.Office.RedeemSignInLink(q.ctx, s.cfg.Stores, q.r.URL.Query().Get("t"), q.remoteAddr())
+	if !q.validCSRF() {
+		return q.csrfRefused()
+	}
+	u, err := s.cfg.Office.RedeemSignInLink(q.ctx, s.cfg.Stores, q.r.PostFormValue("t"), q.remoteAddr())
 	switch {
 	case errors.Is(err, office.ErrTooManyTries):
 		q.w.WriteHeader(http.StatusTooManyRequests)
@@ -143,10 +156,24 @@ func (s *Server) setLayout(q *req) error {
 		v = "h"
 	}
 	q.setCookie(cookieLayout, v, 365*24*3600)
-	// Back to the page the switch was on, if it is one of ours.
-	back := q.r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/web/") {
-		back = "/web/"
+	return q.redirect(localPage(q.r.URL.Query().Get("back")))
+}
+
+// localPage is back if it is a path of this site's pages, else the home
+// page: the page a switch was on, never another site (no scheme, no host,
+// no backslash, which browsers read as a slash, and within /web/ once
+// cleaned).
+func localPage(back string) string {
+	u, err := url.Parse(back)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.ContainsAny(back, "\\\t\r\n") || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		return "/web/"
 	}
-	return q.redirect(back)
+	p := path.Clean(u.Path)
+	if p != "/web" && !strings.HasPrefix(p, "/web/") {
+		return "/web/"
+	}
+	if strings.HasSuffix(u.Path, "/") && p != "/" {
+		p += "/"
+	}
+	return p
 }

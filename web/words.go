@@ -96,5 +96,5 @@ var pageTexts = []string{
 	"btn_delete_yes", "btn_delete_no", "web_delete_confirm", "label_section", "label_type", "label_date",
 	"label_participants", "label_quantity", "label_title", "label_place", "label_reporter", "label_unit",
 	"label_photos", "web_returned", "web_no_records", "btn_prev_page", "btn_next_page", "web_remove_photo",
-	"web_telegram_signing_in", "web_participants_hint",
+	"web_telegram_signing_in", "web_participants_hint", "web_login_confirm", "web_login_button",
 }

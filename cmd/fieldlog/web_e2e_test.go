@@ -46,7 +46,8 @@ func TestWebPageFromTheBotInABrowser(t *testing.T) {
 			t.Errorf("%s: a Mini App button to an http address", c.lang)
 		}
 
-		b.Navigate(link.URL) // signs in, then the home page
+		b.Navigate(link.URL) // the link's page: one tap signs in
+		b.Click(`form[action="/web/login"] button`)
 		b.WaitVisible(`a[href="/web/log"]`)
 		b.Navigate(px.URL + "/web/log")
 		b.WaitVisible("#title")
