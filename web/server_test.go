@@ -733,7 +733,7 @@ func TestMessagesExist(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := append([]string(nil), pageTexts...)
-	for _, name := range []string{"server.go", "signin.go", "records.go", "photos.go", "words.go"} {
+	for _, name := range []string{"server.go", "signin.go", "records.go", "photos.go", "words.go", "coord.go"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -12,4 +12,10 @@
       form.submit();
     }
   }
+  // The report's print button: shown only where a script runs.
+  var print = document.getElementById("print");
+  if (print && window.print) {
+    print.classList.remove("hidden");
+    print.addEventListener("click", function () { window.print(); });
+  }
 })();
