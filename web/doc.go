@@ -18,6 +18,14 @@
 //	GET  /web/r/ID/edit, POST   edit it
 //	GET  /web/r/ID/delete, POST delete it, after a confirmation page
 //	GET  /web/r/ID/photo/N      a stored photo of it
+//	POST /web/r/ID/return       a coordinator returns it to its reporter, with a comment
+//	POST /web/r/ID/confirm      its reporter confirms a returned record as it is
+//	GET  /web/status?period=P   who is silent in the user's subtree
+//	GET  /web/status.png        the chart of it
+//	GET  /web/notes?unit=U&period=P  a unit's half-year notes (problems, plans)
+//	POST /web/notes/add, /web/notes/delete  a paragraph of them
+//	GET  /web/report?unit=U&period=P  the compiled report, laid out for A4
+//	GET  /web/report/docx, /web/report/xlsx (same query)  its Word file and ledger
 //	GET  /web/static/...        CSS, script, the Mongolian font
 //
 // Sessions are kept in the store by the hash of the cookie's random token;

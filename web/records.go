@@ -397,11 +397,7 @@ func (s *Server) record(q *req) error {
 	if err != nil {
 		return q.refused(err)
 	}
-	tree, err := s.cfg.Office.Tree(q.ctx)
-	if err != nil {
-		return err
-	}
-	return q.render("record", map[string]any{"R": q.view(a, tree), "Mine": q.user.MayChange(a)})
+	return q.renderRecord(a, "", "")
 }
 
 func (s *Server) deleteConfirm(q *req) error {

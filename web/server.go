@@ -15,12 +15,14 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"fieldlog"
 	"fieldlog/fonts"
 	"fieldlog/locales"
 	"fieldlog/office"
+	"fieldlog/statuschart"
 )
 
 // SessionTTL is how long a web session lives without use; each use
@@ -77,6 +79,8 @@ type Config struct {
 	// Limits on uploads; zero takes the Default ones.
 	MaxPhotoBytes, MaxUploadBytes int64
 	MaxPixels                     int
+	// Charts draws the status chart; nil makes one at the first chart.
+	Charts *statuschart.Renderer
 	// Now returns the current time; tests set it.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -91,6 +95,11 @@ type Server struct {
 	tmpl    map[string]*template.Template
 	log     *slog.Logger
 	now     func() time.Time
+
+	reports   reportSlots // one report compiled at a time per user
+	chartOnce sync.Once
+	chartR    *statuschart.Renderer
+	chartErr  error
 }
 
 //go:embed templates/*.html
@@ -137,10 +146,10 @@ func (s *Server) parseTemplates() error {
 	s.tmpl = map[string]*template.Template{}
 	for _, p := range pages {
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
-		if name == "layout" {
-			continue
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue // the layout, and parts several pages share
 		}
-		t, err := template.New("layout.html").Funcs(template.FuncMap{}).ParseFS(templateFiles, "templates/layout.html", p)
+		t, err := template.New("layout.html").Funcs(template.FuncMap{}).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", p)
 		if err != nil {
 			return fmt.Errorf("web server: template %s: %w", name, err)
 		}
@@ -170,6 +179,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /web/r/{id}/delete", s.page(s.signedIn(s.deleteConfirm)))
 	mux.HandleFunc("POST /web/r/{id}/delete", s.page(s.signedIn(s.deletePost)))
 	mux.HandleFunc("GET /web/r/{id}/photo/{n}", s.page(s.signedIn(s.photo)))
+	mux.HandleFunc("POST /web/r/{id}/return", s.page(s.signedIn(s.returnPost)))
+	mux.HandleFunc("POST /web/r/{id}/confirm", s.page(s.signedIn(s.confirmPost)))
+	mux.HandleFunc("GET /web/status", s.page(s.signedIn(s.statusPage)))
+	mux.HandleFunc("GET /web/status.png", s.page(s.signedIn(s.statusChart)))
+	mux.HandleFunc("GET /web/notes", s.page(s.signedIn(s.notesPage)))
+	mux.HandleFunc("POST /web/notes/add", s.page(s.signedIn(s.noteAdd)))
+	mux.HandleFunc("POST /web/notes/delete", s.page(s.signedIn(s.noteDelete)))
+	mux.HandleFunc("GET /web/report", s.page(s.signedIn(s.reportPage)))
+	mux.HandleFunc("GET /web/report/{kind}", s.page(s.signedIn(s.reportFile)))
 	mux.Handle("GET /web/static/", s.static())
 	mux.HandleFunc("/web/", s.page(func(r *req) error { return r.notFound() }))
 	return s.headers(mux)

@@ -91,7 +91,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 		t.Fatal(err)
 	}
 	w := &world{t: t, store: store, msgs: msgs, now: time.Date(2024, 6, 20, 10, 0, 0, 0, shanghai)}
-	w.office = office.New(office.Config{Store: store, Catalog: cat, Location: shanghai, Now: w.clock})
+	w.office = office.New(office.Config{Store: store, Catalog: cat, Messages: msgs, Location: shanghai, Now: w.clock})
 	cfg := Config{Office: w.office, Stores: store, Photos: store, Messages: msgs, BotToken: testToken,
 		BaseURL: "https://fieldlog.example.org", CSRFKey: bytes.Repeat([]byte{1}, 32), Now: w.clock}
 	for _, c := range change {
@@ -805,7 +805,7 @@ func TestMessagesExist(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := append([]string(nil), pageTexts...)
-	for _, name := range []string{"server.go", "signin.go", "records.go", "photos.go", "words.go"} {
+	for _, name := range []string{"server.go", "signin.go", "records.go", "photos.go", "words.go", "coord.go"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -7,18 +7,20 @@
 (function () {
   "use strict";
   var form = document.getElementById("tg-signin");
-  if (!form) {
-    return;
+  var data = form && new URLSearchParams(location.hash.slice(1)).get("tgWebAppData");
+  if (data) {
+    form.elements["init_data"].value = data;
+    if (window.TelegramWebviewProxy || window.parent !== window) {
+      document.getElementById("tg-wait").classList.remove("hidden");
+      form.submit();
+    } else {
+      document.getElementById("tg-button").classList.remove("hidden");
+    }
   }
-  var data = new URLSearchParams(location.hash.slice(1)).get("tgWebAppData");
-  if (!data) {
-    return;
+  // The report's print button: shown only where a script runs.
+  var print = document.getElementById("print");
+  if (print && window.print) {
+    print.classList.remove("hidden");
+    print.addEventListener("click", function () { window.print(); });
   }
-  form.elements["init_data"].value = data;
-  if (window.TelegramWebviewProxy || window.parent !== window) {
-    document.getElementById("tg-wait").classList.remove("hidden");
-    form.submit();
-    return;
-  }
-  document.getElementById("tg-button").classList.remove("hidden");
 })();
