@@ -238,11 +238,14 @@ func (q *req) save(f form, draft, orig fieldlog.Activity) error {
 	if err := o.Closed(q.ctx, unit, draft.Date); err != nil {
 		return q.refusedForm(f, edit, err)
 	}
+	var stored []string
 	for _, data := range uploads {
 		id, err := q.s.cfg.Photos.SavePhotoFile(q.ctx, data, "image/jpeg")
 		if err != nil {
+			q.deletePhotos(stored)
 			return err
 		}
+		stored = append(stored, id)
 		draft.Photos = append(draft.Photos, fieldlog.Photo{Source: fieldlog.StoredPhoto, ID: id})
 	}
 	var a fieldlog.Activity
@@ -251,11 +254,37 @@ func (q *req) save(f form, draft, orig fieldlog.Activity) error {
 		a, err = o.Edit(q.ctx, q.user, draft)
 	} else {
 		a, err = o.Log(q.ctx, q.user, draft)
+		if errors.Is(err, office.ErrIDTaken) {
+			// Another record's id (a form posted twice after all, or
+			// forged): this draft gets one of its own.
+			draft.ID = fieldlog.ActivityID(newID())
+			a, err = o.Log(q.ctx, q.user, draft)
+		}
 	}
 	if err != nil {
+		// Nothing keeps the photos just stored.
+		q.deletePhotos(stored)
 		return q.refusedForm(f, edit, err)
 	}
+	// The photos an edit took off are kept by no record now.
+	var off []string
+	for _, p := range orig.Photos {
+		if p.Source == fieldlog.StoredPhoto && !slices.Contains(a.Photos, p) {
+			off = append(off, p.ID)
+		}
+	}
+	q.deletePhotos(off)
 	return q.redirect("/web/r/" + string(a.ID))
+}
+
+// deletePhotos removes stored photo files no record keeps. A file left
+// behind is only space: the failure is logged, not shown.
+func (q *req) deletePhotos(ids []string) {
+	for _, id := range ids {
+		if err := q.s.cfg.Photos.DeletePhotoFile(q.ctx, id); err != nil {
+			q.s.log.Warn("a photo file left behind", "photo", id, "err", err)
+		}
+	}
 }
 
 // refusedForm brings the form back with the office's refusal next to its
@@ -426,11 +455,26 @@ func (s *Server) photo(q *req) error {
 		return q.refused(err)
 	}
 	n, err := strconv.Atoi(q.r.PathValue("n"))
-	if err != nil || n < 0 || n >= len(a.Photos) || a.Photos[n].Source != fieldlog.StoredPhoto {
-		// Photos sent through Telegram are Telegram's to show.
+	if err != nil || n < 0 || n >= len(a.Photos) {
 		return q.notFound()
 	}
-	data, ct, err := s.cfg.Photos.PhotoFile(q.ctx, a.Photos[n].ID)
+	var data []byte
+	var ct string
+	switch p := a.Photos[n]; {
+	case p.Source == fieldlog.StoredPhoto:
+		data, ct, err = s.cfg.Photos.PhotoFile(q.ctx, p.ID)
+	case s.cfg.ChannelPhotos != nil:
+		// One an officer sent in the chat: the channel keeps it, as the
+		// officer sent it, so only an image is served (a file named a
+		// photo may be a page with a script).
+		data, ct, err = s.cfg.ChannelPhotos.ChannelPhoto(q.ctx, p)
+		if err == nil && !accepted[http.DetectContentType(data)] {
+			return q.notFound()
+		}
+		ct = http.DetectContentType(data)
+	default:
+		return q.notFound()
+	}
 	if errors.Is(err, fieldlog.ErrNotFound) {
 		return q.notFound()
 	}
@@ -438,7 +482,8 @@ func (s *Server) photo(q *req) error {
 		return err
 	}
 	q.w.Header().Set("Content-Type", ct)
-	q.w.Header().Set("Cache-Control", "private, max-age=3600")
+	// Kept briefly: a shared phone's cache outlives a sign-out.
+	q.w.Header().Set("Cache-Control", "private, max-age=300")
 	_, err = q.w.Write(data)
 	return err
 }

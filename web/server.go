@@ -60,8 +60,12 @@ type Config struct {
 	// production, so that a restart keeps users signed in).
 	Stores Stores
 	// Photos keeps uploaded photos.
-	Photos   fieldlog.PhotoFiles
-	Messages *locales.Messages
+	Photos fieldlog.PhotoFiles
+	// ChannelPhotos fetches the photos officers sent in a chat, which the
+	// channel keeps (bot.Telegram.ChannelPhoto); nil shows only uploaded
+	// ones.
+	ChannelPhotos ChannelPhotos
+	Messages      *locales.Messages
 	// BotToken checks a Mini App's initData; empty refuses every one.
 	BotToken string
 	// BaseURL is the public address in front of the server
@@ -419,4 +423,10 @@ func (q *req) forbidden() error {
 func (q *req) redirect(path string) error {
 	http.Redirect(q.w, q.r, path, http.StatusSeeOther)
 	return nil
+}
+
+// ChannelPhotos fetches a photo a channel keeps: its bytes and type, or
+// fieldlog.ErrNotFound.
+type ChannelPhotos interface {
+	ChannelPhoto(ctx context.Context, p fieldlog.Photo) ([]byte, string, error)
 }

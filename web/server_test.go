@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -661,6 +662,20 @@ func TestUploads(t *testing.T) {
 	if a := w.signIn(stranger).get("/web/r/webrec0001/photo/0"); a.code != http.StatusForbidden {
 		t.Errorf("another unit's photo: %d", a.code)
 	}
+
+	// Taken off in an edit, the file is deleted: nobody's record keeps it.
+	b.get("/web/r/webrec0001/edit")
+	ev := logValues(b.csrf())
+	ev.Set("remove", "0")
+	if a := b.postMultipart("/web/r/webrec0001/edit", ev); a.code != http.StatusSeeOther {
+		t.Fatalf("the edit: %d\n%s", a.code, a.body)
+	}
+	if recs := w.records(officer); len(recs[0].Photos) != 0 {
+		t.Errorf("photos after taking the one off: %+v", recs[0].Photos)
+	}
+	if _, _, err := w.store.PhotoFile(context.Background(), recs[0].Photos[0].ID); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("the file taken off is still stored: %v", err)
+	}
 }
 
 func TestMongolianPageIsVertical(t *testing.T) {
@@ -872,5 +887,46 @@ func TestEditKeepsAnOldDate(t *testing.T) {
 	}
 	if got, _ := w.store.Activity(ctx, "old00001"); got.Title != "旧的，改了" || got.Date != old.Date {
 		t.Errorf("edited %+v", got)
+	}
+}
+
+// chatPhotos is the channel's photos: by id, whatever bytes they hold.
+type chatPhotos map[string][]byte
+
+func (c chatPhotos) ChannelPhoto(_ context.Context, p fieldlog.Photo) ([]byte, string, error) {
+	data, ok := c[p.ID]
+	if !ok {
+		return nil, "", fieldlog.ErrNotFound
+	}
+	return data, "application/octet-stream", nil
+}
+
+// A photo sent in the chat shows on the record's page, fetched from the
+// channel; one that is no image is not served.
+func TestChatPhotosShowOnTheWeb(t *testing.T) {
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, image.NewRGBA(image.Rect(0, 0, 4, 4)), nil); err != nil {
+		t.Fatal(err)
+	}
+	chat := chatPhotos{"tg-jpeg": jpg.Bytes(), "tg-html": []byte("<html><script>alert(1)</script></html>")}
+	w := newWorld(t, func(c *Config) { c.ChannelPhotos = chat })
+	ctx := context.Background()
+	a := fieldlog.Activity{ID: "chat0001", SectionID: "publicity", TypeID: "lecture", Date: fieldlog.Date{Year: 2024, Month: 6, Day: 7},
+		Title: "聊天里发的照片", UnitID: officer.UnitID, ReporterID: officer.ID, ReporterName: officer.Name,
+		Photos: []fieldlog.Photo{{Source: fieldlog.TelegramPhoto, ID: "tg-jpeg"}, {Source: fieldlog.TelegramDocument, ID: "tg-html"}, {Source: fieldlog.TelegramPhoto, ID: "gone"}}}
+	if err := w.store.InsertActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	if got := b.get("/web/r/chat0001/photo/0"); got.code != http.StatusOK || got.hdr.Get("Content-Type") != "image/jpeg" || got.body != jpg.String() {
+		t.Errorf("a chat photo: %d %q", got.code, got.hdr.Get("Content-Type"))
+	}
+	for _, n := range []string{"1", "2"} {
+		if got := b.get("/web/r/chat0001/photo/" + n); got.code != http.StatusNotFound {
+			t.Errorf("photo %s: %d %q", n, got.code, got.hdr.Get("Content-Type"))
+		}
+	}
+	if got := w.signIn(neighbour).get("/web/r/chat0001/photo/0"); got.code == http.StatusOK {
+		t.Error("another officer saw the photo")
 	}
 }

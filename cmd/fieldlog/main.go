@@ -381,7 +381,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		mux := operatorMux(checks, meter.Handler(), cfg.webhook.Path(), webhook)
 		if cfg.webURL != "" {
 			page, err := web.New(web.Config{
-				Office: work, Stores: store, Photos: store, Messages: msgs,
+				Office: work, Stores: store, Photos: store, ChannelPhotos: channel, Messages: msgs,
 				BotToken: cfg.token, BaseURL: cfg.webURL, CSRFKey: csrfKey(cfg.token),
 				TrustProxy: cfg.webProxy, Now: w.now, Logger: logger,
 			})
