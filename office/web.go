@@ -42,6 +42,20 @@ func (o *Office) User(ctx context.Context, id int64) (fieldlog.User, error) {
 	return o.Acting(u), nil
 }
 
+// SignedIn returns the user with id as they act, if they may use the web
+// page: only those who have joined. fieldlog.ErrNotFound for nobody,
+// ErrForbidden for someone who has not joined (or has left).
+func (o *Office) SignedIn(ctx context.Context, id int64) (fieldlog.User, error) {
+	u, err := o.User(ctx, id)
+	if err != nil {
+		return u, err
+	}
+	if !u.Joined() {
+		return u, ErrForbidden
+	}
+	return u, nil
+}
+
 // NewSignInLink makes a one-time sign-in token for u, valid for
 // fieldlog.SignInLinkTTL, for a link to the web page. Only a user who has
 // joined may have one. Only the token's hash is stored.

@@ -271,8 +271,8 @@ func (q *req) findSession(token string) {
 	if err != nil {
 		return
 	}
-	u, err := q.s.cfg.Office.User(q.ctx, sess.UserID)
-	if err != nil || !u.Joined() {
+	u, err := q.s.cfg.Office.SignedIn(q.ctx, sess.UserID)
+	if err != nil {
 		return
 	}
 	// Extended at most hourly: a write per page would be waste.

@@ -83,8 +83,8 @@ func (s *Server) telegram(q *req) error {
 		q.w.WriteHeader(http.StatusForbidden)
 		return q.signInPage(q.tr("web_telegram_invalid"), "", "")
 	}
-	u, err := s.cfg.Office.User(q.ctx, tg.ID)
-	if errors.Is(err, fieldlog.ErrNotFound) || (err == nil && !u.Joined()) {
+	u, err := s.cfg.Office.SignedIn(q.ctx, tg.ID)
+	if errors.Is(err, fieldlog.ErrNotFound) || errors.Is(err, office.ErrForbidden) {
 		q.w.WriteHeader(http.StatusForbidden)
 		return q.signInPage(q.tr("not_joined"), "", "")
 	}
