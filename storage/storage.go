@@ -142,6 +142,7 @@ type Store struct {
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
+	acts      *actIndex // the embedded server's records, indexed in memory; nil for MongoDB
 	journal   *journal  // the embedded server's conversation states; nil for MongoDB
 	opTimeout time.Duration
 
@@ -178,6 +179,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		s.embedded = e
 		s.memo = newMemo()
+		s.acts = newActIndex()
 		uri = e.uri
 		// One connection only. The embedded server executes an update as a
 		// read-modify-write in Go without a transaction, so two updates of
