@@ -151,15 +151,37 @@ func (x *actIndex) remove(id string) {
 	delete(x.pos, id)
 }
 
-// load reads the index from the store. Callers hold mu exclusively.
+// load reads the index from the store: from the embedded server's SQLite
+// table directly (a fraction of a second for 50,000 records), or, if that
+// fails, through the server with a projection (9–17 s for 50,000).
+// Callers hold mu exclusively.
 func (x *actIndex) load(ctx context.Context, s *Store) error {
+	x.reset()
+	err := s.embedded.scanActivities(ctx, s.db.Name(), func(r activityRow) error {
+		if r.deleted {
+			return nil
+		}
+		date, err := parseDate(r.date)
+		if err != nil {
+			return fmt.Errorf("activity %s: %w", r.id, err)
+		}
+		var logged time.Time
+		if r.logged.Valid {
+			logged = time.UnixMilli(r.logged.Int64)
+		}
+		x.put(r.id, r.unit, r.reporter, date, logged)
+		return nil
+	})
+	if err == nil {
+		return nil
+	}
+	s.log.Warn("read the index of activities through the server", "err", err)
+	x.reset()
 	opts := options.Find().SetBatchSize(5000).SetProjection(bson.D{
 		{Key: "_id", Value: 1}, {Key: "unit_id", Value: 1}, {Key: "reporter_id", Value: 1},
 		{Key: "date", Value: 1}, {Key: "logged_at", Value: 1}, {Key: "deleted", Value: 1},
 	})
-	x.ents, x.pos, x.units = nil, map[string]int32{}, map[string]int32{}
-	x.loaded = true
-	err := eachDoc(ctx, s.activities, bson.D{}, opts, func(d actIndexDoc) error {
+	err = eachDoc(ctx, s.activities, bson.D{}, opts, func(d actIndexDoc) error {
 		if d.Deleted {
 			return nil
 		}
@@ -175,6 +197,12 @@ func (x *actIndex) load(ctx context.Context, s *Store) error {
 		return fmt.Errorf("load the index of activities: %w", err)
 	}
 	return nil
+}
+
+// reset makes the index empty and loaded. Callers hold mu exclusively.
+func (x *actIndex) reset() {
+	x.ents, x.pos, x.units = nil, map[string]int32{}, map[string]int32{}
+	x.loaded = true
 }
 
 // rlock takes mu shared with the index loaded, loading it first if need
