@@ -270,6 +270,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return fail(err)
 		}
 	}
+	if s.acts != nil {
+		// Loaded now rather than by the first list (2 s for 50,000
+		// records), so that no request waits for it; a failure here is
+		// retried by that list.
+		s.acts.mu.Lock()
+		if err := s.acts.load(ctx, s); err != nil {
+			s.log.Warn("load the index of activities", "err", err)
+		}
+		s.acts.mu.Unlock()
+	}
 	return s, nil
 }
 
