@@ -302,6 +302,11 @@ func ReadManifest(dir string) (Manifest, error) {
 // journal, are given the user's id as their _id when imported into a real
 // MongoDB, which keeps one document per user.
 func (s *Store) Import(ctx context.Context, dir string, opts ImportOptions) (Manifest, error) {
+	if s.acts != nil {
+		// Records are written behind the index: whatever happens, it is
+		// read anew afterwards.
+		defer s.acts.forget()
+	}
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return m, err
@@ -516,6 +521,9 @@ func (s *Store) afterImport(ctx context.Context) error {
 	}
 	if err := s.migrate(ctx); err != nil {
 		return fmt.Errorf("after import: %w", err)
+	}
+	if s.acts != nil {
+		s.acts.forget()
 	}
 	if s.memo != nil {
 		s.memo.forget()

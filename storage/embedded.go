@@ -295,3 +295,60 @@ func (e *embedded) indexIDs(ctx context.Context, database string) error {
 	}
 	return nil
 }
+
+// activityRow is what the index of activities needs of one record, read
+// straight from the embedded server's SQLite table.
+type activityRow struct {
+	id, unit, date string
+	reporter       int64
+	logged         sql.NullInt64 // Unix milliseconds; null when unset
+	deleted        bool
+}
+
+// scanActivities calls fn with the indexed fields of every document of
+// the activities collection, read from FerretDB's SQLite table with
+// SQLite's JSON functions: a projected find through the server decodes
+// every whole document in Go and took 9–17 s for 50,000 records, this
+// reads them in a fraction of a second (BENCHMARKS.md). FerretDB's JSON
+// ("sjson") holds a string as a JSON string, a long as a number, a date
+// as Unix milliseconds and a bool as true or false; a value of another
+// type fails the scan, and the caller reads through the server instead.
+// Callers make sure no record is being written meanwhile; the read sees
+// what the server committed (WAL mode).
+func (e *embedded) scanActivities(ctx context.Context, database string, fn func(activityRow) error) error {
+	path := filepath.Join(e.dir, database+".sqlite")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
+		return fmt.Errorf("open %s to read activities: %w", path, err)
+	}
+	defer db.Close()
+	var table string
+	err = db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, colActivities).Scan(&table)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("find the table of activities in %s: %w", path, err)
+	}
+	q := fmt.Sprintf(`SELECT json_extract(_ferretdb_sjson, '$._id'), json_extract(_ferretdb_sjson, '$.unit_id'),
+		json_extract(_ferretdb_sjson, '$.date'), json_extract(_ferretdb_sjson, '$.reporter_id'),
+		json_extract(_ferretdb_sjson, '$.logged_at'), json_extract(_ferretdb_sjson, '$.deleted') FROM %q`, table)
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("read activities from %s: %w", path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r activityRow
+		if err := rows.Scan(&r.id, &r.unit, &r.date, &r.reporter, &r.logged, &r.deleted); err != nil {
+			return fmt.Errorf("read activities from %s: %w", path, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read activities from %s: %w", path, err)
+	}
+	return nil
+}

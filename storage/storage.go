@@ -142,6 +142,7 @@ type Store struct {
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
+	acts      *actIndex // the embedded server's records, indexed in memory; nil for MongoDB
 	journal   *journal  // the embedded server's conversation states; nil for MongoDB
 	opTimeout time.Duration
 
@@ -178,6 +179,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		s.embedded = e
 		s.memo = newMemo()
+		s.acts = newActIndex()
 		uri = e.uri
 		// One connection only. The embedded server executes an update as a
 		// read-modify-write in Go without a transaction, so two updates of
@@ -267,6 +269,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := s.loadJournal(ctx); err != nil {
 			return fail(err)
 		}
+	}
+	if s.acts != nil {
+		// Loaded now rather than by the first list (2 s for 50,000
+		// records), so that no request waits for it; a failure here is
+		// retried by that list.
+		s.acts.mu.Lock()
+		if err := s.acts.load(ctx, s); err != nil {
+			s.log.Warn("load the index of activities", "err", err)
+		}
+		s.acts.mu.Unlock()
 	}
 	return s, nil
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"InsertActivityDuplicate", testInsertActivityDuplicate},
 		{"UpdateAndDeleteActivity", testUpdateAndDeleteActivity},
 		{"ListActivities", testListActivities},
+		{"ListThroughWrites", testListThroughWrites},
 		{"EachActivity", testEachActivity},
 		{"EachActivityManyBatches", testEachActivityManyBatches},
 		{"Conversation", testConversation},
@@ -533,6 +535,124 @@ func testListActivities(t *testing.T, open Opener) {
 		paged = append(paged, ids(page)...)
 	}
 	equal(t, "paged", paged, all)
+}
+
+// testListThroughWrites lists and counts after each of a series of
+// writes (inserts, edits that move a record to another date, deletes)
+// and compares with what a brute-force filter and sort of the records
+// written gives, page by page, with ties in date and in logging time.
+func testListThroughWrites(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	base := time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)
+	held := map[fieldlog.ActivityID]fieldlog.Activity{} // what the store should hold, not deleted
+	filters := map[string]fieldlog.ActivityFilter{
+		"all":        {AllUnits: true},
+		"reporter 1": {ReporterID: 1, AllUnits: true},
+		"hepan":      {Units: []fieldlog.UnitID{"hepan"}},
+		"two units":  {Units: []fieldlog.UnitID{"hepan", "xiwang"}, From: date(2025, 5, 2)},
+		"range":      {AllUnits: true, From: date(2025, 5, 2), To: date(2025, 5, 3)},
+		"r2 jinghan": {ReporterID: 2, Units: []fieldlog.UnitID{"jinghan"}, To: date(2025, 5, 3)},
+		"none":       {Units: []fieldlog.UnitID{"nowhere"}},
+	}
+	check := func(step string) {
+		t.Helper()
+		for name, f := range filters {
+			var want []fieldlog.Activity
+			for _, a := range held {
+				if f.Matches(a) {
+					want = append(want, a)
+				}
+			}
+			slices.SortFunc(want, func(a, b fieldlog.Activity) int {
+				if c := strings.Compare(b.Date.String(), a.Date.String()); c != 0 {
+					return c
+				}
+				if c := b.LoggedAt.Compare(a.LoggedAt); c != 0 {
+					return c
+				}
+				return strings.Compare(string(b.ID), string(a.ID))
+			})
+			n, err := s.CountActivities(ctx, f)
+			if err != nil {
+				t.Fatalf("%s, %s: count: %v", step, name, err)
+			}
+			if n != len(want) {
+				t.Errorf("%s, %s: count = %d, want %d", step, name, n, len(want))
+			}
+			for _, pg := range []struct{ skip, limit int }{{0, 0}, {0, 3}, {3, 3}, {6, 3}, {2, 5}, {len(want) - 1, 3}, {len(want), 3}, {len(want) + 5, 2}} {
+				got, err := s.ListActivities(ctx, f, pg.skip, pg.limit)
+				if err != nil {
+					t.Fatalf("%s, %s: list: %v", step, name, err)
+				}
+				lo := min(max(pg.skip, 0), len(want))
+				hi := len(want)
+				if pg.limit > 0 {
+					hi = min(hi, lo+pg.limit)
+				}
+				w := want[lo:hi]
+				if !slices.Equal(ids(got), ids(w)) {
+					t.Errorf("%s, %s, skip %d limit %d:\n got %v\nwant %v", step, name, pg.skip, pg.limit, ids(got), ids(w))
+					continue
+				}
+				for i := range got {
+					if got[i].Title != w[i].Title || got[i].Date != w[i].Date {
+						t.Errorf("%s, %s: %s is %q of %v, want %q of %v", step, name, got[i].ID, got[i].Title, got[i].Date, w[i].Title, w[i].Date)
+					}
+				}
+			}
+		}
+	}
+	insert := func(a fieldlog.Activity) {
+		t.Helper()
+		if err := s.InsertActivity(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		held[a.ID] = a
+	}
+	check("empty")
+	units := []fieldlog.UnitID{"hepan", "jinghan", "xiwang"}
+	for i := range 14 {
+		// Dates over 4 days, logging times over 3 hours: many ties, and
+		// some in both (the id decides).
+		id := fieldlog.ActivityID(fmt.Sprintf("w%02d", (i*5)%14))
+		insert(activity(id, int64(1+i%2), units[i%3], date(2025, 5, 1+i%4), base.Add(time.Duration(i%3)*time.Hour)))
+	}
+	check("inserted")
+	// A record of another unit than any filter names, and a duplicate
+	// insert, which changes nothing.
+	insert(activity("other", 1, "elsewhere", date(2025, 5, 2), base))
+	if err := s.InsertActivity(ctx, activity("w03", 2, "xiwang", date(2030, 1, 1), base)); !errors.Is(err, fieldlog.ErrDuplicate) {
+		t.Fatalf("duplicate insert: %v", err)
+	}
+	check("another unit")
+	// Edits: one to a later date, one to an earlier, one in place.
+	for _, e := range []struct {
+		id fieldlog.ActivityID
+		d  fieldlog.Date
+	}{{"w04", date(2025, 5, 9)}, {"w11", date(2025, 4, 30)}, {"w07", date(2025, 5, 2)}} {
+		a := held[e.id]
+		a.Date, a.Title = e.d, "edited "+string(e.id)
+		if err := s.UpdateActivity(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		held[e.id] = a
+		check("edited " + string(e.id))
+	}
+	// Deletes, and an edit and a delete of a deleted record, refused.
+	for _, id := range []fieldlog.ActivityID{"w00", "w09", "other"} {
+		if err := s.DeleteActivity(ctx, id, base); err != nil {
+			t.Fatal(err)
+		}
+		delete(held, id)
+	}
+	a := activity("w00", 1, "hepan", date(2025, 5, 5), base)
+	if err := s.UpdateActivity(ctx, a); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("edit of a deleted record: %v", err)
+	}
+	check("deleted")
+	// Inserted after the lists were read once.
+	insert(activity("w99", 2, "jinghan", date(2025, 5, 3), base.Add(time.Hour)))
+	check("inserted later")
 }
 
 func testEachActivity(t *testing.T, open Opener) {

@@ -256,18 +256,62 @@ func (m *Store) DeleteActivity(_ context.Context, id fieldlog.ActivityID, at tim
 	return nil
 }
 
-// matching returns the records f selects, newest first, as the MongoDB
-// store sorts them. Callers hold m.mu.
-func (m *Store) matching(f fieldlog.ActivityFilter) []fieldlog.Activity {
-	var out []fieldlog.Activity
-	for _, a := range m.acts {
-		if f.Matches(a) {
-			out = append(out, copyOf(a))
+// dateKey orders dates as their "YYYY-MM-DD" strings do, which is how the
+// MongoDB store sorts and compares them, without formatting them.
+func dateKey(d fieldlog.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+
+// hit is a matching record's sort key, so that a list sorts keys and
+// copies only the page.
+type hit struct {
+	date   int
+	logged time.Time
+	id     fieldlog.ActivityID
+}
+
+// newestFirst is the MongoDB store's order: date, logging time, id, each
+// descending.
+func newestFirst(a, b hit) int {
+	return cmp.Or(cmp.Compare(b.date, a.date), b.logged.Compare(a.logged), cmp.Compare(b.id, a.id))
+}
+
+// matcher is f.Matches with the dates compared by key. Callers hold m.mu.
+func matcher(f fieldlog.ActivityFilter) func(*fieldlog.Activity) bool {
+	var units map[fieldlog.UnitID]bool
+	if !f.AllUnits {
+		units = make(map[fieldlog.UnitID]bool, len(f.Units))
+		for _, u := range f.Units {
+			units[u] = true
 		}
 	}
-	slices.SortFunc(out, func(a, b fieldlog.Activity) int {
-		return cmp.Or(strings.Compare(b.Date.String(), a.Date.String()), b.LoggedAt.Compare(a.LoggedAt), cmp.Compare(b.ID, a.ID))
-	})
+	from, to := dateKey(f.From), dateKey(f.To)
+	return func(a *fieldlog.Activity) bool {
+		switch {
+		case a.Deleted:
+			return false
+		case f.ReporterID != 0 && a.ReporterID != f.ReporterID:
+			return false
+		case units != nil && !units[a.UnitID]:
+			return false
+		case from != 0 && dateKey(a.Date) < from:
+			return false
+		case to != 0 && dateKey(a.Date) > to:
+			return false
+		}
+		return true
+	}
+}
+
+// matching returns the keys of the records f selects, newest first, as
+// the MongoDB store sorts them. Callers hold m.mu.
+func (m *Store) matching(f fieldlog.ActivityFilter) []hit {
+	match := matcher(f)
+	var out []hit
+	for id, a := range m.acts {
+		if match(&a) {
+			out = append(out, hit{date: dateKey(a.Date), logged: a.LoggedAt, id: id})
+		}
+	}
+	slices.SortFunc(out, newestFirst)
 	return out
 }
 
@@ -281,16 +325,21 @@ func (m *Store) ListActivities(_ context.Context, f fieldlog.ActivityFilter, ski
 	if limit > 0 {
 		end = min(end, skip+limit)
 	}
-	return all[skip:end], nil
+	out := make([]fieldlog.Activity, 0, end-skip)
+	for _, h := range all[skip:end] {
+		out = append(out, copyOf(m.acts[h.id]))
+	}
+	return out, nil
 }
 
 // CountActivities counts matching records.
 func (m *Store) CountActivities(_ context.Context, f fieldlog.ActivityFilter) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	match := matcher(f)
 	n := 0
 	for _, a := range m.acts {
-		if f.Matches(a) {
+		if match(&a) {
 			n++
 		}
 	}
@@ -300,7 +349,11 @@ func (m *Store) CountActivities(_ context.Context, f fieldlog.ActivityFilter) (i
 // EachActivity calls fn for every matching record, without photos.
 func (m *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn func(fieldlog.Activity) error) error {
 	m.mu.Lock()
-	all := m.matching(f)
+	hits := m.matching(f)
+	all := make([]fieldlog.Activity, len(hits))
+	for i, h := range hits {
+		all[i] = copyOf(m.acts[h.id])
+	}
 	m.mu.Unlock()
 	for _, a := range all {
 		if err := ctx.Err(); err != nil {
