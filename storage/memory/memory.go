@@ -24,7 +24,7 @@ type Store struct {
 	users    map[int64]fieldlog.User
 	units    map[fieldlog.UnitID]fieldlog.Unit
 	invites  map[string]fieldlog.Invite
-	acts     map[fieldlog.ActivityID]fieldlog.Activity
+	acts     map[fieldlog.ActivityID]*fieldlog.Activity // never changed in place: a write stores a new one
 	convs    map[int64]fieldlog.Conversation
 	notes    map[string]*fieldlog.Notes
 	attempts []attempt
@@ -73,7 +73,7 @@ func New() *Store {
 		users:   map[int64]fieldlog.User{},
 		units:   map[fieldlog.UnitID]fieldlog.Unit{},
 		invites: map[string]fieldlog.Invite{},
-		acts:    map[fieldlog.ActivityID]fieldlog.Activity{},
+		acts:    map[fieldlog.ActivityID]*fieldlog.Activity{},
 		convs:   map[int64]fieldlog.Conversation{},
 		notes:   map[string]*fieldlog.Notes{},
 		inbox:   map[string]fieldlog.IncomingUpdate{},
@@ -209,7 +209,8 @@ func (m *Store) InsertActivity(_ context.Context, a fieldlog.Activity) error {
 	if _, ok := m.acts[a.ID]; ok {
 		return fieldlog.ErrDuplicate
 	}
-	m.acts[a.ID] = storedActivity(a)
+	stored := storedActivity(a)
+	m.acts[a.ID] = &stored
 	return nil
 }
 
@@ -221,7 +222,7 @@ func (m *Store) Activity(_ context.Context, id fieldlog.ActivityID) (fieldlog.Ac
 	if !ok || a.Deleted {
 		return fieldlog.Activity{}, fieldlog.ErrNotFound
 	}
-	return copyOf(a), nil
+	return copyOf(*a), nil
 }
 
 // UpdateActivity replaces the editable fields of a record that is not
@@ -239,7 +240,8 @@ func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
 	if a.UpdatedAt.IsZero() {
 		a.UpdatedAt = old.UpdatedAt
 	}
-	m.acts[a.ID] = storedActivity(a)
+	stored := storedActivity(a)
+	m.acts[a.ID] = &stored
 	return nil
 }
 
@@ -247,12 +249,13 @@ func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
 func (m *Store) DeleteActivity(_ context.Context, id fieldlog.ActivityID, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	a, ok := m.acts[id]
-	if !ok || a.Deleted {
+	p, ok := m.acts[id]
+	if !ok || p.Deleted {
 		return fieldlog.ErrNotFound
 	}
+	a := *p
 	a.Deleted, a.DeletedAt = true, stored(at)
-	m.acts[id] = a
+	m.acts[id] = &a
 	return nil
 }
 
@@ -274,52 +277,110 @@ func newestFirst(a, b hit) int {
 	return cmp.Or(cmp.Compare(b.date, a.date), b.logged.Compare(a.logged), cmp.Compare(b.id, a.id))
 }
 
-// matcher is f.Matches with the dates compared by key. Callers hold m.mu.
-func matcher(f fieldlog.ActivityFilter) func(*fieldlog.Activity) bool {
-	var units map[fieldlog.UnitID]bool
+// filter is f.Matches with the dates compared by key. A method, not a
+// closure: a record passed to a closure escapes, and every record of a
+// scan was allocated anew (most of a list's time at 50,000 records).
+type filter struct {
+	f        fieldlog.ActivityFilter
+	units    map[fieldlog.UnitID]bool // nil: all units
+	from, to int
+}
+
+func matcher(f fieldlog.ActivityFilter) filter {
+	m := filter{f: f, from: dateKey(f.From), to: dateKey(f.To)}
 	if !f.AllUnits {
-		units = make(map[fieldlog.UnitID]bool, len(f.Units))
+		m.units = make(map[fieldlog.UnitID]bool, len(f.Units))
 		for _, u := range f.Units {
-			units[u] = true
+			m.units[u] = true
 		}
 	}
-	from, to := dateKey(f.From), dateKey(f.To)
-	return func(a *fieldlog.Activity) bool {
-		switch {
-		case a.Deleted:
-			return false
-		case f.ReporterID != 0 && a.ReporterID != f.ReporterID:
-			return false
-		case units != nil && !units[a.UnitID]:
-			return false
-		case from != 0 && dateKey(a.Date) < from:
-			return false
-		case to != 0 && dateKey(a.Date) > to:
-			return false
-		}
-		return true
+	return m
+}
+
+func (m *filter) match(a *fieldlog.Activity) bool {
+	switch {
+	case a.Deleted:
+		return false
+	case m.f.ReporterID != 0 && a.ReporterID != m.f.ReporterID:
+		return false
+	case m.units != nil && !m.units[a.UnitID]:
+		return false
+	case m.from != 0 && dateKey(a.Date) < m.from:
+		return false
+	case m.to != 0 && dateKey(a.Date) > m.to:
+		return false
 	}
+	return true
 }
 
 // matching returns the keys of the records f selects, newest first, as
-// the MongoDB store sorts them. Callers hold m.mu.
-func (m *Store) matching(f fieldlog.ActivityFilter) []hit {
+// the MongoDB store sorts them, the first first of them at least (all
+// when first <= 0): a page needs only those. Callers hold m.mu.
+func (m *Store) matching(f fieldlog.ActivityFilter, first int) []hit {
 	match := matcher(f)
 	var out []hit
 	for id, a := range m.acts {
-		if match(&a) {
+		if match.match(a) {
 			out = append(out, hit{date: dateKey(a.Date), logged: a.LoggedAt, id: id})
 		}
 	}
+	if first > 0 && first < len(out)/8 {
+		// A page of a long list: pick its records, sort only those.
+		out = newest(out, first)
+	}
 	slices.SortFunc(out, newestFirst)
 	return out
+}
+
+// newest returns the k newest of hits (in no order), keeping a heap of
+// the k newest seen with the oldest of them on top.
+func newest(hits []hit, k int) []hit {
+	h := hits[:0:0]
+	down := func(i int) {
+		for {
+			l, o := 2*i+1, i
+			if l < len(h) && newestFirst(h[l], h[o]) > 0 {
+				o = l
+			}
+			if r := l + 1; r < len(h) && newestFirst(h[r], h[o]) > 0 {
+				o = r
+			}
+			if o == i {
+				return
+			}
+			h[i], h[o] = h[o], h[i]
+			i = o
+		}
+	}
+	for _, x := range hits {
+		switch {
+		case len(h) < k:
+			h = append(h, x)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if newestFirst(h[i], h[p]) <= 0 {
+					break
+				}
+				h[i], h[p] = h[p], h[i]
+				i = p
+			}
+		case newestFirst(x, h[0]) < 0: // x is newer than the oldest kept
+			h[0] = x
+			down(0)
+		}
+	}
+	return h
 }
 
 // ListActivities returns a page of matching records, newest first.
 func (m *Store) ListActivities(_ context.Context, f fieldlog.ActivityFilter, skip, limit int) ([]fieldlog.Activity, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	all := m.matching(f)
+	first := 0
+	if limit > 0 {
+		first = max(skip, 0) + limit
+	}
+	all := m.matching(f, first)
 	skip = min(max(skip, 0), len(all))
 	end := len(all)
 	if limit > 0 {
@@ -327,7 +388,7 @@ func (m *Store) ListActivities(_ context.Context, f fieldlog.ActivityFilter, ski
 	}
 	out := make([]fieldlog.Activity, 0, end-skip)
 	for _, h := range all[skip:end] {
-		out = append(out, copyOf(m.acts[h.id]))
+		out = append(out, copyOf(*m.acts[h.id]))
 	}
 	return out, nil
 }
@@ -339,7 +400,7 @@ func (m *Store) CountActivities(_ context.Context, f fieldlog.ActivityFilter) (i
 	match := matcher(f)
 	n := 0
 	for _, a := range m.acts {
-		if match(&a) {
+		if match.match(a) {
 			n++
 		}
 	}
@@ -349,10 +410,10 @@ func (m *Store) CountActivities(_ context.Context, f fieldlog.ActivityFilter) (i
 // EachActivity calls fn for every matching record, without photos.
 func (m *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn func(fieldlog.Activity) error) error {
 	m.mu.Lock()
-	hits := m.matching(f)
+	hits := m.matching(f, 0)
 	all := make([]fieldlog.Activity, len(hits))
 	for i, h := range hits {
-		all[i] = copyOf(m.acts[h.id])
+		all[i] = copyOf(*m.acts[h.id])
 	}
 	m.mu.Unlock()
 	for _, a := range all {
@@ -598,14 +659,15 @@ func (m *Store) EachUser(ctx context.Context, fn func(fieldlog.User) error) erro
 func (m *Store) ReviewActivity(_ context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	a, ok := m.acts[id]
-	if !ok || a.Deleted {
+	p, ok := m.acts[id]
+	if !ok || p.Deleted {
 		return fieldlog.ErrNotFound
 	}
+	a := *p
 	note.At = stored(note.At)
 	a.Review.State = note.State
 	a.Review.Thread = append(slices.Clone(a.Review.Thread), note)
-	m.acts[id] = a
+	m.acts[id] = &a
 	return nil
 }
 
