@@ -24,7 +24,11 @@ type Store struct {
 	users    map[int64]fieldlog.User
 	units    map[fieldlog.UnitID]fieldlog.Unit
 	invites  map[string]fieldlog.Invite
-	acts     map[fieldlog.ActivityID]*fieldlog.Activity // never changed in place: a write stores a new one
+	// recs are the records, in one slice so that a list's scan reads
+	// memory in order; at is where each id's is. Records are never
+	// removed (a delete marks one), so a place stays its record's.
+	recs []fieldlog.Activity
+	at   map[fieldlog.ActivityID]int
 	convs    map[int64]fieldlog.Conversation
 	notes    map[string]*fieldlog.Notes
 	attempts []attempt
@@ -73,7 +77,7 @@ func New() *Store {
 		users:   map[int64]fieldlog.User{},
 		units:   map[fieldlog.UnitID]fieldlog.Unit{},
 		invites: map[string]fieldlog.Invite{},
-		acts:    map[fieldlog.ActivityID]*fieldlog.Activity{},
+		at:      map[fieldlog.ActivityID]int{},
 		convs:   map[int64]fieldlog.Conversation{},
 		notes:   map[string]*fieldlog.Notes{},
 		inbox:   map[string]fieldlog.IncomingUpdate{},
@@ -206,11 +210,11 @@ func (m *Store) RedeemInvite(_ context.Context, code string, user int64, now tim
 func (m *Store) InsertActivity(_ context.Context, a fieldlog.Activity) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.acts[a.ID]; ok {
+	if _, ok := m.at[a.ID]; ok {
 		return fieldlog.ErrDuplicate
 	}
-	stored := storedActivity(a)
-	m.acts[a.ID] = &stored
+	m.at[a.ID] = len(m.recs)
+	m.recs = append(m.recs, storedActivity(a))
 	return nil
 }
 
@@ -218,7 +222,7 @@ func (m *Store) InsertActivity(_ context.Context, a fieldlog.Activity) error {
 func (m *Store) Activity(_ context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	a, ok := m.acts[id]
+	a, ok := m.act(id)
 	if !ok || a.Deleted {
 		return fieldlog.Activity{}, fieldlog.ErrNotFound
 	}
@@ -230,7 +234,7 @@ func (m *Store) Activity(_ context.Context, id fieldlog.ActivityID) (fieldlog.Ac
 func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old, ok := m.acts[a.ID]
+	old, ok := m.act(a.ID)
 	if !ok || old.Deleted {
 		return fieldlog.ErrNotFound
 	}
@@ -240,8 +244,7 @@ func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
 	if a.UpdatedAt.IsZero() {
 		a.UpdatedAt = old.UpdatedAt
 	}
-	stored := storedActivity(a)
-	m.acts[a.ID] = &stored
+	*old = storedActivity(a)
 	return nil
 }
 
@@ -249,13 +252,11 @@ func (m *Store) UpdateActivity(_ context.Context, a fieldlog.Activity) error {
 func (m *Store) DeleteActivity(_ context.Context, id fieldlog.ActivityID, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p, ok := m.acts[id]
-	if !ok || p.Deleted {
+	a, ok := m.act(id)
+	if !ok || a.Deleted {
 		return fieldlog.ErrNotFound
 	}
-	a := *p
 	a.Deleted, a.DeletedAt = true, stored(at)
-	m.acts[id] = &a
 	return nil
 }
 
@@ -319,9 +320,9 @@ func (m *filter) match(a *fieldlog.Activity) bool {
 func (m *Store) matching(f fieldlog.ActivityFilter, first int) []hit {
 	match := matcher(f)
 	var out []hit
-	for id, a := range m.acts {
-		if match.match(a) {
-			out = append(out, hit{date: dateKey(a.Date), logged: a.LoggedAt, id: id})
+	for i := range m.recs {
+		if a := &m.recs[i]; match.match(a) {
+			out = append(out, hit{date: dateKey(a.Date), logged: a.LoggedAt, id: a.ID})
 		}
 	}
 	if first > 0 && first < len(out)/8 {
@@ -388,7 +389,7 @@ func (m *Store) ListActivities(_ context.Context, f fieldlog.ActivityFilter, ski
 	}
 	out := make([]fieldlog.Activity, 0, end-skip)
 	for _, h := range all[skip:end] {
-		out = append(out, copyOf(*m.acts[h.id]))
+		out = append(out, copyOf(m.recs[m.at[h.id]]))
 	}
 	return out, nil
 }
@@ -399,8 +400,8 @@ func (m *Store) CountActivities(_ context.Context, f fieldlog.ActivityFilter) (i
 	defer m.mu.Unlock()
 	match := matcher(f)
 	n := 0
-	for _, a := range m.acts {
-		if match.match(a) {
+	for i := range m.recs {
+		if match.match(&m.recs[i]) {
 			n++
 		}
 	}
@@ -413,7 +414,7 @@ func (m *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn 
 	hits := m.matching(f, 0)
 	all := make([]fieldlog.Activity, len(hits))
 	for i, h := range hits {
-		all[i] = copyOf(*m.acts[h.id])
+		all[i] = copyOf(m.recs[m.at[h.id]])
 	}
 	m.mu.Unlock()
 	for _, a := range all {
@@ -659,15 +660,13 @@ func (m *Store) EachUser(ctx context.Context, fn func(fieldlog.User) error) erro
 func (m *Store) ReviewActivity(_ context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p, ok := m.acts[id]
-	if !ok || p.Deleted {
+	a, ok := m.act(id)
+	if !ok || a.Deleted {
 		return fieldlog.ErrNotFound
 	}
-	a := *p
 	note.At = stored(note.At)
 	a.Review.State = note.State
 	a.Review.Thread = append(slices.Clone(a.Review.Thread), note)
-	m.acts[id] = &a
 	return nil
 }
 
@@ -754,4 +753,14 @@ func (m *Store) ReminderState(_ context.Context, key string) (fieldlog.ReminderS
 		return "", fieldlog.ErrNotFound
 	}
 	return c.state, nil
+}
+
+// act is the stored record with id, to read or to replace (callers hold
+// m.mu, and copy what they hand out).
+func (m *Store) act(id fieldlog.ActivityID) (*fieldlog.Activity, bool) {
+	i, ok := m.at[id]
+	if !ok {
+		return nil, false
+	}
+	return &m.recs[i], true
 }
