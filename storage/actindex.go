@@ -59,10 +59,15 @@ type actIndexDoc struct {
 	ReporterID int64     `bson:"reporter_id"`
 	Date       string    `bson:"date"`
 	LoggedAt   time.Time `bson:"logged_at"`
-	Deleted    bool      `bson:"deleted"`
+	Deleted    *bool     `bson:"deleted"` // nil: no field, which {deleted: false} does not match
 }
 
 func newActIndex() *actIndex { return &actIndex{} }
+
+// indexLoadTimeout bounds loading the index, which a request's own
+// deadline (DefaultOpTimeout) would cut short at 50,000 records on the
+// slow path.
+const indexLoadTimeout = 2 * time.Minute
 
 func dateKey(d fieldlog.Date) int32 {
 	if d.IsZero() {
@@ -157,21 +162,33 @@ func (x *actIndex) remove(id string) {
 // Callers hold mu exclusively.
 func (x *actIndex) load(ctx context.Context, s *Store) error {
 	x.reset()
+	// Loaded once for every caller: not cut short by the deadline of the
+	// request that happened to need it.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), indexLoadTimeout)
+	defer cancel()
+	skipped := 0
 	err := s.embedded.scanActivities(ctx, s.db.Name(), func(r activityRow) error {
-		if r.deleted {
+		// As {deleted: false} does, a document without the field is none
+		// of the records; one that cannot be read is left out, not the
+		// whole index (the server's query would fail on it too).
+		if !r.id.Valid || !r.deleted.Valid || r.deleted.Bool {
 			return nil
 		}
-		date, err := parseDate(r.date)
+		date, err := parseDate(r.date.String)
 		if err != nil {
-			return fmt.Errorf("activity %s: %w", r.id, err)
+			skipped++
+			return nil
 		}
 		var logged time.Time
 		if r.logged.Valid {
 			logged = time.UnixMilli(r.logged.Int64)
 		}
-		x.put(r.id, r.unit, r.reporter, date, logged)
+		x.put(r.id.String, r.unit.String, r.reporter.Int64, date, logged)
 		return nil
 	})
+	if skipped > 0 {
+		s.log.Warn("activities left out of the index: unreadable date", "count", skipped)
+	}
 	if err == nil {
 		return nil
 	}
@@ -182,12 +199,12 @@ func (x *actIndex) load(ctx context.Context, s *Store) error {
 		{Key: "date", Value: 1}, {Key: "logged_at", Value: 1}, {Key: "deleted", Value: 1},
 	})
 	err = eachDoc(ctx, s.activities, bson.D{}, opts, func(d actIndexDoc) error {
-		if d.Deleted {
+		if d.Deleted == nil || *d.Deleted {
 			return nil
 		}
 		date, err := parseDate(d.Date)
 		if err != nil {
-			return fmt.Errorf("activity %s: %w", d.ID, err)
+			return nil // as above
 		}
 		x.put(d.ID, d.UnitID, d.ReporterID, date, d.LoggedAt)
 		return nil

@@ -70,3 +70,46 @@ func TestActivityIndexAfterImport(t *testing.T) {
 		t.Errorf("count after the import: %d, %v; want 3", n, err)
 	}
 }
+
+// A document the store did not write as its records are written (no
+// deleted field, a date that does not parse) leaves the index usable: it
+// is left out, as the MongoDB query {deleted: false} leaves it out, and
+// the other records list and count as before, after a restart too.
+func TestActivityIndexSkipsUnreadableDocuments(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := Open(ctx, Config{DataDir: dir, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := fieldlog.Activity{ID: "ok1", UnitID: "hepan", ReporterID: 1, Date: fieldlog.Date{Year: 2025, Month: 5, Day: 3},
+		LoggedAt: time.Date(2025, 5, 3, 8, 0, 0, 0, time.UTC), Title: "ok"}
+	if err := s.InsertActivity(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []any{
+		map[string]any{"_id": "nodel", "unit_id": "hepan", "reporter_id": int64(1), "date": "2025-05-04"},
+		map[string]any{"_id": "baddate", "unit_id": "hepan", "reporter_id": int64(1), "date": "May 4", "deleted": false},
+	} {
+		if _, err := s.activities.InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, Config{DataDir: dir, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(ctx) })
+	f := fieldlog.ActivityFilter{Units: []fieldlog.UnitID{"hepan"}}
+	got, err := s.ListActivities(ctx, f, 0, 10)
+	if err != nil || len(got) != 1 || got[0].ID != "ok1" {
+		t.Fatalf("list: %v, %v", got, err)
+	}
+	if n, err := s.CountActivities(ctx, f); err != nil || n != 1 {
+		t.Errorf("count: %d, %v", n, err)
+	}
+}

@@ -299,10 +299,10 @@ func (e *embedded) indexIDs(ctx context.Context, database string) error {
 // activityRow is what the index of activities needs of one record, read
 // straight from the embedded server's SQLite table.
 type activityRow struct {
-	id, unit, date string
-	reporter       int64
+	id, unit, date sql.NullString // null when the document lacks the field
+	reporter       sql.NullInt64
 	logged         sql.NullInt64 // Unix milliseconds; null when unset
-	deleted        bool
+	deleted        sql.NullBool  // null: no field, which {deleted: false} does not match
 }
 
 // scanActivities calls fn with the indexed fields of every document of
