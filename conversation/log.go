@@ -380,6 +380,9 @@ func (t *turn) save() error {
 		a, err = t.e.office.Edit(t.ctx, t.user, t.conv.Draft)
 	} else {
 		a, err = t.e.office.Log(t.ctx, t.user, t.conv.Draft)
+		if errors.Is(err, office.ErrAlreadySaved) {
+			err = nil // saved before: its record is what the user sees
+		}
 		if errors.Is(err, office.ErrIDTaken) {
 			// Not this draft's record: it gets an id of its own.
 			t.conv.Draft.ID = fieldlog.ActivityID(newID(12))

@@ -158,6 +158,16 @@ func TestLogStoresTheRecordInTheReportersUnit(t *testing.T) {
 	if es, _ := w.store.AuditOf(ctx, fieldlog.RecordSubject("r1"), 0); len(es) != 1 || es[0].Action != fieldlog.ActionRecordCreate || es[0].Actor != officer.ID {
 		t.Errorf("audit %+v", es)
 	}
+	// The same id sent again changed (a form after Back) is no replay:
+	// the record stays as saved, and is handed back.
+	changed := d
+	changed.Title = "改过的标题"
+	if got, err := w.office.Log(ctx, officer, changed); !errors.Is(err, office.ErrAlreadySaved) || got.Title != d.Title {
+		t.Errorf("a changed draft of a saved id: %q, %v", got.Title, err)
+	}
+	if got, _ := w.store.Activity(ctx, "r1"); got.Title != d.Title {
+		t.Errorf("the record changed to %q", got.Title)
+	}
 	// A draft of another's record's id (a forged form) is no replay.
 	if _, err := w.office.Log(ctx, neighbour, draft("r1", day(2024, 6, 8))); !errors.Is(err, office.ErrIDTaken) {
 		t.Errorf("a draft of another's id: %v", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"fieldlog"
 	"fieldlog/parse"
@@ -33,6 +34,12 @@ const (
 // ErrIDTaken is the refusal to log a draft whose id another record has:
 // the caller gives the draft a new id and logs it again.
 var ErrIDTaken = errors.New("the record's id is taken")
+
+// ErrAlreadySaved is the refusal to log a draft whose record its user
+// saved before with other content (a form sent again, changed, after
+// Back): Log returns the record as stored, for the user to see or edit;
+// a second record of one activity would count it twice.
+var ErrAlreadySaved = errors.New("the draft's record is saved already, as it was")
 
 // ErrMissing is the error of an InvalidError for a field the draft lacks.
 var ErrMissing = errors.New("missing")
@@ -220,7 +227,7 @@ func (o *Office) Log(ctx context.Context, u fieldlog.User, draft fieldlog.Activi
 	}
 	a := draft
 	a.UnitID, a.ReporterID, a.ReporterName = u.UnitID, u.ID, u.Name
-	a.Review = fieldlog.Review{}
+	a.Review, a.Deleted, a.DeletedAt = fieldlog.Review{}, false, time.Time{}
 	if err := o.CheckDraft(a, fieldlog.Activity{}); err != nil {
 		return draft, err
 	}
@@ -237,10 +244,17 @@ func (o *Office) Log(ctx context.Context, u fieldlog.User, draft fieldlog.Activi
 		// Saved, and recorded, before: a replay, if the record is this
 		// user's and still there; otherwise the id was someone else's
 		// (a forged or unlucky form), and nothing of this draft is stored.
+		// A replay is the same draft: one changed since (a form sent
+		// again after Back) is a new record, and must not pass for saved.
 		stored, err := o.store.Activity(ctx, a.ID)
 		if err != nil || stored.ReporterID != u.ID {
 			return draft, ErrIDTaken
 		}
+		if len(fieldlog.RecordChanges(stored, a)) > 0 {
+			return stored, ErrAlreadySaved
+		}
+		o.log.Info("activity saved before; a replay", "user", u.ID, "activity", a.ID)
+		return stored, nil
 	default:
 		return draft, fmt.Errorf("save record: %w", err)
 	}

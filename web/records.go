@@ -261,6 +261,12 @@ func (q *req) save(f form, draft, orig fieldlog.Activity) error {
 			a, err = o.Log(q.ctx, q.user, draft)
 		}
 	}
+	if errors.Is(err, office.ErrAlreadySaved) {
+		// Sent again after Back, changed: the record stays as saved,
+		// and its page is where to change it.
+		q.deletePhotos(stored)
+		return q.redirect("/web/r/" + string(a.ID))
+	}
 	if err != nil {
 		// Nothing keeps the photos just stored.
 		q.deletePhotos(stored)

@@ -930,3 +930,27 @@ func TestChatPhotosShowOnTheWeb(t *testing.T) {
 		t.Error("another officer saw the photo")
 	}
 }
+
+// The log form sent again after Back, changed, does not make a second
+// record of one activity, nor change the first behind the officer's back:
+// it leads to the saved record. Sent again unchanged, it is the same save.
+func TestTheLogFormSentTwice(t *testing.T) {
+	w := newWorld(t)
+	b := w.signIn(officer)
+	b.get("/web/log")
+	v := logValues(b.csrf())
+	if a := b.postMultipart("/web/log", v); a.code != http.StatusSeeOther || a.loc != "/web/r/webrec0001" {
+		t.Fatalf("first post: %d %q", a.code, a.loc)
+	}
+	if a := b.postMultipart("/web/log", v); a.code != http.StatusSeeOther || a.loc != "/web/r/webrec0001" {
+		t.Errorf("the same post again: %d %q", a.code, a.loc)
+	}
+	v.Set("title", "改过的标题")
+	if a := b.postMultipart("/web/log", v, file{"p.png", pngOf(40, 30)}); a.code != http.StatusSeeOther || a.loc != "/web/r/webrec0001" {
+		t.Errorf("changed after Back: %d %q", a.code, a.loc)
+	}
+	recs := w.records(officer)
+	if len(recs) != 1 || recs[0].Title != "政策赶大集 <b>志愿</b>" || len(recs[0].Photos) != 0 {
+		t.Errorf("records %+v", recs)
+	}
+}
