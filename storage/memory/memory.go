@@ -20,15 +20,15 @@ import (
 // Store is an in-memory fieldlog.Store and fieldlog.Inbox, safe for
 // concurrent use. Everything it returns is a copy.
 type Store struct {
-	mu       sync.Mutex
-	users    map[int64]fieldlog.User
-	units    map[fieldlog.UnitID]fieldlog.Unit
-	invites  map[string]fieldlog.Invite
+	mu      sync.Mutex
+	users   map[int64]fieldlog.User
+	units   map[fieldlog.UnitID]fieldlog.Unit
+	invites map[string]fieldlog.Invite
 	// recs are the records, in one slice so that a list's scan reads
 	// memory in order; at is where each id's is. Records are never
 	// removed (a delete marks one), so a place stays its record's.
-	recs []fieldlog.Activity
-	at   map[fieldlog.ActivityID]int
+	recs     []fieldlog.Activity
+	at       map[fieldlog.ActivityID]int
 	convs    map[int64]fieldlog.Conversation
 	notes    map[string]*fieldlog.Notes
 	attempts []attempt
