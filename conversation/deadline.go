@@ -3,7 +3,6 @@ package conversation
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -392,16 +391,7 @@ func (t *turn) closedText(c *office.ClosedError) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var names []string
-	for _, u := range c.Reopeners {
-		names = append(names, t.tr("whom_one", "Name", u.Name, "Unit", tree.Name(u.UnitID, t.lang)))
-	}
-	whom := t.tr("whom_anyone")
-	if len(names) > 0 {
-		slices.Sort(names)
-		whom = strings.Join(names, t.tr("whom_separator"))
-	}
-	return t.tr("period_closed", "Period", t.periodName(c.Period), "Date", t.formatDate(c.Due), "Whom", whom), nil
+	return t.words().Closed(c, tree), nil
 }
 
 // formatTime is a moment as users read it: its day and hour, local time.

@@ -9,6 +9,7 @@ import (
 	"fieldlog"
 	"fieldlog/office"
 	"fieldlog/parse"
+	"fieldlog/refusal"
 )
 
 // Logging an activity: section → type → date → participants → quantity
@@ -438,23 +439,6 @@ func stepOfField(f office.Field) string {
 	return stepSummary
 }
 
-// invalidText says what is wrong with a field.
-func (t *turn) invalidText(e *office.InvalidError) string {
-	switch {
-	case errors.Is(e.Err, office.ErrMissing):
-		return t.tr("draft_incomplete")
-	case errors.Is(e.Err, office.ErrTooManyPhotos):
-		return t.tr("photos_full", "Max", fieldlog.MaxPhotos)
-	}
-	switch e.Field {
-	case office.FieldDate:
-		return t.dateError(e.Err)
-	case office.FieldParticipants, office.FieldQuantity:
-		return t.countError(e.Err)
-	}
-	return t.textError(e.Err)
-}
-
 // takeDate stores the activity's date and moves on, or, when err says the
 // date cannot be taken, says why and asks again. A day of a half-year that
 // has closed is refused here already, with whom to ask.
@@ -485,39 +469,6 @@ func (t *turn) checkDate(d fieldlog.Date) error { return t.e.office.CheckDate(d)
 
 // earliest is the first day an activity may have happened on.
 func (t *turn) earliest() fieldlog.Date { return t.e.office.Earliest() }
-
-func (t *turn) dateError(err error) string {
-	id := "date_not_understood"
-	switch {
-	case errors.Is(err, parse.ErrImpossibleDate):
-		id = "date_impossible"
-	case errors.Is(err, parse.ErrFutureDate):
-		id = "date_future"
-	case errors.Is(err, parse.ErrTooEarly):
-		id = "date_too_early"
-	}
-	return t.tr(id, "Earliest", t.formatDate(t.earliest())) + "\n" + t.tr("date_forms")
-}
-
-func (t *turn) countError(err error) string {
-	switch {
-	case errors.Is(err, parse.ErrNegative):
-		return t.tr("count_negative")
-	case errors.Is(err, parse.ErrTooLarge):
-		return t.tr("count_too_large", "Max", fieldlog.MaxCount)
-	case errors.Is(err, parse.ErrNotWhole):
-		return t.tr("count_not_whole")
-	}
-	return t.tr("count_not_number")
-}
-
-func (t *turn) textError(err error) string {
-	var long parse.TooLongError
-	if errors.As(err, &long) {
-		return t.tr("text_too_long", "Len", long.Len, "Max", long.Max)
-	}
-	return t.tr("text_empty")
-}
 
 // describe lists a record's fields for the summary and the record view.
 func (t *turn) describe(a fieldlog.Activity) string {
@@ -632,3 +583,13 @@ func rows(bs []Button, n int) [][]Button {
 	}
 	return out
 }
+
+// words words refusals in the user's language, as every channel does.
+func (t *turn) words() refusal.Words {
+	return refusal.Words{Messages: t.e.msgs, Lang: t.lang, Earliest: t.earliest(), Break: "\n"}
+}
+
+func (t *turn) invalidText(e *office.InvalidError) string { return t.words().Invalid(e) }
+func (t *turn) dateError(err error) string                { return t.words().Date(err) }
+func (t *turn) countError(err error) string               { return t.words().Count(err) }
+func (t *turn) textError(err error) string                { return t.words().Text(err) }

@@ -656,6 +656,12 @@ var notMessageIDs = map[string]string{
 	"invited_by":     "log attribute of the invitation a user joined with (join.go)",
 	"embedded_store": "log attribute of the start-up line (cmd/fieldlog/main.go)",
 	"not_sent":       "log attribute of a day's reminders (reminder/reminder.go)",
+	"auth_date":      "a field of Telegram's initData (web/initdata.go)",
+	"init_data":      "a form field of the Mini App's sign-in (web/signin.go)",
+	"fl_session":     "a cookie's name (web/server.go)",
+	"fl_pre":         "a cookie's name (web/server.go)",
+	"fl_lang":        "a cookie's name (web/server.go)",
+	"fl_layout":      "a cookie's name (web/server.go)",
 }
 
 // dynamicIDs expands the literal prefixes of ids built at run time.
@@ -764,7 +770,7 @@ func TestCodeMessageIDsExist(t *testing.T) {
 	// Every string literal of the packages that speak to users is taken
 	// for an id if it looks like one: they pass ids to helpers of their own
 	// (the reminders' tr(lang, id, ...), main's bilingual(id)).
-	for _, dir := range []string{filepath.Join("..", "cmd", "fieldlog"), filepath.Join("..", "reminder"), "."} {
+	for _, dir := range []string{filepath.Join("..", "cmd", "fieldlog"), filepath.Join("..", "reminder"), filepath.Join("..", "refusal"), filepath.Join("..", "web"), "."} {
 		more, _ := codeIDs(t, dir, true)
 		for id, where := range more {
 			used[id] = append(used[id], where...)

@@ -2,71 +2,36 @@ package web
 
 import (
 	"errors"
-	"slices"
-	"strings"
 
-	"fieldlog"
 	"fieldlog/office"
-	"fieldlog/parse"
+	"fieldlog/refusal"
 )
 
-// The office's refusals in the user's language, with the bot's message ids
-// (conversation/log.go, deadline.go), so that the web says what the bot says.
+// The office's refusals in the user's language, worded by package
+// refusal as the bot words them, so that the web says what the bot says.
+
+// words words refusals in the user's language.
+func (q *req) words() refusal.Words {
+	return refusal.Words{Messages: q.s.cfg.Messages, Lang: q.lang, Earliest: q.s.cfg.Office.Earliest(), Break: " "}
+}
 
 func (q *req) invalidText(e *office.InvalidError) string {
-	switch {
-	case errors.Is(e.Err, office.ErrMissing):
-		if e.Field == office.FieldType {
+	// A form shows every field at once: the bot's "the draft lacks
+	// something" would not say which.
+	if errors.Is(e.Err, office.ErrMissing) {
+		switch e.Field {
+		case office.FieldType:
 			return q.tr("web_type_needed")
-		}
-		if e.Field == office.FieldDate {
+		case office.FieldDate: // an empty field: which forms are understood
 			return q.dateError(e.Err)
 		}
-		return q.tr("draft_incomplete")
-	case errors.Is(e.Err, office.ErrTooManyPhotos):
-		return q.tr("photos_full", "Max", fieldlog.MaxPhotos)
 	}
-	switch e.Field {
-	case office.FieldDate:
-		return q.dateError(e.Err)
-	case office.FieldParticipants, office.FieldQuantity:
-		return q.countError(e.Err)
-	}
-	return q.textError(e.Err)
+	return q.words().Invalid(e)
 }
 
-func (q *req) dateError(err error) string {
-	id := "date_not_understood"
-	switch {
-	case errors.Is(err, parse.ErrImpossibleDate):
-		id = "date_impossible"
-	case errors.Is(err, parse.ErrFutureDate):
-		id = "date_future"
-	case errors.Is(err, parse.ErrTooEarly):
-		id = "date_too_early"
-	}
-	return q.tr(id, "Earliest", q.s.cfg.Messages.Date(q.lang, q.s.cfg.Office.Earliest())) + " " + q.tr("date_forms")
-}
-
-func (q *req) countError(err error) string {
-	switch {
-	case errors.Is(err, parse.ErrNegative):
-		return q.tr("count_negative")
-	case errors.Is(err, parse.ErrTooLarge):
-		return q.tr("count_too_large", "Max", fieldlog.MaxCount)
-	case errors.Is(err, parse.ErrNotWhole):
-		return q.tr("count_not_whole")
-	}
-	return q.tr("count_not_number")
-}
-
-func (q *req) textError(err error) string {
-	var long parse.TooLongError
-	if errors.As(err, &long) {
-		return q.tr("text_too_long", "Len", long.Len, "Max", long.Max)
-	}
-	return q.tr("text_empty")
-}
+func (q *req) dateError(err error) string  { return q.words().Date(err) }
+func (q *req) countError(err error) string { return q.words().Count(err) }
+func (q *req) textError(err error) string  { return q.words().Text(err) }
 
 // closedText says that c's half-year is closed, since when, and whom to
 // ask to reopen it.
@@ -75,16 +40,7 @@ func (q *req) closedText(c *office.ClosedError) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var names []string
-	for _, u := range c.Reopeners {
-		names = append(names, q.tr("whom_one", "Name", u.Name, "Unit", tree.Name(u.UnitID, q.lang)))
-	}
-	whom := q.tr("whom_anyone")
-	if len(names) > 0 {
-		slices.Sort(names)
-		whom = strings.Join(names, q.tr("whom_separator"))
-	}
-	return q.tr("period_closed", "Period", q.s.cfg.Messages.Period(q.lang, c.Period), "Date", q.s.cfg.Messages.Date(q.lang, c.Due), "Whom", whom), nil
+	return q.words().Closed(c, tree), nil
 }
 
 // pageTexts are the message ids the templates show as .T.id.
