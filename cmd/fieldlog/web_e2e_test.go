@@ -14,14 +14,38 @@ import (
 	"fieldlog/web/browsertest"
 )
 
-func TestWebPageFromTheBotInABrowser(t *testing.T) {
-	b := browsertest.New(t) // fails under CI without Chromium, skips elsewhere
+// startWebApp runs the bot with its web page behind a proxy, whose address
+// is FIELDLOG_WEB_URL, and a headless browser (which fails the test under
+// CI without Chromium, and skips it elsewhere).
+func startWebApp(t *testing.T) (*app, *proxy, *browsertest.Browser) {
+	b := browsertest.New(t)
 	srv := bottest.New(t)
 	env := testEnv(t, srv)
 	px := newProxy(t)
 	env["FIELDLOG_WEB_URL"] = px.URL
 	a := startApp(t, srv, env)
 	px.to(t, a.httpURL())
+	return a, px, b
+}
+
+// signInOnTheWeb has u send /web and open its link in b, as a new user
+// would: the link's page, then its button.
+func (a *app) signInOnTheWeb(b *browsertest.Browser, px *proxy, u bottest.User, l fieldlog.Lang) {
+	a.t.Helper()
+	m := a.say(u, "/web", a.msg(l, "web_link", "Minutes", 10))
+	link, ok := m.Button(a.tr(l, "btn_open_browser"))
+	if !ok || !strings.HasPrefix(link.URL, px.URL+"/web/login?t=") {
+		a.t.Fatalf("%s: /web buttons %+v", l, m.InlineKeyboard)
+	}
+	if _, ok := m.Button(a.tr(l, "btn_open_in_telegram")); ok {
+		a.t.Errorf("%s: a Mini App button to an http address", l)
+	}
+	b.Navigate(link.URL)
+	b.Click(`form[action="/web/login"] button`)
+}
+
+func TestWebPageFromTheBotInABrowser(t *testing.T) {
+	a, px, b := startWebApp(t)
 	zh, mn := fieldlog.Chinese, fieldlog.Mongolian
 
 	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
@@ -37,17 +61,7 @@ func TestWebPageFromTheBotInABrowser(t *testing.T) {
 		{mn, bottest.User{ID: 7000042, FirstName: "ᠪᠠᠲᠤ"}, "ᠪᠣᠳᠣᠯᠭ\u180Eᠠ\u202Fᠶᠢᠨ ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ\u180Eᠠ", "web-log-mn"},
 	} {
 		a.join(c.user, c.lang, a.invite(admin, zh, a.tr(zh, "role_officer"), "乌审旗", "苏力德苏木", "塔拉乌素嘎查"))
-		m := a.say(c.user, "/web", a.msg(c.lang, "web_link", "Minutes", 10))
-		link, ok := m.Button(a.tr(c.lang, "btn_open_browser"))
-		if !ok || !strings.HasPrefix(link.URL, px.URL+"/web/login?t=") {
-			t.Fatalf("%s: /web buttons %+v", c.lang, m.InlineKeyboard)
-		}
-		if _, ok := m.Button(a.tr(c.lang, "btn_open_in_telegram")); ok {
-			t.Errorf("%s: a Mini App button to an http address", c.lang)
-		}
-
-		b.Navigate(link.URL) // the link's page: one tap signs in
-		b.Click(`form[action="/web/login"] button`)
+		a.signInOnTheWeb(b, px, c.user, c.lang)
 		b.WaitVisible(`a[href="/web/log"]`)
 		b.Navigate(px.URL + "/web/log")
 		b.WaitVisible("#title")

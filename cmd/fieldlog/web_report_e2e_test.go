@@ -11,17 +11,10 @@ import (
 
 	"fieldlog"
 	"fieldlog/bot/bottest"
-	"fieldlog/web/browsertest"
 )
 
 func TestWebReportPageInABrowser(t *testing.T) {
-	b := browsertest.New(t) // fails under CI without Chromium, skips elsewhere
-	srv := bottest.New(t)
-	env := testEnv(t, srv)
-	px := newProxy(t)
-	env["FIELDLOG_WEB_URL"] = px.URL
-	a := startApp(t, srv, env)
-	px.to(t, a.httpURL())
+	a, px, b := startWebApp(t)
 	zh := fieldlog.Chinese
 
 	admin := bottest.User{ID: adminID, FirstName: "Admin", LanguageCode: "zh-hans"}
@@ -36,13 +29,7 @@ func TestWebReportPageInABrowser(t *testing.T) {
 	logLeaflets(a, officer, zh)
 	a.tapThenLead(officer, a.tr(zh, "btn_save"), a.tr(zh, "saved"))
 
-	m := a.say(coord, "/web", a.msg(zh, "web_link", "Minutes", 10))
-	link, ok := m.Button(a.tr(zh, "btn_open_browser"))
-	if !ok || !strings.HasPrefix(link.URL, px.URL+"/web/login?t=") {
-		t.Fatalf("/web buttons %+v", m.InlineKeyboard)
-	}
-	b.Navigate(link.URL) // the link's page: one tap signs in
-	b.Click(`form[action="/web/login"] button`)
+	a.signInOnTheWeb(b, px, coord, zh)
 	b.WaitVisible(`a[href="/web/report"]`)
 	b.Click(`a[href="/web/report"]`)
 	b.WaitVisible("article.doc")
