@@ -6,15 +6,8 @@ import (
 	"time"
 
 	"fieldlog"
-	"fieldlog/storage/contract"
 	"fieldlog/storage/storagetest"
 )
-
-// TestWebContract runs the web sign-in contract against the embedded
-// server, or against the MongoDB of MONGODB_TEST_URI when it is set.
-func TestWebContract(t *testing.T) {
-	contract.RunWeb(t, func(t *testing.T) contract.WebStore { return storagetest.New(t) })
-}
 
 // TestWebSessionSurvivesRestart: a restart keeps users signed in, and a
 // link issued before it still works once.

@@ -28,6 +28,9 @@ type Store interface {
 	fieldlog.ChatLeases
 	fieldlog.Peers
 	fieldlog.PhotoFiles
+	fieldlog.WebSessions
+	fieldlog.SignInLinks
+	fieldlog.Tries
 }
 
 // Opener returns a fresh, empty store for t, closed when t ends.
@@ -67,6 +70,11 @@ func Run(t *testing.T, open Opener) {
 		{"AuditSince", testAuditSince},
 		{"AuditAppendConcurrently", testAuditAppendConcurrently},
 		{"PhotoFiles", testPhotoFiles},
+		{"Sessions", testSessions},
+		{"DeleteUserSessions", testDeleteUserSessions},
+		{"SignInLinks", testSignInLinks},
+		{"RedeemLinkConcurrently", testRedeemLinkConcurrently},
+		{"Tries", testTries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,41 +10,9 @@ import (
 )
 
 // The web page's sign-in state: sessions, one-time links and tries by
-// string key. Its own suite and Store, so that an implementation can offer
-// it apart from fieldlog.Store.
+// string key, run by Run with the rest of the contract.
 
-// WebStore is what the web sign-in suite tests.
-type WebStore interface {
-	fieldlog.WebSessions
-	fieldlog.SignInLinks
-	fieldlog.Tries
-}
-
-// WebOpener returns a fresh, empty web store for t, closed when t ends.
-type WebOpener func(t *testing.T) WebStore
-
-// RunWeb runs every web sign-in contract test, each on a fresh store, in
-// parallel.
-func RunWeb(t *testing.T, open WebOpener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, WebOpener)
-	}{
-		{"Sessions", testSessions},
-		{"DeleteUserSessions", testDeleteUserSessions},
-		{"SignInLinks", testSignInLinks},
-		{"RedeemLinkConcurrently", testRedeemLinkConcurrently},
-		{"Tries", testTries},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			tc.fn(t, open)
-		})
-	}
-}
-
-func testSessions(t *testing.T, open WebOpener) {
+func testSessions(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	t0 := time.Date(2025, 6, 18, 9, 0, 0, 123456789, beijing(t))
 	ws := fieldlog.WebSession{Hash: fieldlog.HashToken("cookie-1"), UserID: 7001, CreatedAt: t0, ExpiresAt: t0.Add(30 * 24 * time.Hour)}
@@ -127,7 +95,7 @@ func testSessions(t *testing.T, open WebOpener) {
 	}
 }
 
-func testDeleteUserSessions(t *testing.T, open WebOpener) {
+func testDeleteUserSessions(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	now := time.Date(2025, 6, 18, 9, 0, 0, 0, time.UTC)
 	mk := func(token string, user int64) fieldlog.WebSession {
@@ -155,7 +123,7 @@ func testDeleteUserSessions(t *testing.T, open WebOpener) {
 	}
 }
 
-func testSignInLinks(t *testing.T, open WebOpener) {
+func testSignInLinks(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	t0 := time.Date(2025, 6, 18, 9, 0, 0, 987654321, beijing(t))
 	link := func(token string, user int64) fieldlog.SignInLink {
@@ -194,7 +162,7 @@ func testSignInLinks(t *testing.T, open WebOpener) {
 	}
 }
 
-func testRedeemLinkConcurrently(t *testing.T, open WebOpener) {
+func testRedeemLinkConcurrently(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	now := time.Now()
 	l := fieldlog.SignInLink{Hash: fieldlog.HashToken("race"), UserID: 42, CreatedAt: now, ExpiresAt: now.Add(fieldlog.SignInLinkTTL)}
@@ -227,7 +195,7 @@ func testRedeemLinkConcurrently(t *testing.T, open WebOpener) {
 	}
 }
 
-func testTries(t *testing.T, open WebOpener) {
+func testTries(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	record := func(kind, key string, at time.Time) {
