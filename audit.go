@@ -27,6 +27,7 @@ const (
 	ActionRecordReturn  AuditAction = "record.return"  // a coordinator's review comment
 	ActionRecordConfirm AuditAction = "record.confirm" // the reporter keeps a returned record as it is
 	ActionUserJoin      AuditAction = "user.join"
+	ActionUserLink      AuditAction = "user.link" // a Telegram account linked to a user of the project's own
 	ActionInviteCreate  AuditAction = "invite.create"
 	ActionDeadlineSet   AuditAction = "deadline.set"
 	ActionPeriodReopen  AuditAction = "period.reopen"
@@ -42,7 +43,7 @@ type SubjectKind string
 // The kinds of subjects.
 const (
 	SubjectRecord SubjectKind = "record" // ID: the record's id
-	SubjectUser   SubjectKind = "user"   // ID: the Telegram user id
+	SubjectUser   SubjectKind = "user"   // ID: the user's id
 	SubjectUnit   SubjectKind = "unit"   // ID: the unit id; invitations into it
 	SubjectPeriod SubjectKind = "period" // ID: "<unit>/<2024-H1>", a unit's half-year
 )
@@ -56,7 +57,7 @@ type AuditSubject struct {
 // RecordSubject is the subject of entries about record id.
 func RecordSubject(id ActivityID) AuditSubject { return AuditSubject{SubjectRecord, string(id)} }
 
-// UserSubject is the subject of entries about the user with Telegram id.
+// UserSubject is the subject of entries about the user with id.
 func UserSubject(id int64) AuditSubject {
 	return AuditSubject{SubjectUser, strconv.FormatInt(id, 10)}
 }
@@ -107,6 +108,7 @@ const (
 	FieldUnit         = "unit"
 	FieldInvite       = "invite" // an invitation code
 	FieldInvitedBy    = "invited_by"
+	FieldTelegram     = "telegram" // a Telegram account's id
 	FieldExpires      = "expires"
 	FieldDue          = "due"
 	FieldUntil        = "until"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"time"
 )
 
@@ -11,6 +12,7 @@ import (
 // storage/ implements it; tests may use it too.
 type Store interface {
 	Users
+	Accounts
 	Units
 	Invites
 	Activities
@@ -33,6 +35,24 @@ type Users interface {
 	// from fn stops it and is returned.
 	EachUser(ctx context.Context, fn func(User) error) error
 }
+
+// Accounts links channels' accounts to users of the project's own: a
+// person who joined on the web page and then uses Telegram too. An account
+// not linked is the user of its own id, as is everyone who came through
+// Telegram. Accounts are keyed by AccountKey.
+type Accounts interface {
+	// AccountUser returns the id of the user account is linked to, or
+	// ErrNotFound.
+	AccountUser(ctx context.Context, account string) (int64, error)
+	// LinkAccount links account to userID, replacing its link if it had
+	// one.
+	LinkAccount(ctx context.Context, account string, userID int64, at time.Time) error
+	// UnlinkAccount removes account's link; removing none is no error.
+	UnlinkAccount(ctx context.Context, account string) error
+}
+
+// TelegramAccountKey is the key Accounts know Telegram account id by.
+func TelegramAccountKey(id int64) string { return "telegram:" + strconv.FormatInt(id, 10) }
 
 // Units stores the organisation tree.
 type Units interface {

@@ -45,11 +45,9 @@ type WrongCodeError struct {
 
 func (e *WrongCodeError) Error() string { return fmt.Sprintf("no such code (%d tries left)", e.Left) }
 
-// FirstWebUserID is the first user id of the project's own: Telegram's
-// user ids have at most 52 significant bits, so the ids from 2^53 up can
-// never be a Telegram account's, and those below stay what they always
-// were, the user's Telegram id.
-const FirstWebUserID = int64(1) << 53
+// FirstWebUserID is the first user id of the project's own
+// (fieldlog.FirstOwnUserID).
+const FirstWebUserID = fieldlog.FirstOwnUserID
 
 // NewWebUserID returns a new random id of the project's own, from
 // FirstWebUserID up: random rather than counted, so that no store holds a

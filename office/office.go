@@ -28,6 +28,7 @@ import (
 // Store is what the use cases keep and read.
 type Store interface {
 	fieldlog.Users
+	fieldlog.Accounts
 	fieldlog.Units
 	fieldlog.Invites
 	fieldlog.Attempts

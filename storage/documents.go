@@ -24,6 +24,7 @@ import (
 type userDoc struct {
 	ID       string    `bson:"_id"`
 	ChatID   int64     `bson:"chat_id"`
+	Telegram int64     `bson:"telegram,omitempty"`
 	Name     string    `bson:"name"`
 	Lang     string    `bson:"lang"`
 	Role     string    `bson:"role"`
@@ -38,6 +39,7 @@ func toUserDoc(u fieldlog.User) userDoc {
 	return userDoc{
 		ID:       idString(u.ID),
 		ChatID:   u.ChatID,
+		Telegram: u.Telegram,
 		Name:     u.Name,
 		Lang:     string(u.Lang),
 		Role:     string(u.Role),
@@ -53,6 +55,7 @@ func (d userDoc) user() fieldlog.User {
 	return fieldlog.User{
 		ID:       idNumber(d.ID),
 		ChatID:   d.ChatID,
+		Telegram: d.Telegram,
 		Name:     d.Name,
 		Lang:     fieldlog.Lang(d.Lang),
 		Role:     fieldlog.Role(d.Role),

@@ -94,7 +94,7 @@ func (s *Store) createCollections(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, name := range []string{colUsers, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit, colPeers, colWebSessions, colSignInLinks, colTries} {
+	for _, name := range []string{colUsers, colAccounts, colUnits, colInvites, colActivities, colConversations, colAttempts, colInbox, colNotes, colCalendar, colReminders, colLeases, colAudit, colPeers, colWebSessions, colSignInLinks, colTries} {
 		if slices.Contains(existing, name) {
 			continue
 		}

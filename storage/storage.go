@@ -65,6 +65,7 @@ const DefaultDatabase = "fieldlog"
 // Collection names.
 const (
 	colUsers         = "users"
+	colAccounts      = "accounts"
 	colUnits         = "units"
 	colInvites       = "invites"
 	colActivities    = "activities"
@@ -138,7 +139,7 @@ type Store struct {
 	inboxClient *mongo.Client
 	db          *mongo.Database
 
-	users, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases, audit, peers *mongo.Collection
+	users, accounts, units, invites, activities, conversations, attempts, inbox, notes, calendar, reminders, leases, audit, peers *mongo.Collection
 
 	embedded  *embedded // nil when connected to an external server
 	memo      *memo     // what the embedded server holds, in memory; nil for MongoDB
@@ -221,6 +222,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 	s.db = client.Database(dbName)
 	s.users = s.db.Collection(colUsers)
+	s.accounts = s.db.Collection(colAccounts)
 	s.units = s.db.Collection(colUnits)
 	s.invites = s.db.Collection(colInvites)
 	s.activities = s.db.Collection(colActivities)

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		fn   func(*testing.T, Opener)
 	}{
 		{"UserRoundTrip", testUserRoundTrip},
+		{"Accounts", testAccounts},
 		{"UnitsReimportKeepsIDs", testUnitsReimportKeepsIDs},
 		{"Invites", testInvites},
 		{"RedeemInviteConcurrently", testRedeemInviteConcurrently},
@@ -149,6 +150,54 @@ func testUserRoundTrip(t *testing.T, open Opener) {
 	if _, err := s.User(ctx, 9999); !errors.Is(err, fieldlog.ErrNotFound) {
 		t.Errorf("unknown user: err = %v, want ErrNotFound", err)
 	}
+}
+
+func testAccounts(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	const own = fieldlog.FirstOwnUserID + 12345
+	tg, other := fieldlog.TelegramAccountKey(555001), fieldlog.TelegramAccountKey(555002)
+
+	if _, err := s.AccountUser(ctx, tg); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("account never linked: err = %v, want ErrNotFound", err)
+	}
+	at := time.Date(2026, 6, 1, 8, 0, 0, 0, beijing(t))
+	if err := s.LinkAccount(ctx, tg, own, at); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.AccountUser(ctx, tg); err != nil || id != own {
+		t.Fatalf("linked account: %d, %v; want %d", id, err, int64(own))
+	}
+	if _, err := s.AccountUser(ctx, other); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("another account: err = %v, want ErrNotFound", err)
+	}
+	// Linking again replaces the link.
+	if err := s.LinkAccount(ctx, tg, own+1, at); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.AccountUser(ctx, tg); err != nil || id != own+1 {
+		t.Fatalf("relinked account: %d, %v; want %d", id, err, int64(own+1))
+	}
+	if err := s.UnlinkAccount(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AccountUser(ctx, tg); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Fatalf("unlinked account: err = %v, want ErrNotFound", err)
+	}
+	if err := s.UnlinkAccount(ctx, tg); err != nil {
+		t.Fatalf("unlinking twice: %v", err)
+	}
+
+	// A user of the project's own keeps their linked account, and an
+	// id beyond what a float64 holds exactly.
+	u := fieldlog.User{ID: own, ChatID: 555001, Telegram: 555001, Name: "巴图", Lang: fieldlog.Chinese, Role: fieldlog.Officer, UnitID: "hepan"}
+	if err := s.SaveUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.User(ctx, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "user with a linked account", got, u)
 }
 
 func testUnitsReimportKeepsIDs(t *testing.T, open Opener) {

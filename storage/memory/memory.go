@@ -22,6 +22,7 @@ import (
 type Store struct {
 	mu      sync.Mutex
 	users   map[int64]fieldlog.User
+	links   map[string]int64 // account key: user id
 	units   map[fieldlog.UnitID]fieldlog.Unit
 	invites map[string]fieldlog.Invite
 	// recs are the records, in one slice so that a list's scan reads
@@ -75,6 +76,7 @@ var (
 func New() *Store {
 	return &Store{
 		users:   map[int64]fieldlog.User{},
+		links:   map[string]int64{},
 		units:   map[fieldlog.UnitID]fieldlog.Unit{},
 		invites: map[string]fieldlog.Invite{},
 		at:      map[fieldlog.ActivityID]int{},
@@ -144,6 +146,33 @@ func (m *Store) SaveUser(_ context.Context, u fieldlog.User) error {
 	defer m.mu.Unlock()
 	u.JoinedAt = stored(u.JoinedAt)
 	m.users[u.ID] = u
+	return nil
+}
+
+// AccountUser returns the id of the user account is linked to.
+func (m *Store) AccountUser(_ context.Context, account string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	id, ok := m.links[account]
+	if !ok {
+		return 0, fieldlog.ErrNotFound
+	}
+	return id, nil
+}
+
+// LinkAccount links account to userID.
+func (m *Store) LinkAccount(_ context.Context, account string, userID int64, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.links[account] = userID
+	return nil
+}
+
+// UnlinkAccount removes account's link.
+func (m *Store) UnlinkAccount(_ context.Context, account string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.links, account)
 	return nil
 }
 
