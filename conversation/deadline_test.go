@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -295,5 +296,38 @@ func TestWritingAgainClearsBlocked(t *testing.T) {
 	h.send(officerID, "/help")
 	if h.user(officerID).Blocked {
 		t.Fatal("a user who writes again is still marked blocked")
+	}
+}
+
+// A Telegram account linked to a user of the project's own (who joined on
+// the web page) is that user: Telegram's word that the chat is blocked
+// marks them, and their next message clears it.
+func TestALinkedAccountIsItsUser(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	const account = 5550001
+	web := fieldlog.User{ID: fieldlog.FirstOwnUserID + 7, ChatID: account, Telegram: account, Name: "乌兰",
+		Lang: fieldlog.Chinese, Role: fieldlog.Officer, UnitID: "v1"}
+	if err := h.store.SaveUser(ctx, web); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.LinkAccount(ctx, fieldlog.TelegramAccountKey(account), web.ID, h.now); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.e.SetBlocked(ctx, account, true); err != nil {
+		t.Fatal(err)
+	}
+	if !h.user(web.ID).Blocked {
+		t.Fatal("SetBlocked of the account did not mark its user")
+	}
+	mustSay(t, h.send(account, "/log"), h.tr("ask_section"))
+	if u := h.user(web.ID); u.Blocked || u.Name != "乌兰" {
+		t.Errorf("after writing: %+v", u)
+	}
+	if c, err := h.store.Conversation(ctx, web.ID); err != nil || c.Flow == "" {
+		t.Errorf("the flow is not the user's: %+v %v", c, err)
+	}
+	if _, err := h.store.User(ctx, account); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("the account became a user of its own: %v", err)
 	}
 }

@@ -36,7 +36,10 @@ type Input struct {
 	// channel ("tg:812345"). An input whose key the user's conversation has
 	// applied already is skipped: after a crash, or a channel's second
 	// delivery, nothing happens twice. Empty means no such protection.
-	Key          string
+	Key string
+	// UserID is the channel's account that sent it (a Telegram user id),
+	// which is the user of that id or the one it was linked to
+	// (office.TelegramUser).
 	UserID       int64
 	ChatID       int64
 	Name         string // display name as the channel knows it
@@ -297,17 +300,19 @@ type turn struct {
 
 func (e *Engine) begin(ctx context.Context, in Input) (*turn, error) {
 	t := &turn{e: e, ctx: ctx, in: in, now: e.now()}
-	u, err := e.store.User(ctx, in.UserID)
+	u, err := e.office.TelegramUser(ctx, in.UserID)
 	switch {
 	case errors.Is(err, fieldlog.ErrNotFound):
 		u = fieldlog.User{ID: in.UserID}
 	case err != nil:
-		return nil, fmt.Errorf("load user %d: %w", in.UserID, err)
+		return nil, fmt.Errorf("load user of account %d: %w", in.UserID, err)
 	}
-	if u.ChatID != in.ChatID || (in.Name != "" && u.Name != in.Name) || u.Blocked {
+	// Who joined on the web page keeps the name they gave there.
+	takeName := in.Name != "" && u.Name != in.Name && !u.OwnID()
+	if u.ChatID != in.ChatID || takeName || u.Blocked {
 		u.ChatID = in.ChatID
 		u.Blocked = false // they wrote: they have not blocked the bot
-		if in.Name != "" {
+		if takeName {
 			u.Name = in.Name
 		}
 		if u.Lang != "" { // users are stored once they have chosen a language
@@ -322,14 +327,25 @@ func (e *Engine) begin(ctx context.Context, in Input) (*turn, error) {
 	if !t.lang.Valid() {
 		t.lang = fieldlog.LangFromTelegram(in.LanguageCode)
 	}
-	c, err := e.store.Conversation(ctx, in.UserID)
+	if err := t.loadConversation(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// loadConversation reads the user's conversation, if they have one.
+func (t *turn) loadConversation() error {
+	c, err := t.e.store.Conversation(t.ctx, t.user.ID)
 	switch {
 	case err == nil:
 		t.conv, t.hasConv = c, c.Active()
-	case !errors.Is(err, fieldlog.ErrNotFound):
-		return nil, fmt.Errorf("load conversation of %d: %w", in.UserID, err)
+	case errors.Is(err, fieldlog.ErrNotFound):
+		t.conv, t.hasConv = fieldlog.Conversation{UserID: t.user.ID}, false
+	default:
+		return fmt.Errorf("load conversation of %d: %w", t.user.ID, err)
 	}
-	return t, nil
+	t.convChanged = false
+	return nil
 }
 
 // finish stores the conversation as the turn left it, with the input's

@@ -127,3 +127,40 @@ func (t *turn) redeem(code string) error {
 	t.welcome()
 	return nil
 }
+
+// linkTelegram makes this Telegram account the user of the project's own
+// whose link from the web page it came with (t.me/<bot>?start=link-…),
+// and carries on as them.
+func (t *turn) linkTelegram(token string) error {
+	if t.e.webStore == nil { // no web page: no such link was made
+		t.say(t.tr("telegram_link_invalid"))
+		return nil
+	}
+	u, err := t.e.office.LinkTelegram(t.ctx, t.e.webStore, token, t.in.UserID, t.in.ChatID)
+	switch {
+	case errors.Is(err, office.ErrAccountInUse):
+		t.say(t.tr("telegram_link_in_use"))
+		return nil
+	case errors.Is(err, office.ErrTooManyTries):
+		t.say(t.tr("code_too_many_tries"))
+		return nil
+	case errors.Is(err, fieldlog.ErrNotFound), errors.Is(err, office.ErrForbidden):
+		t.say(t.tr("telegram_link_invalid"))
+		return nil
+	case err != nil:
+		return err
+	}
+	// From here on this chat is u, in their conversation.
+	t.storedRole = u.Role
+	t.user, t.lang = t.e.office.Acting(u), u.Language()
+	if err := t.loadConversation(); err != nil {
+		return err
+	}
+	t.refreshCommands()
+	t.say(t.tr("telegram_linked"))
+	t.welcome()
+	if t.hasConv {
+		return t.prompt()
+	}
+	return nil
+}

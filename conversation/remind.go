@@ -46,13 +46,13 @@ func (t *turn) goButton(cmd string) error {
 	return nil
 }
 
-// SetBlocked records that the user with id blocked the bot (or, with
+// SetBlocked records that the user of account id blocked the bot (or, with
 // false, wrote again), so that nothing is sent to them meanwhile. The
 // channel calls it when it is told so.
 func (e *Engine) SetBlocked(ctx context.Context, id int64, blocked bool) error {
-	u, err := e.store.User(ctx, id)
+	u, err := e.office.TelegramUser(ctx, id)
 	if err != nil {
-		return fmt.Errorf("load user %d: %w", id, err)
+		return fmt.Errorf("load user of account %d: %w", id, err)
 	}
 	if u.Blocked == blocked {
 		return nil

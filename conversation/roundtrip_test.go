@@ -219,6 +219,21 @@ func (s *countingStore) SaveUser(ctx context.Context, u fieldlog.User) error {
 	return s.inner.SaveUser(ctx, u)
 }
 
+func (s *countingStore) AccountUser(ctx context.Context, account string) (int64, error) {
+	s.count("AccountUser")
+	return s.inner.AccountUser(ctx, account)
+}
+
+func (s *countingStore) LinkAccount(ctx context.Context, account string, userID int64, at time.Time) error {
+	s.count("LinkAccount")
+	return s.inner.LinkAccount(ctx, account, userID, at)
+}
+
+func (s *countingStore) UnlinkAccount(ctx context.Context, account string) error {
+	s.count("UnlinkAccount")
+	return s.inner.UnlinkAccount(ctx, account)
+}
+
 func (s *countingStore) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
 	s.count("AllUnits")
 	return s.inner.AllUnits(ctx)

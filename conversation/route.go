@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"fieldlog"
+	"fieldlog/office"
 )
 
 // Button payloads are short "|"-separated fields (Telegram allows 64 bytes):
@@ -29,10 +30,13 @@ func (t *turn) route() error {
 	if t.in.Button != "" {
 		return t.pressed()
 	}
+	cmd, arg := t.command()
+	if token, ok := office.TelegramLinkToken(arg); ok && cmd == "start" {
+		return t.linkTelegram(token) // whoever the account was so far
+	}
 	if !t.user.Lang.Valid() {
 		return t.firstContact()
 	}
-	cmd, arg := t.command()
 	if !t.user.Joined() {
 		return t.notJoined(cmd, arg)
 	}

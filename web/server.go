@@ -68,6 +68,9 @@ type Config struct {
 	Messages      *locales.Messages
 	// BotToken checks a Mini App's initData; empty refuses every one.
 	BotToken string
+	// BotUsername is the bot's Telegram username, for the deep link that
+	// links a Telegram account; empty gives only the command to send.
+	BotUsername string
 	// BaseURL is the public address in front of the server
 	// (FIELDLOG_WEB_URL); the pages live under BaseURL/web/. Cookies are
 	// Secure when it is https.
@@ -171,6 +174,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /web/tg", s.page(s.telegram))
 	mux.HandleFunc("POST /web/join", s.page(s.join))
 	mux.HandleFunc("POST /web/logout", s.page(s.logout))
+	mux.HandleFunc("POST /web/telegram", s.page(s.signedIn(s.telegramLink)))
 	mux.HandleFunc("GET /web/lang", s.page(s.setLang))
 	mux.HandleFunc("GET /web/layout", s.page(s.setLayout))
 	mux.HandleFunc("GET /web/log", s.page(s.signedIn(s.logForm)))

@@ -93,7 +93,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 	}
 	w := &world{t: t, store: store, msgs: msgs, now: time.Date(2024, 6, 20, 10, 0, 0, 0, shanghai)}
 	w.office = office.New(office.Config{Store: store, Catalog: cat, Messages: msgs, Location: shanghai, Now: w.clock})
-	cfg := Config{Office: w.office, Stores: store, Photos: store, Messages: msgs, BotToken: testToken,
+	cfg := Config{Office: w.office, Stores: store, Photos: store, Messages: msgs, BotToken: testToken, BotUsername: "fieldlog_test_bot",
 		BaseURL: "https://fieldlog.example.org", CSRFKey: bytes.Repeat([]byte{1}, 32), Now: w.clock}
 	for _, c := range change {
 		c(&cfg)
@@ -952,5 +952,59 @@ func TestTheLogFormSentTwice(t *testing.T) {
 	recs := w.records(officer)
 	if len(recs) != 1 || recs[0].Title != "政策赶大集 <b>志愿</b>" || len(recs[0].Photos) != 0 {
 		t.Errorf("records %+v", recs)
+	}
+}
+
+// One who joined on the page links a Telegram account from it; the Mini
+// App opened from that account is them. A Telegram user is their account
+// already, and gets no link.
+func TestATelegramAccountLinkedOnThePage(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if err := w.store.CreateInvite(ctx, fieldlog.Invite{Code: "LINK2345", Role: fieldlog.Officer, UnitID: "v2", CreatedBy: coord.ID,
+		CreatedAt: w.clock(), ExpiresAt: w.clock().Add(fieldlog.InviteLifetime)}); err != nil {
+		t.Fatal(err)
+	}
+	b := w.browser()
+	b.get("/web/")
+	if a := b.post("/web/join", url.Values{"csrf": {b.csrf()}, "code": {"LINK2345"}, "name": {"娜仁"}, "lang": {"zh-Hans"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("join: %d", a.code)
+	}
+	if home := b.get("/web/"); !strings.Contains(home.body, `action="/web/telegram"`) {
+		t.Fatalf("no link for Telegram on the home page:\n%s", home.body)
+	}
+	if a := b.post("/web/telegram", url.Values{}); a.code != http.StatusForbidden || strings.Contains(a.body, "/start link-") {
+		t.Errorf("a link without the CSRF token: %d", a.code)
+	}
+	a := b.post("/web/telegram", url.Values{"csrf": {b.csrf()}})
+	_, after, ok := strings.Cut(a.body, "/start link-")
+	token, _, _ := strings.Cut(after, "<")
+	if a.code != http.StatusOK || !ok || token == "" {
+		t.Fatalf("the link page: %d\n%s", a.code, a.body)
+	}
+	if !strings.Contains(a.body, `href="https://t.me/fieldlog_test_bot?start=link-`+token+`"`) {
+		t.Errorf("no deep link in:\n%s", a.body)
+	}
+	if _, err := w.office.LinkTelegram(ctx, w.store, token, 880050, 880050); err != nil {
+		t.Fatal(err)
+	}
+
+	mini := w.browser()
+	mini.get("/web/")
+	f := batuFields(t, w.clock().Add(-time.Minute))
+	f["user"] = userJSON(t, TelegramUser{ID: 880050, FirstName: "Naran"})
+	if a := mini.post("/web/tg", url.Values{"csrf": {mini.csrf()}, "init_data": {sign(t, f, testToken).Encode()}}); a.code != http.StatusSeeOther {
+		t.Fatalf("the Mini App of the linked account: %d\n%s", a.code, a.body)
+	}
+	if home := mini.get("/web/"); !strings.Contains(home.body, "<h1>娜仁</h1>") {
+		t.Errorf("the Mini App signed in someone else:\n%s", home.body)
+	}
+
+	tg := w.signIn(officer)
+	if home := tg.get("/web/"); strings.Contains(home.body, `action="/web/telegram"`) {
+		t.Error("a Telegram user is offered a link for Telegram")
+	}
+	if a := tg.post("/web/telegram", url.Values{"csrf": {tg.csrf()}}); a.code != http.StatusForbidden {
+		t.Errorf("a Telegram user's link: %d", a.code)
 	}
 }

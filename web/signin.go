@@ -19,7 +19,29 @@ func (s *Server) home(q *req) error {
 	if q.user.ID == 0 {
 		return q.signInPage("", "", "")
 	}
-	return q.render("home", map[string]any{"Coordinates": q.user.CanCoordinate()})
+	return q.render("home", map[string]any{"Coordinates": q.user.CanCoordinate(),
+		"OwnID": q.user.OwnID(), "Linked": q.user.Telegram != 0})
+}
+
+// telegramLink gives a user who joined on the page a one-time link that
+// makes a Telegram account them (office.NewTelegramLink): the bot's deep
+// link, and the command to send it for a phone without one.
+func (s *Server) telegramLink(q *req) error {
+	token, err := s.cfg.Office.NewTelegramLink(q.ctx, s.cfg.Stores, q.user)
+	if errors.Is(err, office.ErrForbidden) {
+		return q.forbidden()
+	}
+	if err != nil {
+		return err
+	}
+	payload := office.TelegramStartPayload(token)
+	deep := ""
+	if s.cfg.BotUsername != "" {
+		deep = "https://t.me/" + url.PathEscape(s.cfg.BotUsername) + "?start=" + payload
+	}
+	q.w.Header().Set("Cache-Control", "no-store")
+	return q.render("telegram", map[string]any{"Link": deep, "Command": "/start " + payload,
+		"Open": q.tr("web_telegram_open", "Minutes", int(fieldlog.SignInLinkTTL.Minutes()))})
 }
 
 // signInPage is the page for someone signed out, with why the last try
@@ -83,7 +105,7 @@ func (s *Server) telegram(q *req) error {
 		q.w.WriteHeader(http.StatusForbidden)
 		return q.signInPage(q.tr("web_telegram_invalid"), "", "")
 	}
-	u, err := s.cfg.Office.SignedIn(q.ctx, tg.ID)
+	u, err := s.cfg.Office.SignedInTelegram(q.ctx, tg.ID)
 	if errors.Is(err, fieldlog.ErrNotFound) || errors.Is(err, office.ErrForbidden) {
 		q.w.WriteHeader(http.StatusForbidden)
 		return q.signInPage(q.tr("not_joined"), "", "")

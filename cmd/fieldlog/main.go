@@ -382,7 +382,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, w world) error 
 		if cfg.webURL != "" {
 			page, err := web.New(web.Config{
 				Office: work, Stores: store, Photos: store, ChannelPhotos: channel, Messages: msgs,
-				BotToken: cfg.token, BaseURL: cfg.webURL, CSRFKey: csrfKey(cfg.token),
+				BotToken: cfg.token, BotUsername: channel.Username(), BaseURL: cfg.webURL, CSRFKey: csrfKey(cfg.token),
 				TrustProxy: cfg.webProxy, Now: w.now, Logger: logger,
 			})
 			if err != nil {
