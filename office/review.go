@@ -38,7 +38,7 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 		return a, &InvalidError{FieldComment, err}
 	}
 	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: u.ID, ByName: u.Name, At: o.now(), Text: comment}
-	if err := o.store.ReviewActivity(ctx, id, note); err != nil {
+	if err := o.store.ReviewActivity(ctx, id, note, fieldlog.AnyThread); err != nil {
 		if errors.Is(err, fieldlog.ErrNotFound) {
 			return a, fieldlog.ErrNotFound
 		}
@@ -89,7 +89,7 @@ func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.Activ
 // tells the coordinator who returned it.
 func (o *Office) answerReturn(ctx context.Context, u fieldlog.User, a fieldlog.Activity, state fieldlog.ReviewState) error {
 	note := fieldlog.ReviewNote{State: state, By: u.ID, ByName: u.Name, At: o.now()}
-	if err := o.store.ReviewActivity(ctx, a.ID, note); err != nil {
+	if err := o.store.ReviewActivity(ctx, a.ID, note, fieldlog.AnyThread); err != nil {
 		return fmt.Errorf("record the review of %s: %w", a.ID, err)
 	}
 	var by int64
