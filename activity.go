@@ -101,6 +101,11 @@ type ReviewNote struct {
 	Text   string // the coordinator's comment; empty for the reporter's turns
 }
 
+// AnyThread is the seen of a ReviewActivity that adds its note whatever the
+// thread holds: a coordinator's return, which stands whoever reviewed the
+// record before.
+const AnyThread = -1
+
 // MaxReviewComment is how long a coordinator's comment may be.
 const MaxReviewComment = 200
 

@@ -14,3 +14,8 @@ var ErrNotFound = errors.New("not found")
 // ErrDuplicate is returned by stores when an item with the same identity is
 // already stored; callers that insert idempotently treat it as success.
 var ErrDuplicate = errors.New("duplicate")
+
+// ErrReviewChanged is returned by a store's ReviewActivity when the record's
+// review thread no longer holds the notes the caller saw: someone reviewed
+// the record since it was read, and nothing was written.
+var ErrReviewChanged = errors.New("the review changed since it was read")

@@ -98,7 +98,12 @@ type Activities interface {
 	EachActivity(ctx context.Context, f ActivityFilter, fn func(Activity) error) error
 	// ReviewActivity sets the review state of a record that is not deleted
 	// and adds note to its thread, in one write; ErrNotFound otherwise.
-	ReviewActivity(ctx context.Context, id ActivityID, note ReviewNote) error
+	// Unless seen is AnyThread, the write is made only if the thread still
+	// holds seen notes, that is if nobody reviewed the record since the
+	// caller read it (an answer answers the return its reporter saw, once);
+	// ErrReviewChanged otherwise, and nothing is written. Check and write
+	// are one step for every writer of the record.
+	ReviewActivity(ctx context.Context, id ActivityID, note ReviewNote, seen int) error
 }
 
 // Conversations stores each user's current flow.

@@ -303,7 +303,7 @@ func TestTheAuditFitsInAMessage(t *testing.T) {
 	// A long review exchange leaves room for fewer entries: the latest.
 	for range 16 {
 		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王干事", At: h.now, Text: strings.Repeat("请", fieldlog.MaxReviewComment)}
-		if err := h.store.ReviewActivity(ctx, rec.ID, note); err != nil {
+		if err := h.store.ReviewActivity(ctx, rec.ID, note, fieldlog.AnyThread); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -329,9 +329,9 @@ func (s *countingStore) EachUser(ctx context.Context, fn func(fieldlog.User) err
 	return s.inner.EachUser(ctx, fn)
 }
 
-func (s *countingStore) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
+func (s *countingStore) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote, seen int) error {
 	s.count("ReviewActivity")
-	return s.inner.ReviewActivity(ctx, id, note)
+	return s.inner.ReviewActivity(ctx, id, note, seen)
 }
 
 func (s *countingStore) SetDeadline(ctx context.Context, d fieldlog.Deadline) error {

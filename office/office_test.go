@@ -79,6 +79,9 @@ type world struct {
 	office  *office.Office
 	told    *told
 	counted *counted
+	// gap is the store the office is given: store, with a hook that runs
+	// between the office's reads and writes.
+	gap *gapStore
 }
 
 func newWorld(t *testing.T) *world {
@@ -108,8 +111,8 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, store: store, told: &told{}, counted: &counted{}}
-	w.office = office.New(office.Config{Store: store, Catalog: cat, Messages: msgs, Location: shanghai, Now: func() time.Time { return now },
+	w := &world{t: t, store: store, told: &told{}, counted: &counted{}, gap: &gapStore{Store: store}}
+	w.office = office.New(office.Config{Store: w.gap, Catalog: cat, Messages: msgs, Location: shanghai, Now: func() time.Time { return now },
 		Admins: []int64{admin.ID}, Teller: w.told, Observer: w.counted})
 	return w
 }

@@ -299,9 +299,20 @@ func (o *Office) Edit(ctx context.Context, u fieldlog.User, draft fieldlog.Activ
 	changes := fieldlog.RecordChanges(orig, a)
 	var reviewErr error
 	if orig.Review.Pending() {
-		if reviewErr = o.answerReturn(ctx, u, orig, fieldlog.Corrected); reviewErr == nil {
+		// The edit answers the return its reporter saw when it was loaded,
+		// if nobody reviewed the record since: not a return made meanwhile,
+		// whose comment they have not read, nor one answered meanwhile.
+		reviewErr = o.answerReturn(ctx, u, orig, fieldlog.Corrected)
+		switch {
+		case reviewErr == nil:
 			changes = append(changes, reviewChange(orig.Review.State, fieldlog.Corrected))
 			a.Review.State = fieldlog.Corrected
+		case errors.Is(reviewErr, fieldlog.ErrReviewChanged):
+			reviewErr = nil
+			o.log.Info("record reviewed during an edit; the edit answers nothing", "user", u.ID, "activity", a.ID)
+			if now, err := o.store.Activity(ctx, a.ID); err == nil {
+				a.Review = now.Review
+			}
 		}
 	}
 	// The edit is stored even when the review's answer is not; saved

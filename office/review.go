@@ -38,7 +38,8 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 		return a, &InvalidError{FieldComment, err}
 	}
 	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: u.ID, ByName: u.Name, At: o.now(), Text: comment}
-	if err := o.store.ReviewActivity(ctx, id, note); err != nil {
+	// A return stands whoever reviewed the record meanwhile.
+	if err := o.store.ReviewActivity(ctx, id, note, fieldlog.AnyThread); err != nil {
 		if errors.Is(err, fieldlog.ErrNotFound) {
 			return a, fieldlog.ErrNotFound
 		}
@@ -62,7 +63,10 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 
 // Confirm keeps a returned record as it is, with the refusals of
 // Changeable and ErrNotPending when it is not returned; the coordinator
-// who returned it is told.
+// who returned it is told. Of two confirms at once (a second tap, the chat
+// and the web) one answers; the other gets ErrNotPending, as if it came
+// after. A confirm read before the record was returned again answers
+// nothing: it wraps fieldlog.ErrReviewChanged, and the new return waits.
 func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID) (fieldlog.Activity, error) {
 	a, err := o.Record(ctx, u, id)
 	if err != nil {
@@ -78,18 +82,34 @@ func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.Activ
 		return a, err
 	}
 	if err := o.answerReturn(ctx, u, a, fieldlog.Confirmed); err != nil {
-		return a, err
+		if !errors.Is(err, fieldlog.ErrReviewChanged) {
+			return a, err
+		}
+		now, rerr := o.store.Activity(ctx, id)
+		switch {
+		case errors.Is(rerr, fieldlog.ErrNotFound):
+			return a, fieldlog.ErrNotFound
+		case rerr != nil:
+			return a, fmt.Errorf("load record %s: %w", id, rerr)
+		case !now.Review.Pending():
+			return now, ErrNotPending
+		}
+		return now, fmt.Errorf("confirm record %s: %w", id, err)
 	}
 	o.audit(ctx, u, fieldlog.ActionRecordConfirm, fieldlog.RecordSubject(a.ID), []fieldlog.FieldChange{reviewChange(a.Review.State, fieldlog.Confirmed)})
 	a.Review.State = fieldlog.Confirmed
 	return a, nil
 }
 
-// answerReturn records the reporter's answer to a returned record and
-// tells the coordinator who returned it.
+// answerReturn records the reporter's answer to a returned record, a as
+// they read it, and tells the coordinator who returned it. The answer is
+// written only if nobody reviewed the record since a was read: an error
+// wrapping fieldlog.ErrReviewChanged otherwise (answered already, or
+// returned again with a comment the reporter has not seen), and nobody is
+// told.
 func (o *Office) answerReturn(ctx context.Context, u fieldlog.User, a fieldlog.Activity, state fieldlog.ReviewState) error {
 	note := fieldlog.ReviewNote{State: state, By: u.ID, ByName: u.Name, At: o.now()}
-	if err := o.store.ReviewActivity(ctx, a.ID, note); err != nil {
+	if err := o.store.ReviewActivity(ctx, a.ID, note, len(a.Review.Thread)); err != nil {
 		return fmt.Errorf("record the review of %s: %w", a.ID, err)
 	}
 	var by int64

@@ -264,16 +264,36 @@ func (s *Store) EachActivity(ctx context.Context, f fieldlog.ActivityFilter, fn 
 }
 
 // ReviewActivity sets the review state of a record that is not deleted
-// and appends note to its thread, in one update found by _id alone (which
-// the embedded server looks up by index; a filter on deleted too would
-// read every record), after checking the record is there.
-func (s *Store) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
-	if _, err := s.Activity(ctx, id); err != nil {
+// and appends note to its thread, in one update, after checking the record
+// is there and, unless seen is fieldlog.AnyThread, that its thread holds
+// seen notes.
+//
+// The check and the write must be one step, or two answers read at once
+// would both be added. On the embedded server this process is the only
+// client: the index's lock, which every write of records holds, makes them
+// one, and the update is found by _id alone (which that server looks up by
+// index; any other filter reads every record). A real MongoDB may have
+// other clients (another instance of the bot): there the update's filter
+// repeats the check, which the server applies atomically with the write.
+func (s *Store) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote, seen int) error {
+	if s.acts != nil {
+		s.acts.mu.Lock()
+		defer s.acts.mu.Unlock()
+	}
+	a, err := s.Activity(ctx, id)
+	if err != nil {
 		return fmt.Errorf("review activity %s: %w", id, err)
+	}
+	if seen != fieldlog.AnyThread && len(a.Review.Thread) != seen {
+		return fmt.Errorf("review activity %s: %w", id, fieldlog.ErrReviewChanged)
+	}
+	filter := bson.D{{Key: "_id", Value: string(id)}}
+	if s.acts == nil && seen != fieldlog.AnyThread {
+		filter = append(filter, threadHolds(seen))
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	res, err := s.activities.UpdateOne(ctx, bson.D{{Key: "_id", Value: string(id)}}, bson.D{
+	res, err := s.activities.UpdateOne(ctx, filter, bson.D{
 		{Key: "$set", Value: bson.D{{Key: "review_state", Value: string(note.State)}}},
 		{Key: "$push", Value: bson.D{{Key: "review_thread", Value: toReviewNoteDoc(note)}}},
 	})
@@ -281,9 +301,24 @@ func (s *Store) ReviewActivity(ctx context.Context, id fieldlog.ActivityID, note
 		return fmt.Errorf("review activity %s: %w", id, err)
 	}
 	if res.MatchedCount == 0 {
-		return fmt.Errorf("review activity %s: %w", id, fieldlog.ErrNotFound)
+		// Gone, or (on a real MongoDB) reviewed by another client since
+		// the check.
+		if _, err := s.Activity(ctx, id); err != nil {
+			return fmt.Errorf("review activity %s: %w", id, err)
+		}
+		return fmt.Errorf("review activity %s: %w", id, fieldlog.ErrReviewChanged)
 	}
 	return nil
+}
+
+// threadHolds is the condition that a record's review thread holds n
+// notes. A record never reviewed has no thread in its document (it is left
+// out when empty), which $size does not match.
+func threadHolds(n int) bson.E {
+	if n == 0 {
+		return bson.E{Key: "review_thread.0", Value: bson.D{{Key: "$exists", Value: false}}}
+	}
+	return bson.E{Key: "review_thread", Value: bson.D{{Key: "$size", Value: n}}}
 }
 
 // pageFetchMax is the largest page listIndexed fetches one record at a

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"InboxReceiveAll", testInboxReceiveAll},
 		{"EachUser", testEachUser},
 		{"Review", testReview},
+		{"ReviewAnswersConcurrently", testReviewAnswersConcurrently},
 		{"Calendar", testCalendar},
 		{"ReminderClaims", testReminderClaims},
 		{"Notes", testNotes},
@@ -1181,7 +1182,11 @@ func testReview(t *testing.T, open Opener) {
 	}
 	returned := fieldlog.ReviewNote{State: fieldlog.Returned, By: 9, ByName: "王干事", At: at, Text: "人数请核实"}
 	confirmed := fieldlog.ReviewNote{State: fieldlog.Confirmed, By: 7001, ByName: "officer 7001", At: at.Add(time.Hour)}
-	if err := s.ReviewActivity(ctx, "r1", returned); err != nil {
+	// An answer that saw a return nobody made is not written.
+	if err := s.ReviewActivity(ctx, "r1", confirmed, 1); !errors.Is(err, fieldlog.ErrReviewChanged) {
+		t.Errorf("an answer to a return not made: err = %v, want ErrReviewChanged", err)
+	}
+	if err := s.ReviewActivity(ctx, "r1", returned, 0); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Activity(ctx, "r1")
@@ -1191,12 +1196,24 @@ func testReview(t *testing.T, open Opener) {
 	if !got.Review.Pending() || len(got.Review.Thread) != 1 || got.Review.Thread[0].Text != "人数请核实" || !got.Review.Thread[0].At.Equal(ms(at)) {
 		t.Fatalf("after returning: %+v", got.Review)
 	}
-	// An edit keeps the review; only ReviewActivity changes it.
-	got.Title = "改过的名称"
-	if err := s.UpdateActivity(ctx, got); err != nil {
+	// An edit keeps the review as stored, even one that carries an older
+	// review (read before the return): only ReviewActivity changes it.
+	stale := a
+	stale.Title = "改过的名称"
+	if err := s.UpdateActivity(ctx, stale); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ReviewActivity(ctx, "r1", confirmed); err != nil {
+	if got, _ := s.Activity(ctx, "r1"); !got.Review.Pending() || len(got.Review.Thread) != 1 {
+		t.Fatalf("an edit with an older review overwrote the stored one: %+v", got.Review)
+	}
+	// seen counts the notes: an answer that saw none, or two, is not
+	// written; one that saw the return is.
+	for _, seen := range []int{0, 2} {
+		if err := s.ReviewActivity(ctx, "r1", confirmed, seen); !errors.Is(err, fieldlog.ErrReviewChanged) {
+			t.Errorf("an answer that saw %d notes of 1: err = %v, want ErrReviewChanged", seen, err)
+		}
+	}
+	if err := s.ReviewActivity(ctx, "r1", confirmed, 1); err != nil {
 		t.Fatal(err)
 	}
 	got, err = s.Activity(ctx, "r1")
@@ -1211,14 +1228,71 @@ func testReview(t *testing.T, open Opener) {
 	if got.Title != "改过的名称" || got.Review.Pending() {
 		t.Errorf("record after the review: %+v", got)
 	}
-	if err := s.ReviewActivity(ctx, "nope", returned); !errors.Is(err, fieldlog.ErrNotFound) {
-		t.Errorf("review of a missing record: err = %v", err)
+	// The same answer again, as read before the first was written, is not
+	// written twice.
+	if err := s.ReviewActivity(ctx, "r1", confirmed, 1); !errors.Is(err, fieldlog.ErrReviewChanged) {
+		t.Errorf("an answer given twice: err = %v, want ErrReviewChanged", err)
+	}
+	// A return stands whatever came before.
+	if err := s.ReviewActivity(ctx, "r1", returned, fieldlog.AnyThread); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Activity(ctx, "r1"); !got.Review.Pending() || len(got.Review.Thread) != 3 {
+		t.Errorf("returned again: %+v", got.Review)
+	}
+	for _, seen := range []int{fieldlog.AnyThread, 0} {
+		if err := s.ReviewActivity(ctx, "nope", returned, seen); !errors.Is(err, fieldlog.ErrNotFound) {
+			t.Errorf("review of a missing record (seen %d): err = %v", seen, err)
+		}
 	}
 	if err := s.DeleteActivity(ctx, "r1", at); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ReviewActivity(ctx, "r1", returned); !errors.Is(err, fieldlog.ErrNotFound) {
-		t.Errorf("review of a deleted record: err = %v", err)
+	for _, seen := range []int{fieldlog.AnyThread, 3} {
+		if err := s.ReviewActivity(ctx, "r1", returned, seen); !errors.Is(err, fieldlog.ErrNotFound) {
+			t.Errorf("review of a deleted record (seen %d): err = %v", seen, err)
+		}
+	}
+}
+
+// Answers to one return given at once (a second tap, the chat and the web)
+// are written once: the others find the thread changed.
+func testReviewAnswersConcurrently(t *testing.T, open Opener) {
+	s, ctx := open(t), t.Context()
+	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
+	if err := s.InsertActivity(ctx, activity("r1", 7001, "hepan", date(2025, 6, 7), at)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReviewActivity(ctx, "r1", fieldlog.ReviewNote{State: fieldlog.Returned, By: 9, At: at, Text: "人数请核实"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = s.ReviewActivity(ctx, "r1", fieldlog.ReviewNote{State: fieldlog.Confirmed, By: 7001, At: at.Add(time.Duration(i+1) * time.Minute)}, 1)
+		})
+	}
+	close(start)
+	wg.Wait()
+	written := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			written++
+		case !errors.Is(err, fieldlog.ErrReviewChanged):
+			t.Errorf("answer %d: unexpected error %v", i, err)
+		}
+	}
+	got, err := s.Activity(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if written != 1 || len(got.Review.Thread) != 2 || got.Review.State != fieldlog.Confirmed {
+		t.Errorf("%d answers written, thread of %d notes, state %s; want 1, 2, confirmed", written, len(got.Review.Thread), got.Review.State)
 	}
 }
 

@@ -685,13 +685,17 @@ func (m *Store) EachUser(ctx context.Context, fn func(fieldlog.User) error) erro
 	return nil
 }
 
-// ReviewActivity sets the review state of a record and adds note.
-func (m *Store) ReviewActivity(_ context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote) error {
+// ReviewActivity sets the review state of a record and adds note, if its
+// thread holds seen notes (or seen is fieldlog.AnyThread).
+func (m *Store) ReviewActivity(_ context.Context, id fieldlog.ActivityID, note fieldlog.ReviewNote, seen int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a, ok := m.act(id)
 	if !ok || a.Deleted {
 		return fieldlog.ErrNotFound
+	}
+	if seen != fieldlog.AnyThread && len(a.Review.Thread) != seen {
+		return fieldlog.ErrReviewChanged
 	}
 	note.At = stored(note.At)
 	a.Review.State = note.State

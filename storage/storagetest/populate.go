@@ -95,8 +95,8 @@ func Populate(t testing.TB, s Store) Sample {
 	leaflets.Title, leaflets.UpdatedAt = "发放宣传资料（改）", at.Add(time.Minute)
 	must("update activity", s.UpdateActivity(ctx, leaflets))
 	must("delete activity", s.DeleteActivity(ctx, mistake.ID, at.Add(2*time.Minute)))
-	must("review", s.ReviewActivity(ctx, lecture.ID, fieldlog.ReviewNote{State: fieldlog.Returned, By: 9002, ByName: "王干事", At: at.Add(time.Hour), Text: "人数请核实"}))
-	must("review", s.ReviewActivity(ctx, lecture.ID, fieldlog.ReviewNote{State: fieldlog.Confirmed, By: officer.ID, ByName: officer.Name, At: at.Add(2 * time.Hour)}))
+	must("review", s.ReviewActivity(ctx, lecture.ID, fieldlog.ReviewNote{State: fieldlog.Returned, By: 9002, ByName: "王干事", At: at.Add(time.Hour), Text: "人数请核实"}, fieldlog.AnyThread))
+	must("review", s.ReviewActivity(ctx, lecture.ID, fieldlog.ReviewNote{State: fieldlog.Confirmed, By: officer.ID, ByName: officer.Name, At: at.Add(2 * time.Hour)}, 1))
 
 	conv := fieldlog.Conversation{UserID: officer.ID, ID: "c1", Flow: "log", Step: "type", UpdatedAt: at, Applied: []string{"tg:1001"}}
 	must("conversation", s.SaveConversation(ctx, conv))
