@@ -326,3 +326,55 @@ func TestReportsTakeTurns(t *testing.T) {
 		t.Errorf("told while waiting: %q, want only %q", n.sent, want)
 	}
 }
+
+// gapStore runs a step of someone else's right after the next read of a
+// record: between what a turn reads and what it writes.
+type gapStore struct {
+	*memory.Store
+	mu   sync.Mutex
+	next func()
+}
+
+func (g *gapStore) after(fn func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.next = fn
+}
+
+func (g *gapStore) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+	a, err := g.Store.Activity(ctx, id)
+	g.mu.Lock()
+	fn := g.next
+	g.next = nil
+	g.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+	return a, err
+}
+
+// A confirm tapped under a return that a coordinator has just made again
+// answers nothing, and shows the record with what to do.
+func TestAConfirmUnderANewReturnSaysSo(t *testing.T) {
+	gap := &gapStore{Store: memory.New()}
+	h := newHarnessOn(t, gap)
+	h.join(officerID, fieldlog.Officer, "v1")
+	h.join(coordID, fieldlog.Coordinator, "town")
+	ctx := context.Background()
+	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
+	ret := func(comment string) {
+		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
+		if err := gap.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ret("人数请核实")
+	gap.after(func() { ret("日期也请核实") })
+	r := h.do(Input{UserID: officerID, Button: "ok|r1"})
+	if len(r.Replies) != 2 || r.Replies[0].Text != h.tr("review_returned_again") || !strings.Contains(r.Replies[1].Text, "日期也请核实") {
+		t.Fatalf("the confirm answered:\n%s", dump(r))
+	}
+	if a, _ := gap.Activity(ctx, "r1"); !a.Review.Pending() || len(a.Review.Thread) != 2 {
+		t.Errorf("the review is %+v, want the second return waiting", a.Review)
+	}
+}

@@ -99,6 +99,10 @@ func (t *turn) confirmRecord(id fieldlog.ActivityID) error {
 		t.notice(t.tr("review_not_pending"))
 		return nil
 	}
+	if errors.Is(err, office.ErrReturnedAgain) {
+		t.say(t.tr("review_returned_again"))
+		return t.showRecord(a.ID, scopeOwn, 0) // with the new comment
+	}
 	if ok, err := t.refused(err); !ok {
 		return err
 	}

@@ -16,6 +16,10 @@ import (
 // ErrNotPending is the refusal to confirm a record nobody returned.
 var ErrNotPending = errors.New("the record is not returned for checking")
 
+// ErrReturnedAgain is the refusal of a confirm read before a coordinator
+// returned the record again: the new comment waits to be read.
+var ErrReturnedAgain = errors.New("the record was returned again since it was read")
+
 // Return returns the record with id to its reporter with comment, and
 // tells the reporter. Only a coordinator or admin who sees its unit and
 // did not report it may (fieldlog.User.MayReview); comment must not be
@@ -66,7 +70,7 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 // who returned it is told. Of two confirms at once (a second tap, the chat
 // and the web) one answers; the other gets ErrNotPending, as if it came
 // after. A confirm read before the record was returned again answers
-// nothing: it wraps fieldlog.ErrReviewChanged, and the new return waits.
+// nothing: ErrReturnedAgain, with the record as it is now.
 func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID) (fieldlog.Activity, error) {
 	a, err := o.Record(ctx, u, id)
 	if err != nil {
@@ -94,7 +98,7 @@ func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.Activ
 		case !now.Review.Pending():
 			return now, ErrNotPending
 		}
-		return now, fmt.Errorf("confirm record %s: %w", id, err)
+		return now, ErrReturnedAgain
 	}
 	o.audit(ctx, u, fieldlog.ActionRecordConfirm, fieldlog.RecordSubject(a.ID), []fieldlog.FieldChange{reviewChange(a.Review.State, fieldlog.Confirmed)})
 	a.Review.State = fieldlog.Confirmed

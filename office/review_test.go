@@ -183,8 +183,8 @@ func TestAConfirmDoesNotAnswerAReturnMadeMeanwhile(t *testing.T) {
 	if again != nil {
 		t.Fatal(again)
 	}
-	if !errors.Is(err, fieldlog.ErrReviewChanged) || !got.Review.Pending() {
-		t.Errorf("confirm: %+v %v, want the record returned and ErrReviewChanged", got.Review, err)
+	if !errors.Is(err, office.ErrReturnedAgain) || !got.Review.Pending() {
+		t.Errorf("confirm: %+v %v, want the record returned and ErrReturnedAgain", got.Review, err)
 	}
 	state, thread := states(t, w, "a")
 	if state != fieldlog.Returned {

@@ -230,7 +230,7 @@ func TestImportRefusesDamagedExport(t *testing.T) {
 		"no _id": {"activities.jsonl", slices.Concat(lines[0], []byte(`{"title":"x"}`+"\n")),
 			"activities.jsonl line 2: the document has no _id"},
 		"a line missing": {"users.jsonl", bytes.SplitAfterN(original["users.jsonl"], []byte("\n"), 2)[1],
-			"users.jsonl holds 3 documents, the manifest 4"},
+			"users.jsonl holds 4 documents, the manifest 5"},
 		"a count changed": {storage.ManifestFile, manifest(func(m *storage.Manifest) {
 			for i := range m.Collections {
 				if m.Collections[i].Name == "activities" {

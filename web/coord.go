@@ -43,7 +43,7 @@ func (s *Server) returnPost(q *req) error {
 			return q.refused(rerr)
 		}
 		q.w.WriteHeader(http.StatusUnprocessableEntity)
-		return q.renderRecord(a, q.textError(invalid.Err), comment)
+		return q.renderRecord(a, "", q.textError(invalid.Err), comment)
 	}
 	if err != nil {
 		return q.refused(err)
@@ -53,10 +53,14 @@ func (s *Server) returnPost(q *req) error {
 
 func (s *Server) confirmPost(q *req) error {
 	id := fieldlog.ActivityID(q.r.PathValue("id"))
-	_, err := s.cfg.Office.Confirm(q.ctx, q.user, id)
+	a, err := s.cfg.Office.Confirm(q.ctx, q.user, id)
 	if errors.Is(err, office.ErrNotPending) {
 		q.w.WriteHeader(http.StatusConflict)
 		return q.render("message", map[string]any{"Text": q.tr("review_not_pending")})
+	}
+	if errors.Is(err, office.ErrReturnedAgain) {
+		q.w.WriteHeader(http.StatusConflict)
+		return q.renderRecord(a, q.tr("review_returned_again"), "", "")
 	}
 	if err != nil {
 		return q.refused(err)
@@ -72,8 +76,9 @@ type choice struct {
 
 // renderRecord shows a record's page, with the return form when the
 // user may return it and the confirm button for its reporter when it is
-// returned; problem and comment are a refused return's.
-func (q *req) renderRecord(a fieldlog.Activity, problem, comment string) error {
+// returned; notice is said above it (why an action did nothing), problem
+// and comment are a refused return's.
+func (q *req) renderRecord(a fieldlog.Activity, notice, problem, comment string) error {
 	tree, err := q.s.cfg.Office.Tree(q.ctx)
 	if err != nil {
 		return err
@@ -87,7 +92,7 @@ func (q *req) renderRecord(a fieldlog.Activity, problem, comment string) error {
 		// Only to show the forms: the office decides on the post.
 		"MayReturn":  q.user.MayReview(tree, a),
 		"MayConfirm": q.user.MayChange(a) && a.Review.Pending(),
-		"Canned":     canned, "Comment": comment, "Problem": problem,
+		"Canned":     canned, "Comment": comment, "Problem": problem, "Notice": notice,
 		"CommentMax":  fieldlog.MaxReviewComment,
 		"ReturnIntro": q.tr("ask_return_comment", "Max", fieldlog.MaxReviewComment),
 		"Thread":      q.reviewLines(a.Review),

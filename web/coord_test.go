@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"fieldlog"
 	"fieldlog/office"
+	"fieldlog/storage/memory"
 )
 
 // The coordinators' pages: return and confirm, status, notes, the report.
@@ -402,4 +404,59 @@ func TestCoordinatorPagesHaveNoInlineScriptOrStyle(t *testing.T) {
 		}
 	}
 	_ = office.MaxParagraph
+}
+
+// gapStore runs a step of someone else's right after the next read of a
+// record: between what a request reads and what it writes.
+type gapStore struct {
+	*memory.Store
+	mu   sync.Mutex
+	next func()
+}
+
+func (g *gapStore) after(fn func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.next = fn
+}
+
+func (g *gapStore) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+	a, err := g.Store.Activity(ctx, id)
+	g.mu.Lock()
+	fn := g.next
+	g.next = nil
+	g.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+	return a, err
+}
+
+// A confirm posted under a return the coordinator has just made again
+// answers nothing, and shows the record with the new comment.
+func TestAConfirmUnderANewReturn(t *testing.T) {
+	var gap *gapStore
+	w := newWorld(t, func(c *Config) {
+		gap = &gapStore{Store: c.Stores.(*memory.Store)}
+		c.Office = office.New(office.Config{Store: gap, Catalog: c.Office.Catalog(), Messages: c.Messages, Location: shanghai, Now: c.Now})
+	})
+	ctx := context.Background()
+	mine := w.logged(officer, "mine0002")
+	if _, err := w.office.Return(ctx, coord, mine.ID, "人数请核实"); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	b.get("/web/r/mine0002")
+	gap.after(func() {
+		if _, err := w.office.Return(ctx, coord, mine.ID, "日期也请核实"); err != nil {
+			t.Error(err)
+		}
+	})
+	a := b.post("/web/r/mine0002/confirm", url.Values{"csrf": {b.csrf()}})
+	if a.code != http.StatusConflict || !strings.Contains(a.body, htmlText(w.tr(fieldlog.Chinese, "review_returned_again"))) || !strings.Contains(a.body, "日期也请核实") {
+		t.Fatalf("the confirm answered %d:\n%s", a.code, a.body)
+	}
+	if r := w.review(mine.ID); r.State != fieldlog.Returned || len(r.Thread) != 2 {
+		t.Errorf("the review is %+v, want the second return waiting", r)
+	}
 }

@@ -432,7 +432,7 @@ func (s *Server) record(q *req) error {
 	if err != nil {
 		return q.refused(err)
 	}
-	return q.renderRecord(a, "", "")
+	return q.renderRecord(a, "", "", "")
 }
 
 func (s *Server) deleteConfirm(q *req) error {

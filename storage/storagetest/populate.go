@@ -61,10 +61,13 @@ func Populate(t testing.TB, s Store) Sample {
 		{ID: 9002, ChatID: 9002, Name: "王干事", Lang: fieldlog.Chinese, Role: fieldlog.Coordinator, UnitID: "galutu", JoinedAt: at.Add(-48 * time.Hour), RemindersOff: true},
 		{ID: 7000000123, ChatID: 7000000123, Name: "ᠪᠠᠲᠤ\u202Fᠶᠢᠨ Бат 巴图", Lang: fieldlog.Mongolian, Role: fieldlog.Officer, UnitID: "duguilang", JoinedAt: at.Add(-24 * time.Hour)},
 		{ID: 9004, ChatID: 9004, Lang: fieldlog.Mongolian, Blocked: true}, // chose a language, nothing more
+		// Joined on the web page, then linked a Telegram account.
+		{ID: fieldlog.FirstOwnUserID + 4321, ChatID: 9005, Telegram: 9005, Name: "乌兰", Lang: fieldlog.Chinese, Role: fieldlog.Officer, UnitID: "duguilang", JoinedAt: at.Add(-12 * time.Hour)},
 	}
 	for _, u := range users {
 		must("user", s.SaveUser(ctx, u))
 	}
+	must("account", s.LinkAccount(ctx, fieldlog.TelegramAccountKey(9005), users[4].ID, at.Add(-11*time.Hour)))
 	officer := users[2]
 
 	must("invite", s.CreateInvite(ctx, fieldlog.Invite{Code: "K7Q2-M9", Role: fieldlog.Officer, UnitID: "duguilang", CreatedBy: 9002,
