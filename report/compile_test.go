@@ -383,7 +383,7 @@ func TestCompileDocumentAnatomyChinese(t *testing.T) {
 		{Heading1, "二、存在的问题"},
 		{Body, "一是基层统战力量相对薄弱。"},
 		{Heading1, "三、下一步计划"},
-		{Body, "暂未填写下一步计划。请统战干事发送 /note 补充。"},
+		{Body, "暂未填写下一步计划，待统战干事补充。"},
 	}
 	if len(doc.Paragraphs) != len(want) {
 		t.Fatalf("got %d paragraphs:\n%s", len(doc.Paragraphs), paragraphsText(doc))
