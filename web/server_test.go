@@ -353,8 +353,17 @@ func TestSignInByInitData(t *testing.T) {
 	}
 	// Without the double-submit token: refused before anything is checked.
 	b = w.browser()
-	if a := b.post("/web/tg", url.Values{"init_data": {initData(officer)}}); a.code != http.StatusForbidden || b.cookies[cookieSession] != "" {
+	b.get("/web/")
+	if a := b.post("/web/tg", url.Values{"init_data": {initData(officer)}}); a.code != http.StatusForbidden || b.cookies[cookieSession] != "" ||
+		!strings.Contains(a.body, htmlText(w.tr(fieldlog.Chinese, "web_form_stale"))) {
 		t.Errorf("initData without CSRF token: %d", a.code)
+	}
+	// Without any cookie, as in a frame of another site (Telegram in a
+	// browser): told to use /web's link.
+	b = w.browser()
+	if a := b.post("/web/tg", url.Values{"init_data": {initData(officer)}}); a.code != http.StatusForbidden || b.cookies[cookieSession] != "" ||
+		!strings.Contains(a.body, "/web") || !strings.Contains(a.body, htmlText(w.tr(fieldlog.Chinese, "web_telegram_framed"))) {
+		t.Errorf("initData without cookies: %d\n%s", a.code, a.body)
 	}
 }
 

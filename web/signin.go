@@ -96,6 +96,14 @@ func (s *Server) login(q *req) error {
 
 // telegram signs in the user a Mini App was opened by, if they joined.
 func (s *Server) telegram(q *req) error {
+	if _, err := q.r.Cookie(cookiePre); err != nil {
+		// No cookie came with the post: inside Telegram that is the page
+		// framed by another site (Telegram in a browser, web.telegram.org),
+		// where SameSite=Lax cookies are neither kept nor sent, so no
+		// session could be either. The /web link works there.
+		q.w.WriteHeader(http.StatusForbidden)
+		return q.render("message", map[string]any{"Text": q.tr("web_telegram_framed")})
+	}
 	if !q.validCSRF() {
 		return q.csrfRefused()
 	}
