@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +59,19 @@ body { writing-mode: horizontal-tb; font-family: "Noto Sans CJK SC", sans-serif;
 </body>
 </html>`
 
+// a5Page asks for A5 paper, which printing must honour.
+const a5Page = `<!doctype html>
+<html lang="zh-Hans">
+<head>
+<meta charset="utf-8">
+<style>
+@page { size: A5; margin: 20mm; }
+body { font-family: "Noto Sans CJK SC", sans-serif; font-size: 12pt; }
+</style>
+</head>
+<body><p id="p">打印在A5纸上。</p></body>
+</html>`
+
 func testServer(t *testing.T) *httptest.Server {
 	mux := http.NewServeMux()
 	page := func(html string) http.HandlerFunc {
@@ -67,6 +82,7 @@ func testServer(t *testing.T) *httptest.Server {
 	}
 	mux.HandleFunc("GET /mn", page(mongolianPage))
 	mux.HandleFunc("GET /zh", page(chinesePage))
+	mux.HandleFunc("GET /a5", page(a5Page))
 	mux.HandleFunc("GET /mongolian.ttf", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "font/ttf")
 		w.Write(fonts.MongolianTTF)
@@ -167,4 +183,30 @@ func TestBrowserHorizontalChinese(t *testing.T) {
 		t.Errorf("the textarea holds %q, want 已到", got)
 	}
 	b.Screenshot("harness-chinese-horizontal")
+}
+
+func TestBrowserPrintsOnThePagesPaper(t *testing.T) {
+	srv := testServer(t)
+	b := browsertest.New(t)
+
+	b.Navigate(srv.URL + "/a5")
+	b.WaitVisible("#p")
+	path := b.PrintToPDF("harness-print-a5")
+	pdf, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every page object names its paper, in points: A5 is 420 × 595.
+	boxes := regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`).FindAllSubmatch(pdf, -1)
+	if len(boxes) == 0 {
+		t.Fatalf("%s: no page's MediaBox in %d bytes starting %q", path, len(pdf), pdf[:min(len(pdf), 8)])
+	}
+	for _, m := range boxes {
+		var w, h float64
+		fmt.Sscan(string(m[1]), &w)
+		fmt.Sscan(string(m[2]), &h)
+		if w < 419 || w > 421 || h < 594 || h > 596 {
+			t.Errorf("%s: a page of %s × %s pt, want A5 (420 × 595) as the page's @page asks", path, m[1], m[2])
+		}
+	}
 }

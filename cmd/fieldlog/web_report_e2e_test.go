@@ -3,7 +3,8 @@ package main
 // Issue 12 end to end: a coordinator opens the web page from the bot's
 // /web link in a real (headless) browser and reads the half-year report
 // laid out for printing, with a record an officer logged in the bot; then
-// in Mongolian, written vertically.
+// in Mongolian, written vertically; and prints it, on A4 within GB/T
+// 9704's margins, in the standard's sizes (web_report_pdf_test.go).
 
 import (
 	"strings"
@@ -49,6 +50,10 @@ func TestWebReportPageInABrowser(t *testing.T) {
 		t.Error("no Word download on the page")
 	}
 	b.Screenshot("web-report-zh")
+	// Printed, in a subtest of its own: without poppler, outside CI, it
+	// alone is skipped.
+	pdf, title := b.PrintToPDF("web-report-zh"), b.Text(".doc-title")
+	t.Run("printed-zh", func(t *testing.T) { checkPrintedChinese(t, pdf, title, doc) })
 
 	// In Mongolian the page, and the report on it, are written vertically.
 	mn := fieldlog.Mongolian
@@ -63,8 +68,22 @@ func TestWebReportPageInABrowser(t *testing.T) {
 	if w, h := b.Box(".doc-title"); h <= w {
 		t.Errorf("the Mongolian title's box is %.0f×%.0f: not written vertically", w, h)
 	}
-	if doc := b.Text("article.doc"); !strings.Contains(doc, unitName(t, "galutu", mn)) || !strings.Contains(doc, "1200") {
+	if doc = b.Text("article.doc"); !strings.Contains(doc, unitName(t, "galutu", mn)) || !strings.Contains(doc, "1200") {
 		t.Errorf("the Mongolian report page:\n%s", doc)
 	}
 	b.Screenshot("web-report-mn")
+	pdf = b.PrintToPDF("web-report-mn")
+	t.Run("printed-mn", func(t *testing.T) { checkPrintedMongolian(t, pdf, doc, unitName(t, "galutu", mn), "1200", "2024") })
+
+	// Laid out horizontally on the screen, the page still prints
+	// vertically.
+	b.Click(`a[href^="/web/layout?v=h"]`)
+	b.WaitVisible("article.doc")
+	if got := b.ComputedStyle("body", "writing-mode"); got != "horizontal-tb" {
+		t.Errorf("writing-mode of the body, laid out horizontally: %q", got)
+	}
+	pdf = b.PrintToPDF("web-report-mn-from-horizontal")
+	t.Run("printed-mn-from-horizontal", func(t *testing.T) {
+		checkPrintedMongolian(t, pdf, doc, unitName(t, "galutu", mn), "1200", "2024")
+	})
 }

@@ -6,7 +6,7 @@
 //
 // .ci/install-tools installs Chromium (Debian's package chromium) and the
 // Noto CJK fonts; FIELDLOG_CHROMIUM names another browser binary, and
-// FIELDLOG_ARTEFACTS the folder the screenshots go to.
+// FIELDLOG_ARTEFACTS the folder the screenshots and printed PDFs go to.
 package browsertest
 
 import (
@@ -269,6 +269,24 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Fatalf("browser: screenshot: %v", err)
 	}
 	b.t.Logf("screenshot: %s", path)
+	return path
+}
+
+// PrintToPDF prints the page as Chromium's print dialog does with its
+// defaults (no header or footer, no backgrounds), but on the paper size and
+// margins of the page's own @page rule (PreferCSSPageSize), once its web
+// fonts have loaded, and saves it as ArtefactsDir()/<name>.pdf beside the
+// screenshots; it returns the file's path, which the test's log names too.
+func (b *Browser) PrintToPDF(name string) string {
+	b.t.Helper()
+	// A font still loading would print in a fallback font, or as blanks.
+	Eval[bool](b, `document.fonts.ready.then(() => true)`)
+	pdf := run(b, "print to PDF", chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	path := filepath.Join(ArtefactsDir(b.t), name+".pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		b.t.Fatalf("browser: print to PDF: %v", err)
+	}
+	b.t.Logf("pdf: %s", path)
 	return path
 }
 
