@@ -247,6 +247,9 @@ func (t *Telegram) Run(ctx context.Context, engine Engine) error {
 	defer t.stopHandling()
 	pending, err := t.inbox.Unhandled(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: not a failure
+		}
 		return fmt.Errorf("read unhandled updates: %w", err)
 	}
 	if len(pending) > 0 {

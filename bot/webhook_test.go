@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -296,6 +297,28 @@ func TestWebhookTakesPostsBeforeSetWebhookAnswers(t *testing.T) {
 // before polling, or registering its own) stops cleanly: seen in CI as
 // "delete the webhook before polling: context canceled" when a test
 // restarted the bot twice in a row.
+// An inbox whose reading of what an earlier run left blocks until the bot
+// is stopped: a stop while reading it is no failure either.
+type slowInbox struct {
+	*memInbox
+	reading chan struct{}
+}
+
+func (s *slowInbox) Unhandled(ctx context.Context) ([]fieldlog.IncomingUpdate, error) {
+	close(s.reading)
+	<-ctx.Done()
+	return nil, fmt.Errorf("find in inbox: %w", ctx.Err())
+}
+
+func TestAStopWhileReadingTheInboxIsNoFailure(t *testing.T) {
+	srv := bottest.New(t)
+	inbox := &slowInbox{memInbox: newMemInbox(), reading: make(chan struct{})}
+	cfg := Config{Token: srv.Token(), APIURL: srv.URL(), Inbox: inbox, Apology: "sorry", Limits: Limits{Off: true}}
+	_, stop := startBot(t, cfg, &stubEngine{})
+	<-inbox.reading
+	stop() // reports an error Run returns
+}
+
 func TestAStopWhileStartingIsNoFailure(t *testing.T) {
 	for _, method := range []string{"deleteWebhook", "setWebhook"} {
 		t.Run(method, func(t *testing.T) {
