@@ -327,36 +327,10 @@ func TestReportsTakeTurns(t *testing.T) {
 	}
 }
 
-// gapStore runs a step of someone else's right after the next read of a
-// record: between what a turn reads and what it writes.
-type gapStore struct {
-	*memory.Store
-	mu   sync.Mutex
-	next func()
-}
-
-func (g *gapStore) after(fn func()) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.next = fn
-}
-
-func (g *gapStore) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
-	a, err := g.Store.Activity(ctx, id)
-	g.mu.Lock()
-	fn := g.next
-	g.next = nil
-	g.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
-	return a, err
-}
-
 // A confirm tapped under a return that a coordinator has just made again
 // answers nothing, and shows the record with what to do.
 func TestAConfirmUnderANewReturnSaysSo(t *testing.T) {
-	gap := &gapStore{Store: memory.New()}
+	gap := storagetest.NewGap(memory.New())
 	h := newHarnessOn(t, gap)
 	h.join(officerID, fieldlog.Officer, "v1")
 	h.join(coordID, fieldlog.Coordinator, "town")
@@ -369,7 +343,7 @@ func TestAConfirmUnderANewReturnSaysSo(t *testing.T) {
 		}
 	}
 	ret("人数请核实")
-	gap.after(func() { ret("日期也请核实") })
+	gap.After(func() { ret("日期也请核实") })
 	r := h.do(Input{UserID: officerID, Button: "ok|r1"})
 	if len(r.Replies) != 2 || r.Replies[0].Text != h.tr("review_returned_again") || !strings.Contains(r.Replies[1].Text, "日期也请核实") {
 		t.Fatalf("the confirm answered:\n%s", dump(r))

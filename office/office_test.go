@@ -14,6 +14,7 @@ import (
 	"fieldlog/office"
 	"fieldlog/parse"
 	"fieldlog/storage/memory"
+	"fieldlog/storage/storagetest"
 )
 
 // The use cases, called directly as a web handler would: every refusal a
@@ -81,7 +82,7 @@ type world struct {
 	counted *counted
 	// gap is the store the office is given: store, with a hook that runs
 	// between the office's reads and writes.
-	gap *gapStore
+	gap *storagetest.Gap
 }
 
 func newWorld(t *testing.T) *world {
@@ -111,7 +112,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, store: store, told: &told{}, counted: &counted{}, gap: &gapStore{Store: store}}
+	w := &world{t: t, store: store, told: &told{}, counted: &counted{}, gap: storagetest.NewGap(store)}
 	w.office = office.New(office.Config{Store: w.gap, Catalog: cat, Messages: msgs, Location: shanghai, Now: func() time.Time { return now },
 		Admins: []int64{admin.ID}, Teller: w.told, Observer: w.counted})
 	return w

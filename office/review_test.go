@@ -3,42 +3,11 @@ package office_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"fieldlog"
 	"fieldlog/office"
-	"fieldlog/storage/memory"
 )
-
-// gapStore is the test's store with a gap: after the next read of a
-// record, before the office goes on with what it read, it runs another
-// step (a coordinator's return, a second tap), once. That is the
-// interleaving of two requests at once, made deterministic.
-type gapStore struct {
-	*memory.Store
-	mu   sync.Mutex
-	next func()
-}
-
-// after runs fn after the next read of a record.
-func (g *gapStore) after(fn func()) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.next = fn
-}
-
-func (g *gapStore) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
-	a, err := g.Store.Activity(ctx, id)
-	g.mu.Lock()
-	fn := g.next
-	g.next = nil
-	g.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
-	return a, err
-}
 
 // states is the states of a record's review thread, oldest first.
 func states(t *testing.T, w *world, id fieldlog.ActivityID) (fieldlog.ReviewState, []fieldlog.ReviewState) {
@@ -79,7 +48,7 @@ func TestTwoConfirmsAtOnceAnswerOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var second error
-	w.gap.after(func() { _, second = w.office.Confirm(ctx, officer, "a") })
+	w.gap.After(func() { _, second = w.office.Confirm(ctx, officer, "a") })
 	_, first := w.office.Confirm(ctx, officer, "a")
 	if second != nil {
 		t.Fatalf("the confirm that wrote first: %v", second)
@@ -141,7 +110,7 @@ func TestAnEditAnswersOnlyTheReturnItRead(t *testing.T) {
 			edit, _ := w.store.Activity(ctx, "a")
 			edit.Participants = fieldlog.Count{Value: 60}
 			var meanwhile error
-			w.gap.after(func() { meanwhile = tc.meanwhile(w) })
+			w.gap.After(func() { meanwhile = tc.meanwhile(w) })
 			got, err := w.office.Edit(ctx, officer, edit)
 			if meanwhile != nil {
 				t.Fatalf("meanwhile: %v", meanwhile)
@@ -178,7 +147,7 @@ func TestAConfirmDoesNotAnswerAReturnMadeMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var again error
-	w.gap.after(func() { _, again = w.office.Return(ctx, coord, "a", "日期也请核实") })
+	w.gap.After(func() { _, again = w.office.Return(ctx, coord, "a", "日期也请核实") })
 	got, err := w.office.Confirm(ctx, officer, "a")
 	if again != nil {
 		t.Fatal(again)

@@ -6,12 +6,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"fieldlog"
 	"fieldlog/office"
 	"fieldlog/storage/memory"
+	"fieldlog/storage/storagetest"
 )
 
 // The coordinators' pages: return and confirm, status, notes, the report.
@@ -406,38 +406,12 @@ func TestCoordinatorPagesHaveNoInlineScriptOrStyle(t *testing.T) {
 	_ = office.MaxParagraph
 }
 
-// gapStore runs a step of someone else's right after the next read of a
-// record: between what a request reads and what it writes.
-type gapStore struct {
-	*memory.Store
-	mu   sync.Mutex
-	next func()
-}
-
-func (g *gapStore) after(fn func()) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.next = fn
-}
-
-func (g *gapStore) Activity(ctx context.Context, id fieldlog.ActivityID) (fieldlog.Activity, error) {
-	a, err := g.Store.Activity(ctx, id)
-	g.mu.Lock()
-	fn := g.next
-	g.next = nil
-	g.mu.Unlock()
-	if fn != nil {
-		fn()
-	}
-	return a, err
-}
-
 // A confirm posted under a return the coordinator has just made again
 // answers nothing, and shows the record with the new comment.
 func TestAConfirmUnderANewReturn(t *testing.T) {
-	var gap *gapStore
+	var gap *storagetest.Gap
 	w := newWorld(t, func(c *Config) {
-		gap = &gapStore{Store: c.Stores.(*memory.Store)}
+		gap = storagetest.NewGap(c.Stores.(*memory.Store))
 		c.Office = office.New(office.Config{Store: gap, Catalog: c.Office.Catalog(), Messages: c.Messages, Location: shanghai, Now: c.Now})
 	})
 	ctx := context.Background()
@@ -447,7 +421,7 @@ func TestAConfirmUnderANewReturn(t *testing.T) {
 	}
 	b := w.signIn(officer)
 	b.get("/web/r/mine0002")
-	gap.after(func() {
+	gap.After(func() {
 		if _, err := w.office.Return(ctx, coord, mine.ID, "日期也请核实"); err != nil {
 			t.Error(err)
 		}
