@@ -49,6 +49,9 @@ type Accounts interface {
 	LinkAccount(ctx context.Context, account string, userID int64, at time.Time) error
 	// UnlinkAccount removes account's link; removing none is no error.
 	UnlinkAccount(ctx context.Context, account string) error
+	// AccountsOf returns the accounts linked to userID, in no particular
+	// order.
+	AccountsOf(ctx context.Context, userID int64) ([]string, error)
 }
 
 // TelegramAccountKey is the key Accounts know Telegram account id by.

@@ -79,7 +79,7 @@ func (t *turn) chooseLanguage(l fieldlog.Lang) error {
 // FIELDLOG_ADMINS takes the role away, and leaves any role they joined with.
 func (t *turn) saveUser() error {
 	u := t.user
-	if t.e.office.IsAdmin(u.ID) {
+	if t.e.office.IsAdmin(u) {
 		u.Role = t.storedRole
 	}
 	if err := t.e.store.SaveUser(t.ctx, u); err != nil {

@@ -234,6 +234,11 @@ func (s *countingStore) UnlinkAccount(ctx context.Context, account string) error
 	return s.inner.UnlinkAccount(ctx, account)
 }
 
+func (s *countingStore) AccountsOf(ctx context.Context, userID int64) ([]string, error) {
+	s.count("AccountsOf")
+	return s.inner.AccountsOf(ctx, userID)
+}
+
 func (s *countingStore) AllUnits(ctx context.Context) ([]fieldlog.Unit, error) {
 	s.count("AllUnits")
 	return s.inner.AllUnits(ctx)

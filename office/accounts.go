@@ -50,13 +50,15 @@ func telegramLinkHash(token string) fieldlog.TokenHash {
 // stored (not as acting): the user of the account's own id, or the user of
 // the project's own it was linked to. fieldlog.ErrNotFound: nobody yet.
 //
-// The account's own user is asked first, and is the answer if they have
-// joined: every update asks this, and only accounts that have not joined
-// themselves (new ones, linked ones) cost a second lookup.
+// The account's own user is asked first, and is the answer if they joined
+// with an invitation: every update asks this, and only accounts that have
+// not (new ones, linked ones, admins by configuration alone) cost a
+// second lookup. Linking refuses accounts that joined, so the two never
+// disagree.
 func (o *Office) TelegramUser(ctx context.Context, account int64) (fieldlog.User, error) {
 	own, err := o.store.User(ctx, account)
 	switch {
-	case err == nil && o.Acting(own).Joined():
+	case err == nil && own.Joined():
 		return own, nil
 	case err != nil && !errors.Is(err, fieldlog.ErrNotFound):
 		return own, fmt.Errorf("load user %d: %w", account, err)
@@ -112,45 +114,46 @@ func (o *Office) NewTelegramLink(ctx context.Context, web WebStore, u fieldlog.U
 // LinkTelegram uses up a linking token sent from Telegram account (in
 // chat, the private chat with the bot) and links the account to the
 // token's user, who is returned as stored. From then on TelegramUser
-// gives that user for the account.
+// gives that user for the account, and any account linked to them before
+// is no longer them (a new phone).
 //
 // Refusals: ErrAccountInUse when the account is someone who has joined
-// (its own user, and the token stays unused; or another's link);
-// fieldlog.ErrNotFound for a token used, expired or never made, counted
-// per account (from the MaxCodeTries-th within CodeTriesWindow it is
-// ErrTooManyTries, which says to stop trying; a valid token always links,
-// as a sign-in link always signs in); ErrForbidden when the token's user
-// has left. An account linked already is answered with its user, whatever
-// the token: a retried update sends a used one.
+// or an admin of the configuration (and the token stays unused), or is
+// linked to another user; fieldlog.ErrNotFound for a token used, expired,
+// never made or malformed, counted per account (from the MaxCodeTries-th
+// within CodeTriesWindow it is ErrTooManyTries, which says to stop
+// trying; a valid token always links, as a sign-in link always signs in);
+// ErrForbidden when the token's user has left. An account linked to its
+// user already is answered with them, whatever the token (a retried
+// update sends a used one), and a link left half-made by a failure is
+// completed.
 func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, account, chat int64) (fieldlog.User, error) {
+	o.linking.Lock()
+	defer o.linking.Unlock()
 	current, err := o.TelegramUser(ctx, account)
 	if err != nil && !errors.Is(err, fieldlog.ErrNotFound) {
 		return current, err
 	}
-	linked := err == nil && o.Acting(current).Joined() && current.Telegram == account
-	if err == nil && o.Acting(current).Joined() && !linked {
+	found := err == nil
+	// TelegramUser gives a user of the project's own only through the
+	// account's link: then the account is theirs already.
+	linked := found && current.OwnID() && current.Joined()
+	if !linked && (o.IsAdmin(fieldlog.User{ID: account}) || found && o.Acting(current).Joined()) {
 		// Its own user: decided before the token is used up, which
 		// stays good for another account.
 		return fieldlog.User{}, ErrAccountInUse
 	}
-	tryKey := "tg:" + strconv.FormatInt(account, 10)
-	l, err := web.RedeemLink(ctx, telegramLinkHash(token), o.now())
+	l, err := fieldlog.SignInLink{}, fieldlog.ErrNotFound
+	if wellFormedToken(token) {
+		l, err = web.RedeemLink(ctx, telegramLinkHash(token), o.now())
+	}
 	switch {
 	case linked && (errors.Is(err, fieldlog.ErrNotFound) || err == nil && l.UserID == current.ID):
-		return current, nil // linked already: the same token again
+		return o.completeLink(ctx, current, account, chat) // the same token again
 	case linked && err == nil:
 		return fieldlog.User{}, ErrAccountInUse // another's
 	case errors.Is(err, fieldlog.ErrNotFound):
-		// Counted, tried and recorded one at a time (see Office.tries).
-		o.tries.Lock()
-		defer o.tries.Unlock()
-		if err := web.RecordTry(ctx, triesTelegramLink, tryKey, o.now()); err != nil {
-			return fieldlog.User{}, fmt.Errorf("record a wrong telegram link: %w", err)
-		}
-		if err := o.checkTries(ctx, web, triesTelegramLink, tryKey); err != nil {
-			return fieldlog.User{}, err
-		}
-		return fieldlog.User{}, fieldlog.ErrNotFound
+		return fieldlog.User{}, o.wrongLinkingToken(ctx, web, account)
 	case err != nil:
 		return fieldlog.User{}, fmt.Errorf("redeem a telegram link: %w", err)
 	}
@@ -164,34 +167,68 @@ func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, a
 	if !o.Acting(u).Joined() || !u.OwnID() {
 		return fieldlog.User{}, ErrForbidden
 	}
-
-	// The account first, then the users: after a failure between them the
-	// account already is the user, and their next message completes it.
-	if current.OwnID() && current.ID != u.ID && current.Telegram == account {
+	if found && current.OwnID() && current.ID != u.ID && current.Telegram == account {
 		// Linked before to someone who has left since: no longer theirs.
 		current.Telegram = 0
 		if err := o.store.SaveUser(ctx, current); err != nil {
 			return fieldlog.User{}, fmt.Errorf("save user %d without telegram account: %w", current.ID, err)
 		}
 	}
-	old := u.Telegram
-	if err := o.store.LinkAccount(ctx, fieldlog.TelegramAccountKey(account), u.ID, o.now()); err != nil {
+	return o.completeLink(ctx, u, account, chat)
+}
+
+// completeLink makes account u's, and only it: the account's link first,
+// then the other accounts' go, then u is stored with it. Each step may be
+// made again, so that after a failure between them the next try (the
+// same token again, from the same phone) completes the link.
+func (o *Office) completeLink(ctx context.Context, u fieldlog.User, account, chat int64) (fieldlog.User, error) {
+	key := fieldlog.TelegramAccountKey(account)
+	if err := o.store.LinkAccount(ctx, key, u.ID, o.now()); err != nil {
 		return fieldlog.User{}, fmt.Errorf("link telegram account %d to %d: %w", account, u.ID, err)
 	}
-	if old != 0 && old != account {
-		if err := o.store.UnlinkAccount(ctx, fieldlog.TelegramAccountKey(old)); err != nil {
-			return fieldlog.User{}, fmt.Errorf("unlink telegram account %d of %d: %w", old, u.ID, err)
+	others, err := o.store.AccountsOf(ctx, u.ID)
+	if err != nil {
+		return fieldlog.User{}, fmt.Errorf("accounts of %d: %w", u.ID, err)
+	}
+	for _, k := range others {
+		if k == key {
+			continue
+		}
+		if err := o.store.UnlinkAccount(ctx, k); err != nil {
+			return fieldlog.User{}, fmt.Errorf("unlink %s of %d: %w", k, u.ID, err)
 		}
 	}
+	if u.Telegram == account && u.ChatID == chat && !u.Blocked {
+		return u, nil
+	}
+	old := u.Telegram
 	u.Telegram, u.ChatID, u.Blocked = account, chat, false
 	if err := o.store.SaveUser(ctx, u); err != nil {
 		return fieldlog.User{}, fmt.Errorf("save user %d with telegram account: %w", u.ID, err)
 	}
-	o.audit(ctx, u, fieldlog.ActionUserLink, fieldlog.UserSubject(u.ID), []fieldlog.FieldChange{
-		{Field: fieldlog.FieldTelegram, Old: accountText(old), New: accountText(account)},
-	})
-	o.log.Info("telegram account linked", "user", u.ID)
+	if old != account {
+		o.audit(ctx, u, fieldlog.ActionUserLink, fieldlog.UserSubject(u.ID), []fieldlog.FieldChange{
+			{Field: fieldlog.FieldTelegram, Old: accountText(old), New: accountText(account)},
+		})
+		o.log.Info("telegram account linked", "user", u.ID)
+	}
 	return u, nil
+}
+
+// wrongLinkingToken counts a wrong token from account: fieldlog.ErrNotFound,
+// or ErrTooManyTries from the MaxCodeTries-th within CodeTriesWindow.
+func (o *Office) wrongLinkingToken(ctx context.Context, web WebStore, account int64) error {
+	key := "tg:" + strconv.FormatInt(account, 10)
+	// Counted, tried and recorded one at a time (see Office.tries).
+	o.tries.Lock()
+	defer o.tries.Unlock()
+	if err := web.RecordTry(ctx, triesTelegramLink, key, o.now()); err != nil {
+		return fmt.Errorf("record a wrong telegram link: %w", err)
+	}
+	if err := o.checkTries(ctx, web, triesTelegramLink, key); err != nil {
+		return err
+	}
+	return fieldlog.ErrNotFound
 }
 
 func accountText(account int64) string {

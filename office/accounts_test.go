@@ -3,7 +3,9 @@ package office_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"fieldlog"
 	"fieldlog/office"
@@ -203,5 +205,160 @@ func TestLinkingAfterLeaving(t *testing.T) {
 	}
 	if stored, _ := w.store.User(ctx, web.ID); stored.Telegram != 0 {
 		t.Errorf("the one who left keeps the account: %+v", stored)
+	}
+}
+
+// A linking token is no sign-in link, however it is dressed: only tokens
+// of the form made are looked up at all.
+func TestALinkingTokenDoesNotSignIn(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	web := joinOnWeb(t, w, "WEBLINK8", "苏和")
+	token, _ := w.office.NewTelegramLink(ctx, w.store, web)
+	for _, forged := range []string{token, "telegram-link:" + token, " " + token} {
+		if u, err := w.office.RedeemSignInLink(ctx, w.store, forged, "10.0.0.7"); !errors.Is(err, fieldlog.ErrNotFound) {
+			t.Errorf("the linking token as %q signed in as %d (%v)", forged, u.ID, err)
+		}
+	}
+	signIn, _ := w.office.NewSignInLink(ctx, w.store, web)
+	if _, err := w.office.LinkTelegram(ctx, w.store, "telegram-link:"+signIn, 880040, 880040); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("a dressed sign-in token linked: %v", err)
+	}
+	// Neither was used up by those tries.
+	if _, err := w.office.LinkTelegram(ctx, w.store, token, 880040, 880040); err != nil {
+		t.Errorf("the linking token after the forgeries: %v", err)
+	}
+	if _, err := w.office.RedeemSignInLink(ctx, w.store, signIn, "10.0.0.7"); err != nil {
+		t.Errorf("the sign-in link after the forgeries: %v", err)
+	}
+}
+
+// failingSaves fails the next SaveUser calls it is told to.
+type failingSaves struct {
+	office.Store
+	fail int
+}
+
+func (f *failingSaves) SaveUser(ctx context.Context, u fieldlog.User) error {
+	if f.fail > 0 {
+		f.fail--
+		return errors.New("store down")
+	}
+	return f.Store.SaveUser(ctx, u)
+}
+
+// A link that failed halfway is completed by the next try, and a new
+// phone is the only one that is the user afterwards.
+func TestALinkHalfMadeIsCompleted(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	web := joinOnWeb(t, w, "WEBLINK9", "苏和")
+	flaky := &failingSaves{Store: w.store}
+	o := office.New(office.Config{Store: flaky, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now }})
+	token, _ := o.NewTelegramLink(ctx, w.store, web)
+	flaky.fail = 1
+	if _, err := o.LinkTelegram(ctx, w.store, token, 880201, 880201); err == nil {
+		t.Fatal("the link did not fail with the store")
+	}
+	// The same token again (Telegram sends the update again).
+	u, err := o.LinkTelegram(ctx, w.store, token, 880201, 880201)
+	if err != nil || u.Telegram != 880201 || u.ChatID != 880201 {
+		t.Fatalf("the retried link: %+v %v", u, err)
+	}
+	if stored, _ := w.store.User(ctx, web.ID); stored.Telegram != 880201 {
+		t.Errorf("stored %+v", stored)
+	}
+	// A new phone: only it is the user now.
+	token, _ = o.NewTelegramLink(ctx, w.store, u)
+	if _, err := o.LinkTelegram(ctx, w.store, token, 880202, 880202); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := o.TelegramUser(ctx, 880201); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("the old phone is still %d (%v)", got.ID, err)
+	}
+	if accounts, _ := w.store.AccountsOf(ctx, web.ID); len(accounts) != 1 || accounts[0] != fieldlog.TelegramAccountKey(880202) {
+		t.Errorf("accounts of the user: %q", accounts)
+	}
+}
+
+// gapAccounts runs step once, just before its first AccountsOf: between a
+// link's writes, where a second link of the same user would fall.
+type gapAccounts struct {
+	office.Store
+	once sync.Once
+	step func()
+}
+
+func (g *gapAccounts) AccountsOf(ctx context.Context, userID int64) ([]string, error) {
+	g.once.Do(g.step)
+	return g.Store.AccountsOf(ctx, userID)
+}
+
+// Two phones linking one user at once: one of them is the user after.
+// The second link is let run in the middle of the first; it waits for
+// the first to end, and then takes over.
+func TestTwoLinksAtOnceLeaveOneAccount(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	web := joinOnWeb(t, w, "WEBLINKA", "苏和")
+	gap := &gapAccounts{Store: w.store}
+	o := office.New(office.Config{Store: gap, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now }})
+	first, _ := o.NewTelegramLink(ctx, w.store, web)
+	second, _ := o.NewTelegramLink(ctx, w.store, web)
+	done := make(chan error, 1)
+	gap.step = func() {
+		go func() {
+			_, err := o.LinkTelegram(ctx, w.store, second, 880301, 880301)
+			done <- err
+		}()
+		select { // it finishes here only if nothing holds it back
+		case err := <-done:
+			done <- err
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if _, err := o.LinkTelegram(ctx, w.store, first, 880300, 880300); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	accounts, _ := w.store.AccountsOf(ctx, web.ID)
+	stored, _ := w.store.User(ctx, web.ID)
+	if len(accounts) != 1 || accounts[0] != fieldlog.TelegramAccountKey(stored.Telegram) {
+		t.Errorf("accounts %q, the user's %d", accounts, stored.Telegram)
+	}
+}
+
+// The configuration's admins are Telegram accounts: such an account is
+// never linked away, and a user linked to one acts as admin.
+func TestAdminsAndLinkedAccounts(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	web := joinOnWeb(t, w, "WEBLINKB", "苏和")
+	const account = 880400
+	// The account chose a language in the chat, then was linked.
+	if err := w.store.SaveUser(ctx, fieldlog.User{ID: account, ChatID: account, Lang: fieldlog.Chinese}); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := w.office.NewTelegramLink(ctx, w.store, web)
+	if _, err := w.office.LinkTelegram(ctx, w.store, token, account, account); err != nil {
+		t.Fatal(err)
+	}
+	// Later the account is made an admin of the configuration.
+	o := office.New(office.Config{Store: w.store, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now },
+		Admins: []int64{account, 880401}})
+	u, err := o.TelegramUser(ctx, account)
+	if err != nil || u.ID != web.ID {
+		t.Fatalf("the admin's account is %+v %v, want the linked user", u, err)
+	}
+	if got := o.Acting(u); got.Role != fieldlog.Admin {
+		t.Errorf("the linked user of an admin account acts as %q", got.Role)
+	}
+	// An admin account that never wrote to the bot is not linked away.
+	other := joinOnWeb(t, w, "WEBLINKC", "其其格")
+	token, _ = o.NewTelegramLink(ctx, w.store, other)
+	if _, err := o.LinkTelegram(ctx, w.store, token, 880401, 880401); !errors.Is(err, office.ErrAccountInUse) {
+		t.Errorf("linking an admin's account: %v", err)
 	}
 }

@@ -68,7 +68,7 @@ func IsWebUserID(id int64) bool { return id >= FirstWebUserID }
 // *WrongCodeError. Wrong codes are counted for u, so that guessing is
 // slowed to MaxCodeTries an hour.
 func (o *Office) Join(ctx context.Context, u fieldlog.User, code string) (fieldlog.User, fieldlog.Invite, error) {
-	if u.Joined() && u.Role != fieldlog.Admin && !o.IsAdmin(u.ID) {
+	if u.Joined() && u.Role != fieldlog.Admin && !o.IsAdmin(u) {
 		return u, fieldlog.Invite{}, ErrAlreadyJoined
 	}
 	now := o.now()

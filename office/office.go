@@ -116,6 +116,9 @@ type Office struct {
 	// between a count and its record (across processes each may let the
 	// limit through once: a few more tries, never a flood).
 	tries sync.Mutex
+	// linking serialises linking Telegram accounts, so that two links of
+	// one user at once leave one account theirs, not both or none.
+	linking sync.Mutex
 }
 
 // New returns an office.
@@ -159,7 +162,7 @@ var ErrForbidden = errors.New("not allowed")
 // Acting is u as they act: an admin of the deployment (Config.Admins) acts
 // as an admin whatever role is stored.
 func (o *Office) Acting(u fieldlog.User) fieldlog.User {
-	if o.admins[u.ID] {
+	if o.IsAdmin(u) {
 		u.Role = fieldlog.Admin
 	}
 	return u
@@ -271,9 +274,12 @@ func (s *schedules) forget(p fieldlog.Period) {
 	delete(s.cached, p)
 }
 
-// IsAdmin reports whether id is an admin of the deployment by its
-// configuration (Config.Admins), whatever role is stored.
-func (o *Office) IsAdmin(id int64) bool { return o.admins[id] }
+// IsAdmin reports whether u is an admin of the deployment by its
+// configuration (Config.Admins, Telegram accounts), whatever role is
+// stored: by their id, or by the Telegram account linked to them.
+func (o *Office) IsAdmin(u fieldlog.User) bool {
+	return o.admins[u.ID] || (u.Telegram != 0 && o.admins[u.Telegram])
+}
 
 // TellerFunc is a function that is a Teller.
 type TellerFunc func(ctx context.Context, e Event)

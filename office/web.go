@@ -80,7 +80,10 @@ func (o *Office) NewSignInLink(ctx context.Context, web WebStore, u fieldlog.Use
 // address (from): from the MaxCodeTries-th within CodeTriesWindow it is
 // ErrTooManyTries, which says to stop trying.
 func (o *Office) RedeemSignInLink(ctx context.Context, web WebStore, token, from string) (fieldlog.User, error) {
-	l, err := web.RedeemLink(ctx, fieldlog.HashToken(token), o.now())
+	l, err := fieldlog.SignInLink{}, fieldlog.ErrNotFound
+	if wellFormedToken(token) {
+		l, err = web.RedeemLink(ctx, fieldlog.HashToken(token), o.now())
+	}
 	if errors.Is(err, fieldlog.ErrNotFound) {
 		o.tries.Lock()
 		defer o.tries.Unlock()
@@ -167,4 +170,20 @@ func newToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails since Go 1.24
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// wellFormedToken reports whether s could be a token of newToken. Only such
+// are looked up: a sign-in link's and a linking token's hashes are of
+// different texts ("telegram-link:" and the token), and a text that is no
+// token cannot be made to hash as the other kind.
+func wellFormedToken(s string) bool {
+	if len(s) != base64.RawURLEncoding.EncodedLen(32) {
+		return false
+	}
+	for _, r := range s {
+		if !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -13,7 +13,9 @@ import (
 
 // Accounts are keyed by their string key as _id, the one lookup the
 // embedded server answers by index (STACK-NOTES.md): the engine asks it
-// of every Telegram account that is not a user of its own id.
+// of every Telegram account that is not a user of its own id. AccountsOf,
+// asked only when an account is linked, reads the whole collection there,
+// which holds one document per linked account.
 
 var _ fieldlog.Accounts = (*Store)(nil)
 
@@ -55,4 +57,16 @@ func (s *Store) UnlinkAccount(ctx context.Context, account string) error {
 		return fmt.Errorf("unlink account %s: %w", account, err)
 	}
 	return nil
+}
+
+// AccountsOf returns the accounts linked to userID.
+func (s *Store) AccountsOf(ctx context.Context, userID int64) ([]string, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	keys, err := findAll(ctx, s.accounts, bson.D{{Key: "user_id", Value: userID}}, options.Find(),
+		infallible(func(d accountDoc) string { return d.ID }))
+	if err != nil {
+		return nil, fmt.Errorf("accounts of user %d: %w", userID, err)
+	}
+	return keys, nil
 }

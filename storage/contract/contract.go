@@ -171,9 +171,23 @@ func testAccounts(t *testing.T, open Opener) {
 	if _, err := s.AccountUser(ctx, other); !errors.Is(err, fieldlog.ErrNotFound) {
 		t.Fatalf("another account: err = %v, want ErrNotFound", err)
 	}
+	if err := s.LinkAccount(ctx, other, own, at); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AccountsOf(ctx, own)
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, []string{tg, other}) {
+		t.Fatalf("accounts of the user: %q, %v; want %q", got, err, []string{tg, other})
+	}
+	if err := s.UnlinkAccount(ctx, other); err != nil {
+		t.Fatal(err)
+	}
 	// Linking again replaces the link.
 	if err := s.LinkAccount(ctx, tg, own+1, at); err != nil {
 		t.Fatal(err)
+	}
+	if got, err := s.AccountsOf(ctx, own); err != nil || len(got) != 0 {
+		t.Fatalf("accounts of the user after the account went to another: %q, %v", got, err)
 	}
 	if id, err := s.AccountUser(ctx, tg); err != nil || id != own+1 {
 		t.Fatalf("relinked account: %d, %v; want %d", id, err, int64(own+1))
@@ -194,11 +208,11 @@ func testAccounts(t *testing.T, open Opener) {
 	if err := s.SaveUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.User(ctx, own)
+	stored, err := s.User(ctx, own)
 	if err != nil {
 		t.Fatal(err)
 	}
-	equal(t, "user with a linked account", got, u)
+	equal(t, "user with a linked account", stored, u)
 }
 
 func testUnitsReimportKeepsIDs(t *testing.T, open Opener) {

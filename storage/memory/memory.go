@@ -176,6 +176,19 @@ func (m *Store) UnlinkAccount(_ context.Context, account string) error {
 	return nil
 }
 
+// AccountsOf returns the accounts linked to userID.
+func (m *Store) AccountsOf(_ context.Context, userID int64) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for k, id := range m.links {
+		if id == userID {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
 // AllUnits returns every unit, ordered by parent, order and id as the
 // MongoDB store returns them.
 func (m *Store) AllUnits(context.Context) ([]fieldlog.Unit, error) {
