@@ -352,3 +352,45 @@ func TestAConfirmUnderANewReturnSaysSo(t *testing.T) {
 		t.Errorf("the review is %+v, want the second return waiting", a.Review)
 	}
 }
+
+// The confirm button of a return's message counts the notes it showed: a
+// tap on it after the coordinator returned the record again answers
+// nothing, and the record is shown with the new comment.
+func TestAnOldConfirmButtonAfterANewReturn(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	ctx := context.Background()
+	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
+	ret := func(comment string) {
+		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
+		if err := h.store.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ret("人数请核实")
+	r := h.do(Input{UserID: officerID, Button: "rec|r1|o|0", MessageID: 9})
+	var button string
+	for _, reply := range r.Replies {
+		for _, row := range reply.Buttons {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, "ok|") {
+					button = b.Data
+				}
+			}
+		}
+	}
+	if button != "ok|r1|1" {
+		t.Fatalf("the confirm button is %q in %s", button, dump(r))
+	}
+	ret("日期也请核实")
+	r = h.do(Input{UserID: officerID, Button: button, MessageID: 9})
+	if len(r.Replies) != 2 || r.Replies[0].Text != h.tr("review_returned_again") || !strings.Contains(r.Replies[1].Text, "日期也请核实") {
+		t.Fatalf("the old button answered:\n%s", dump(r))
+	}
+	if a, _ := h.store.Activity(ctx, "r1"); !a.Review.Pending() {
+		t.Errorf("the review is %+v, want the second return waiting", a.Review)
+	}
+	if r := h.do(Input{UserID: officerID, Button: "ok|r1|2", MessageID: 9}); !strings.HasPrefix(text(r), h.tr("review_confirmed")) {
+		t.Errorf("the button shown now answered:\n%s", dump(r))
+	}
+}

@@ -149,7 +149,7 @@ func (t *turn) showRecord(id fieldlog.ActivityID, scope string, page int) error 
 			{Text: t.tr("btn_delete"), Data: data("del", string(a.ID), scope, strconv.Itoa(page))},
 		}
 		if a.Review.Pending() {
-			row = append(row, Button{Text: t.tr("btn_confirm_record"), Data: data("ok", string(a.ID))})
+			row = append(row, Button{Text: t.tr("btn_confirm_record"), Data: data("ok", string(a.ID), strconv.Itoa(len(a.Review.Thread)))})
 		}
 		buttons = append(buttons, row)
 	}

@@ -92,9 +92,10 @@ func (t *turn) returnRecord(comment string) error {
 	return nil
 }
 
-// confirmRecord lets the reporter keep a returned record as it is.
-func (t *turn) confirmRecord(id fieldlog.ActivityID) error {
-	a, err := t.e.office.Confirm(t.ctx, t.user, id)
+// confirmRecord lets the reporter keep a returned record as it is, as
+// they saw it with seen notes in its review thread.
+func (t *turn) confirmRecord(id fieldlog.ActivityID, seen int) error {
+	a, err := t.e.office.Confirm(t.ctx, t.user, id, seen)
 	if errors.Is(err, office.ErrNotPending) {
 		t.notice(t.tr("review_not_pending"))
 		return nil
@@ -121,7 +122,7 @@ func (e *Engine) Tell(ctx context.Context, ev office.Event) {
 			Text: t.tr("returned_to_you", "Name", ev.By.Name, "Comment", ev.Comment) + "\n\n" + t.describe(a),
 			Buttons: [][]Button{{
 				{Text: t.tr("btn_edit"), Data: data("edit", string(a.ID))},
-				{Text: t.tr("btn_confirm_record"), Data: data("ok", string(a.ID))},
+				{Text: t.tr("btn_confirm_record"), Data: data("ok", string(a.ID), strconv.Itoa(len(a.Review.Thread)))},
 			}},
 		})
 	case office.ReturnConfirmed, office.ReturnCorrected:

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"strconv"
 	"strings"
 
 	"fieldlog"
@@ -18,7 +19,8 @@ import (
 //	note|<unit>|<period>               write the report's notes
 //	dl|set, dl|reopen                  set a deadline, reopen a half-year
 //	go|<command>                       run a command (buttons of reminders)
-//	ret|<id>, ok|<id>                  return a record for review; confirm it
+//	ret|<id>                           return a record for review
+//	ok|<id>|<notes seen>               confirm it, as shown with that many notes
 //
 // Every payload is checked against the store before it changes anything.
 const sep = "|"
@@ -166,8 +168,14 @@ func (t *turn) pressed() error {
 		return t.goButton(f[1])
 	case f[0] == "ret" && len(f) == 2:
 		return t.startReturn(fieldlog.ActivityID(f[1]))
-	case f[0] == "ok" && len(f) == 2:
-		return t.confirmRecord(fieldlog.ActivityID(f[1]))
+	case f[0] == "ok" && len(f) == 2: // a button of before the thread's length was in it
+		return t.confirmRecord(fieldlog.ActivityID(f[1]), fieldlog.AnyThread)
+	case f[0] == "ok" && len(f) == 3:
+		seen, err := strconv.Atoi(f[2])
+		if err != nil || seen < 0 {
+			break
+		}
+		return t.confirmRecord(fieldlog.ActivityID(f[1]), seen)
 	case f[0] == "noop":
 		return nil
 	}

@@ -354,7 +354,7 @@ func TestAReturnAndItsAnswers(t *testing.T) {
 	if _, err := w.office.Return(ctx, coord, "a", strings.Repeat("长", fieldlog.MaxReviewComment+1)); !errors.As(err, new(*office.InvalidError)) {
 		t.Errorf("a long comment: %v", err)
 	}
-	if _, err := w.office.Confirm(ctx, officer, "a"); !errors.Is(err, office.ErrNotPending) {
+	if _, err := w.office.Confirm(ctx, officer, "a", fieldlog.AnyThread); !errors.Is(err, office.ErrNotPending) {
 		t.Errorf("confirm what nobody returned: %v", err)
 	}
 	for _, id := range []fieldlog.ActivityID{"a", "b"} {
@@ -363,10 +363,10 @@ func TestAReturnAndItsAnswers(t *testing.T) {
 			t.Fatalf("return %s: %+v %v", id, a.Review, err)
 		}
 	}
-	if _, err := w.office.Confirm(ctx, coord, "a"); !errors.Is(err, office.ErrForbidden) {
+	if _, err := w.office.Confirm(ctx, coord, "a", fieldlog.AnyThread); !errors.Is(err, office.ErrForbidden) {
 		t.Errorf("the coordinator confirms for the reporter: %v", err)
 	}
-	if a, err := w.office.Confirm(ctx, officer, "a"); err != nil || a.Review.State != fieldlog.Confirmed {
+	if a, err := w.office.Confirm(ctx, officer, "a", fieldlog.AnyThread); err != nil || a.Review.State != fieldlog.Confirmed {
 		t.Errorf("confirm: %+v %v", a.Review, err)
 	}
 	b, _ := w.store.Activity(ctx, "b")

@@ -54,13 +54,19 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 		{Field: fieldlog.FieldComment, New: comment},
 	})
 	o.log.Info("record returned for review", "by", u.ID, "activity", id)
-	before := a
-	a.Review.State = fieldlog.Returned
-	a.Review.Thread = append(a.Review.Thread, note)
+	// The record as returned, with every note of its thread (another's
+	// may have come between), so that the reporter's confirm button
+	// counts what they are shown.
+	if now, err := o.store.Activity(ctx, id); err == nil {
+		a = now
+	} else {
+		a.Review.State = fieldlog.Returned
+		a.Review.Thread = append(a.Review.Thread, note)
+	}
 	if reporter, err := o.store.User(ctx, a.ReporterID); err != nil {
 		o.log.Warn("reporter of a returned record", "activity", id, "err", err)
 	} else {
-		o.teller.Tell(ctx, Event{Kind: RecordReturned, To: reporter, By: u, Activity: before, Comment: comment})
+		o.teller.Tell(ctx, Event{Kind: RecordReturned, To: reporter, By: u, Activity: a, Comment: comment})
 	}
 	return a, nil
 }
@@ -69,9 +75,12 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 // Changeable and ErrNotPending when it is not returned; the coordinator
 // who returned it is told. Of two confirms at once (a second tap, the chat
 // and the web) one answers; the other gets ErrNotPending, as if it came
-// after. A confirm read before the record was returned again answers
-// nothing: ErrReturnedAgain, with the record as it is now.
-func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID) (fieldlog.Activity, error) {
+// after. seen is how many notes of the record's review thread the
+// reporter was shown with the confirm button (fieldlog.AnyThread: not
+// known, a button of an older version). A confirm of a record returned
+// again since, with a comment the reporter has not read, answers nothing:
+// ErrReturnedAgain, with the record as it is now.
+func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID, seen int) (fieldlog.Activity, error) {
 	a, err := o.Record(ctx, u, id)
 	if err != nil {
 		return a, err
@@ -81,6 +90,9 @@ func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.Activ
 	}
 	if !a.Review.Pending() {
 		return a, ErrNotPending
+	}
+	if seen != fieldlog.AnyThread && seen != len(a.Review.Thread) {
+		return a, ErrReturnedAgain
 	}
 	if err := o.Closed(ctx, a.UnitID, a.Date); err != nil {
 		return a, err

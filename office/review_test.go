@@ -48,8 +48,8 @@ func TestTwoConfirmsAtOnceAnswerOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var second error
-	w.gap.After(func() { _, second = w.office.Confirm(ctx, officer, "a") })
-	_, first := w.office.Confirm(ctx, officer, "a")
+	w.gap.After(func() { _, second = w.office.Confirm(ctx, officer, "a", fieldlog.AnyThread) })
+	_, first := w.office.Confirm(ctx, officer, "a", fieldlog.AnyThread)
 	if second != nil {
 		t.Fatalf("the confirm that wrote first: %v", second)
 	}
@@ -93,7 +93,7 @@ func TestAnEditAnswersOnlyTheReturnItRead(t *testing.T) {
 	}, {
 		name: "confirmed",
 		meanwhile: func(w *world) error {
-			_, err := w.office.Confirm(context.Background(), officer, "a")
+			_, err := w.office.Confirm(context.Background(), officer, "a", fieldlog.AnyThread)
 			return err
 		},
 		state:  fieldlog.Confirmed,
@@ -148,7 +148,7 @@ func TestAConfirmDoesNotAnswerAReturnMadeMeanwhile(t *testing.T) {
 	}
 	var again error
 	w.gap.After(func() { _, again = w.office.Return(ctx, coord, "a", "日期也请核实") })
-	got, err := w.office.Confirm(ctx, officer, "a")
+	got, err := w.office.Confirm(ctx, officer, "a", fieldlog.AnyThread)
 	if again != nil {
 		t.Fatal(again)
 	}
@@ -162,5 +162,28 @@ func TestAConfirmDoesNotAnswerAReturnMadeMeanwhile(t *testing.T) {
 	equalStates(t, "returned again", thread, []fieldlog.ReviewState{fieldlog.Returned, fieldlog.Returned})
 	if got := w.told.kinds(); got != "returned>巴特 returned>巴特" {
 		t.Errorf("told %q", got)
+	}
+}
+
+// A confirm counts the notes its reporter was shown: one shown before a
+// new return answers nothing.
+func TestAConfirmAnswersTheReturnItWasShown(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.logged(officer, "a")
+	for _, c := range []string{"人数请核实", "日期也请核实"} {
+		if _, err := w.office.Return(ctx, coord, "a", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := w.office.Confirm(ctx, officer, "a", 1)
+	if !errors.Is(err, office.ErrReturnedAgain) || len(got.Review.Thread) != 2 {
+		t.Fatalf("a confirm shown one note of two: %+v %v", got.Review, err)
+	}
+	if state, _ := states(t, w, "a"); state != fieldlog.Returned {
+		t.Fatalf("the review is %s", state)
+	}
+	if _, err := w.office.Confirm(ctx, officer, "a", 2); err != nil {
+		t.Errorf("a confirm shown both notes: %v", err)
 	}
 }

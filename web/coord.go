@@ -53,7 +53,11 @@ func (s *Server) returnPost(q *req) error {
 
 func (s *Server) confirmPost(q *req) error {
 	id := fieldlog.ActivityID(q.r.PathValue("id"))
-	a, err := s.cfg.Office.Confirm(q.ctx, q.user, id)
+	seen, err := strconv.Atoi(q.r.PostFormValue("seen"))
+	if err != nil || seen < 0 {
+		seen = fieldlog.AnyThread // a page of before the field was in it
+	}
+	a, err := s.cfg.Office.Confirm(q.ctx, q.user, id, seen)
 	if errors.Is(err, office.ErrNotPending) {
 		q.w.WriteHeader(http.StatusConflict)
 		return q.render("message", map[string]any{"Text": q.tr("review_not_pending")})
@@ -91,8 +95,8 @@ func (q *req) renderRecord(a fieldlog.Activity, notice, problem, comment string)
 		"R": q.view(a, tree), "Mine": q.user.MayChange(a),
 		// Only to show the forms: the office decides on the post.
 		"MayReturn":  q.user.MayReview(tree, a),
-		"MayConfirm": q.user.MayChange(a) && a.Review.Pending(),
-		"Canned":     canned, "Comment": comment, "Problem": problem, "Notice": notice,
+		"MayConfirm": q.user.MayChange(a) && a.Review.Pending(), "Seen": len(a.Review.Thread),
+		"Canned": canned, "Comment": comment, "Problem": problem, "Notice": notice,
 		"CommentMax":  fieldlog.MaxReviewComment,
 		"ReturnIntro": q.tr("ask_return_comment", "Max", fieldlog.MaxReviewComment),
 		"Thread":      q.reviewLines(a.Review),

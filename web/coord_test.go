@@ -434,3 +434,33 @@ func TestAConfirmUnderANewReturn(t *testing.T) {
 		t.Errorf("the review is %+v, want the second return waiting", r)
 	}
 }
+
+// A confirm posted from a page shown before the coordinator returned the
+// record again answers nothing: the page counted the notes it showed.
+func TestAConfirmFromAPageShownBeforeANewReturn(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	mine := w.logged(officer, "mine0003")
+	if _, err := w.office.Return(ctx, coord, mine.ID, "人数请核实"); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	page := b.get("/web/r/mine0003").body
+	if !strings.Contains(page, `name="seen" value="1"`) {
+		t.Fatalf("the confirm form does not count the notes shown:\n%s", page)
+	}
+	if _, err := w.office.Return(ctx, coord, mine.ID, "日期也请核实"); err != nil {
+		t.Fatal(err)
+	}
+	a := b.post("/web/r/mine0003/confirm", url.Values{"csrf": {b.csrf()}, "seen": {"1"}})
+	if a.code != http.StatusConflict || !strings.Contains(a.body, "日期也请核实") || !strings.Contains(a.body, `name="seen" value="2"`) {
+		t.Fatalf("the confirm answered %d:\n%s", a.code, a.body)
+	}
+	if r := w.review(mine.ID); r.State != fieldlog.Returned || len(r.Thread) != 2 {
+		t.Fatalf("the review is %+v, want the second return waiting", r)
+	}
+	// From the page shown now, it confirms.
+	if a := b.post("/web/r/mine0003/confirm", url.Values{"csrf": {b.csrf()}, "seen": {"2"}}); a.code != http.StatusSeeOther {
+		t.Errorf("the confirm after reading: %d", a.code)
+	}
+}
