@@ -48,20 +48,24 @@ func telegramLinkHash(token string) fieldlog.TokenHash {
 
 // TelegramUser returns the user who writes from Telegram account, as
 // stored (not as acting): the user of the account's own id, or the user of
-// the project's own it was linked to. fieldlog.ErrNotFound: nobody yet.
+// the project's own it is linked to. fieldlog.ErrNotFound: nobody yet.
 //
 // The account's own user is asked first, and is the answer if they joined
-// with an invitation: every update asks this, and only accounts that have
-// not (new ones, linked ones, admins by configuration alone) cost a
-// second lookup. Linking refuses accounts that joined, so the two never
-// disagree.
+// with an invitation, or the account is an admin of the configuration
+// (who is always the account's own user): every update asks this, and
+// only accounts that are neither (new ones, linked ones) cost a second
+// lookup. Linking refuses such accounts, so the two never disagree. A
+// link counts only while its user has the account (User.Telegram): one
+// left behind by a new phone, or by a link that failed halfway, is none.
 func (o *Office) TelegramUser(ctx context.Context, account int64) (fieldlog.User, error) {
 	own, err := o.store.User(ctx, account)
 	switch {
-	case err == nil && own.Joined():
+	case err == nil && (own.Joined() || o.IsAdmin(own)):
 		return own, nil
 	case err != nil && !errors.Is(err, fieldlog.ErrNotFound):
 		return own, fmt.Errorf("load user %d: %w", account, err)
+	case o.IsAdmin(fieldlog.User{ID: account}):
+		return own, err
 	}
 	ownErr := err
 	id, err := o.store.AccountUser(ctx, fieldlog.TelegramAccountKey(account))
@@ -73,8 +77,8 @@ func (o *Office) TelegramUser(ctx context.Context, account int64) (fieldlog.User
 	}
 	linked, err := o.store.User(ctx, id)
 	switch {
-	case errors.Is(err, fieldlog.ErrNotFound):
-		return own, ownErr // a link to nobody: as if none
+	case errors.Is(err, fieldlog.ErrNotFound) || err == nil && linked.Telegram != account:
+		return own, ownErr // a link to nobody, or left behind: as if none
 	case err != nil:
 		return own, fmt.Errorf("load user %d of telegram account %d: %w", id, account, err)
 	}
@@ -125,8 +129,8 @@ func (o *Office) NewTelegramLink(ctx context.Context, web WebStore, u fieldlog.U
 // trying; a valid token always links, as a sign-in link always signs in);
 // ErrForbidden when the token's user has left. An account linked to its
 // user already is answered with them, whatever the token (a retried
-// update sends a used one), and a link left half-made by a failure is
-// completed.
+// update sends a used one). A link that fails halfway leaves the token
+// good, and the account not yet theirs, for the next try.
 func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, account, chat int64) (fieldlog.User, error) {
 	o.linking.Lock()
 	defer o.linking.Unlock()
@@ -135,8 +139,8 @@ func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, a
 		return current, err
 	}
 	found := err == nil
-	// TelegramUser gives a user of the project's own only through the
-	// account's link: then the account is theirs already.
+	// TelegramUser gives a user of the project's own only through a link
+	// in force: then the account is theirs already.
 	linked := found && current.OwnID() && current.Joined()
 	if !linked && (o.IsAdmin(fieldlog.User{ID: account}) || found && o.Acting(current).Joined()) {
 		// Its own user: decided before the token is used up, which
@@ -149,7 +153,7 @@ func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, a
 	}
 	switch {
 	case linked && (errors.Is(err, fieldlog.ErrNotFound) || err == nil && l.UserID == current.ID):
-		return o.completeLink(ctx, current, account, chat) // the same token again
+		return current, o.unlinkOthers(ctx, current, account) // the same token again
 	case linked && err == nil:
 		return fieldlog.User{}, ErrAccountInUse // another's
 	case errors.Is(err, fieldlog.ErrNotFound):
@@ -157,12 +161,33 @@ func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, a
 	case err != nil:
 		return fieldlog.User{}, fmt.Errorf("redeem a telegram link: %w", err)
 	}
-	u, err := o.store.User(ctx, l.UserID)
+	u, err := o.link(ctx, l.UserID, current, found, account, chat)
+	if err != nil && !errors.Is(err, ErrForbidden) {
+		// Not linked, or not wholly: the token is good again for the
+		// next try (the same command sent again).
+		if rerr := web.CreateLink(ctx, l); rerr != nil {
+			o.log.Warn("restore a telegram link after a failed link", "user", l.UserID, "err", rerr)
+		}
+	}
+	return u, err
+}
+
+// link makes account the user's with id, for a token of theirs. current
+// is who the account was (found: someone).
+//
+// The user's record is the truth of which account is theirs
+// (TelegramUser), the links an index to it: the account's link is written
+// first (alone it is no link), then the user with the account, then the
+// links of their other accounts go. After a failure between them the
+// account is either not yet theirs or wholly theirs, with at most a link
+// left behind that counts for nothing.
+func (o *Office) link(ctx context.Context, id int64, current fieldlog.User, found bool, account, chat int64) (fieldlog.User, error) {
+	u, err := o.store.User(ctx, id)
 	if errors.Is(err, fieldlog.ErrNotFound) {
 		return fieldlog.User{}, ErrForbidden
 	}
 	if err != nil {
-		return fieldlog.User{}, fmt.Errorf("load user %d: %w", l.UserID, err)
+		return fieldlog.User{}, fmt.Errorf("load user %d: %w", id, err)
 	}
 	if !o.Acting(u).Joined() || !u.OwnID() {
 		return fieldlog.User{}, ErrForbidden
@@ -174,45 +199,37 @@ func (o *Office) LinkTelegram(ctx context.Context, web WebStore, token string, a
 			return fieldlog.User{}, fmt.Errorf("save user %d without telegram account: %w", current.ID, err)
 		}
 	}
-	return o.completeLink(ctx, u, account, chat)
-}
-
-// completeLink makes account u's, and only it: the account's link first,
-// then the other accounts' go, then u is stored with it. Each step may be
-// made again, so that after a failure between them the next try (the
-// same token again, from the same phone) completes the link.
-func (o *Office) completeLink(ctx context.Context, u fieldlog.User, account, chat int64) (fieldlog.User, error) {
-	key := fieldlog.TelegramAccountKey(account)
-	if err := o.store.LinkAccount(ctx, key, u.ID, o.now()); err != nil {
+	if err := o.store.LinkAccount(ctx, fieldlog.TelegramAccountKey(account), u.ID, o.now()); err != nil {
 		return fieldlog.User{}, fmt.Errorf("link telegram account %d to %d: %w", account, u.ID, err)
-	}
-	others, err := o.store.AccountsOf(ctx, u.ID)
-	if err != nil {
-		return fieldlog.User{}, fmt.Errorf("accounts of %d: %w", u.ID, err)
-	}
-	for _, k := range others {
-		if k == key {
-			continue
-		}
-		if err := o.store.UnlinkAccount(ctx, k); err != nil {
-			return fieldlog.User{}, fmt.Errorf("unlink %s of %d: %w", k, u.ID, err)
-		}
-	}
-	if u.Telegram == account && u.ChatID == chat && !u.Blocked {
-		return u, nil
 	}
 	old := u.Telegram
 	u.Telegram, u.ChatID, u.Blocked = account, chat, false
 	if err := o.store.SaveUser(ctx, u); err != nil {
 		return fieldlog.User{}, fmt.Errorf("save user %d with telegram account: %w", u.ID, err)
 	}
-	if old != account {
-		o.audit(ctx, u, fieldlog.ActionUserLink, fieldlog.UserSubject(u.ID), []fieldlog.FieldChange{
-			{Field: fieldlog.FieldTelegram, Old: accountText(old), New: accountText(account)},
-		})
-		o.log.Info("telegram account linked", "user", u.ID)
+	o.audit(ctx, u, fieldlog.ActionUserLink, fieldlog.UserSubject(u.ID), []fieldlog.FieldChange{
+		{Field: fieldlog.FieldTelegram, Old: accountText(old), New: accountText(account)},
+	})
+	o.log.Info("telegram account linked", "user", u.ID)
+	return u, o.unlinkOthers(ctx, u, account)
+}
+
+// unlinkOthers removes the links of u's accounts other than account. They
+// count for nothing already (TelegramUser); this keeps the index small.
+func (o *Office) unlinkOthers(ctx context.Context, u fieldlog.User, account int64) error {
+	keys, err := o.store.AccountsOf(ctx, u.ID)
+	if err != nil {
+		return fmt.Errorf("accounts of %d: %w", u.ID, err)
 	}
-	return u, nil
+	for _, k := range keys {
+		if k == fieldlog.TelegramAccountKey(account) {
+			continue
+		}
+		if err := o.store.UnlinkAccount(ctx, k); err != nil {
+			return fmt.Errorf("unlink %s of %d: %w", k, u.ID, err)
+		}
+	}
+	return nil
 }
 
 // wrongLinkingToken counts a wrong token from account: fieldlog.ErrNotFound,

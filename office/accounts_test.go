@@ -330,8 +330,9 @@ func TestTwoLinksAtOnceLeaveOneAccount(t *testing.T) {
 	}
 }
 
-// The configuration's admins are Telegram accounts: such an account is
-// never linked away, and a user linked to one acts as admin.
+// The configuration's admins are Telegram accounts, each its own user:
+// never linked away, and one made an admin after it was linked is the
+// admin again, whatever link it had.
 func TestAdminsAndLinkedAccounts(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -345,20 +346,102 @@ func TestAdminsAndLinkedAccounts(t *testing.T) {
 	if _, err := w.office.LinkTelegram(ctx, w.store, token, account, account); err != nil {
 		t.Fatal(err)
 	}
-	// Later the account is made an admin of the configuration.
-	o := office.New(office.Config{Store: w.store, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now },
-		Admins: []int64{account, 880401}})
-	u, err := o.TelegramUser(ctx, account)
-	if err != nil || u.ID != web.ID {
-		t.Fatalf("the admin's account is %+v %v, want the linked user", u, err)
+	// And another, that never wrote to the bot before, for another user.
+	third := joinOnWeb(t, w, "WEBLINKE", "娜仁")
+	token, _ = w.office.NewTelegramLink(ctx, w.store, third)
+	if _, err := w.office.LinkTelegram(ctx, w.store, token, 880402, 880402); err != nil {
+		t.Fatal(err)
 	}
-	if got := o.Acting(u); got.Role != fieldlog.Admin {
-		t.Errorf("the linked user of an admin account acts as %q", got.Role)
+	// Later the accounts are made admins of the configuration.
+	o := office.New(office.Config{Store: w.store, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now },
+		Admins: []int64{account, 880401, 880402}})
+	if u, err := o.TelegramUser(ctx, 880402); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("an admin's account is the user it was linked to: %+v %v", u, err)
+	}
+	u, err := o.TelegramUser(ctx, account)
+	if err != nil || u.ID != account || o.Acting(u).Role != fieldlog.Admin {
+		t.Fatalf("the admin's account is %+v %v, want its own user, acting as admin", u, err)
+	}
+	if got, _ := o.TelegramUser(ctx, 880401); got.ID != 0 && got.ID != 880401 {
+		t.Errorf("an admin that never wrote is %d", got.ID)
 	}
 	// An admin account that never wrote to the bot is not linked away.
 	other := joinOnWeb(t, w, "WEBLINKC", "其其格")
 	token, _ = o.NewTelegramLink(ctx, w.store, other)
 	if _, err := o.LinkTelegram(ctx, w.store, token, 880401, 880401); !errors.Is(err, office.ErrAccountInUse) {
 		t.Errorf("linking an admin's account: %v", err)
+	}
+	if _, err := o.TelegramUser(ctx, 880401); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("the admin account after a refused link: %v", err)
+	}
+}
+
+// failingStore fails the next call of the method it is told.
+type failingStore struct {
+	office.Store
+	method string
+}
+
+func (f *failingStore) fails(m string) bool {
+	if f.method == m {
+		f.method = ""
+		return true
+	}
+	return false
+}
+
+func (f *failingStore) LinkAccount(ctx context.Context, account string, id int64, at time.Time) error {
+	if f.fails("LinkAccount") {
+		return errors.New("store down")
+	}
+	return f.Store.LinkAccount(ctx, account, id, at)
+}
+
+func (f *failingStore) AccountsOf(ctx context.Context, id int64) ([]string, error) {
+	if f.fails("AccountsOf") {
+		return nil, errors.New("store down")
+	}
+	return f.Store.AccountsOf(ctx, id)
+}
+
+// A new phone's link that fails at any step leaves one phone the user:
+// the old one until the user is stored with the new, the new one after.
+// The same command sent again completes it.
+func TestANewPhoneLinkFailingHalfway(t *testing.T) {
+	for _, step := range []string{"LinkAccount", "AccountsOf"} {
+		t.Run(step, func(t *testing.T) {
+			w := newWorld(t)
+			ctx := context.Background()
+			web := joinOnWeb(t, w, "WEBLINKD", "苏和")
+			flaky := &failingStore{Store: w.store}
+			o := office.New(office.Config{Store: flaky, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now }})
+			token, _ := o.NewTelegramLink(ctx, w.store, web)
+			if _, err := o.LinkTelegram(ctx, w.store, token, 880501, 880501); err != nil {
+				t.Fatal(err)
+			}
+			token, _ = o.NewTelegramLink(ctx, w.store, web)
+			flaky.method = step
+			if _, err := o.LinkTelegram(ctx, w.store, token, 880502, 880502); err == nil {
+				t.Fatal("the link did not fail with the store")
+			}
+			users := 0
+			for _, phone := range []int64{880501, 880502} {
+				if u, err := o.TelegramUser(ctx, phone); err == nil && u.ID == web.ID {
+					users++
+				}
+			}
+			if users != 1 {
+				t.Errorf("%d phones are the user after the failure", users)
+			}
+			if u, err := o.LinkTelegram(ctx, w.store, token, 880502, 880502); err != nil || u.Telegram != 880502 {
+				t.Fatalf("the command again: %+v %v", u, err)
+			}
+			if _, err := o.TelegramUser(ctx, 880501); !errors.Is(err, fieldlog.ErrNotFound) {
+				t.Errorf("the old phone after the link: %v", err)
+			}
+			if accounts, _ := w.store.AccountsOf(ctx, web.ID); len(accounts) != 1 {
+				t.Errorf("accounts of the user: %q", accounts)
+			}
+		})
 	}
 }

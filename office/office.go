@@ -275,11 +275,10 @@ func (s *schedules) forget(p fieldlog.Period) {
 }
 
 // IsAdmin reports whether u is an admin of the deployment by its
-// configuration (Config.Admins, Telegram accounts), whatever role is
-// stored: by their id, or by the Telegram account linked to them.
-func (o *Office) IsAdmin(u fieldlog.User) bool {
-	return o.admins[u.ID] || (u.Telegram != 0 && o.admins[u.Telegram])
-}
+// configuration (Config.Admins), whatever role is stored. Admins are
+// Telegram accounts, each its own user: none is ever linked to another
+// (LinkTelegram).
+func (o *Office) IsAdmin(u fieldlog.User) bool { return o.admins[u.ID] }
 
 // TellerFunc is a function that is a Teller.
 type TellerFunc func(ctx context.Context, e Event)
