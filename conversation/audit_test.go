@@ -113,7 +113,7 @@ func TestARecordsLifeIsAudited(t *testing.T) {
 	}
 	h.do(Input{UserID: coordID, Button: "ret|" + string(rec.ID)})
 	h.send(coordID, "人数请核实")
-	h.do(Input{UserID: officerID, Button: "ok|" + string(rec.ID)})
+	h.do(Input{UserID: officerID, Button: "ok|" + string(rec.ID) + "|1"})
 	confirmed := fieldlog.AuditEntry{Actor: officerID, ActorName: "Bat", Action: fieldlog.ActionRecordConfirm, Subject: subj,
 		Changes: []fieldlog.FieldChange{change(fieldlog.FieldReview, "returned", "confirmed")}}
 	h.do(Input{UserID: coordID, Button: "ret|" + string(rec.ID)})

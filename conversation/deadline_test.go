@@ -207,7 +207,7 @@ func TestReturnedRecordIsConfirmedOrCorrected(t *testing.T) {
 	mustContain(t, h.send(officerID, "/my"), "↩️ ")
 	// Another officer's forged confirmation changes nothing.
 	h.join(otherID, fieldlog.Officer, "v1")
-	h.do(Input{UserID: otherID, Button: "ok|" + string(rec.ID)})
+	h.do(Input{UserID: otherID, Button: "ok|" + string(rec.ID) + "|1"})
 	if a, _ := h.store.Activity(ctx, rec.ID); !a.Review.Pending() {
 		t.Fatal("another officer resolved the review")
 	}

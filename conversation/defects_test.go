@@ -344,7 +344,7 @@ func TestAConfirmUnderANewReturnSaysSo(t *testing.T) {
 	}
 	ret("人数请核实")
 	gap.After(func() { ret("日期也请核实") })
-	r := h.do(Input{UserID: officerID, Button: "ok|r1"})
+	r := h.do(Input{UserID: officerID, Button: "ok|r1|1"})
 	if len(r.Replies) != 2 || r.Replies[0].Text != h.tr("review_returned_again") || !strings.Contains(r.Replies[1].Text, "日期也请核实") {
 		t.Fatalf("the confirm answered:\n%s", dump(r))
 	}
@@ -369,16 +369,7 @@ func TestAnOldConfirmButtonAfterANewReturn(t *testing.T) {
 	}
 	ret("人数请核实")
 	r := h.do(Input{UserID: officerID, Button: "rec|r1|o|0", MessageID: 9})
-	var button string
-	for _, reply := range r.Replies {
-		for _, row := range reply.Buttons {
-			for _, b := range row {
-				if strings.HasPrefix(b.Data, "ok|") {
-					button = b.Data
-				}
-			}
-		}
-	}
+	button := confirmButton(r)
 	if button != "ok|r1|1" {
 		t.Fatalf("the confirm button is %q in %s", button, dump(r))
 	}
@@ -393,4 +384,65 @@ func TestAnOldConfirmButtonAfterANewReturn(t *testing.T) {
 	if r := h.do(Input{UserID: officerID, Button: "ok|r1|2", MessageID: 9}); !strings.HasPrefix(text(r), h.tr("review_confirmed")) {
 		t.Errorf("the button shown now answered:\n%s", dump(r))
 	}
+}
+
+// A confirm button of before the notes shown were counted (ok|<id>)
+// confirms nothing: the record is shown as it is, with a button that
+// counts.
+func TestAnUncountedConfirmButtonShowsTheRecord(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	ctx := context.Background()
+	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
+	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: "人数请核实", At: h.now}
+	if err := h.store.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
+		t.Fatal(err)
+	}
+	r := h.do(Input{UserID: officerID, Button: "ok|r1", MessageID: 9})
+	if r.Notice != h.tr("stale_button") || !strings.Contains(text(r), "人数请核实") || confirmButton(r) != "ok|r1|1" {
+		t.Fatalf("the uncounted button answered:\n%s", dump(r))
+	}
+	if a, _ := h.store.Activity(ctx, "r1"); !a.Review.Pending() {
+		t.Errorf("confirmed by an uncounted button: %+v", a.Review)
+	}
+}
+
+// An edit begun from a return, saved after the coordinator returned the
+// record again, is saved and answers nothing: the officer is shown the
+// new comment.
+func TestAnEditSavedAfterANewReturn(t *testing.T) {
+	h := newHarness(t)
+	h.join(officerID, fieldlog.Officer, "v1")
+	ctx := context.Background()
+	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
+	ret := func(comment string) {
+		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
+		if err := h.store.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ret("人数请核实")
+	h.do(Input{UserID: officerID, Button: "edit|r1", MessageID: 9})
+	ret("日期也请核实")
+	r := h.press(officerID, h.tr("btn_save"))
+	if !strings.Contains(dump(r), h.tr("review_returned_again")) || !strings.Contains(dump(r), "日期也请核实") {
+		t.Fatalf("saving the edit answered:\n%s", dump(r))
+	}
+	if a, _ := h.store.Activity(ctx, "r1"); !a.Review.Pending() || len(a.Review.Thread) != 2 {
+		t.Errorf("the review is %+v, want the second return waiting", a.Review)
+	}
+}
+
+// confirmButton is the data of the confirm button among r's replies.
+func confirmButton(r Response) string {
+	for _, reply := range r.Replies {
+		for _, row := range reply.Buttons {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, "ok|") {
+					return b.Data
+				}
+			}
+		}
+	}
+	return ""
 }

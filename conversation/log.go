@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fieldlog"
@@ -34,9 +35,10 @@ const (
 	stepChange       = "chg"
 	stepPlace        = "plc"
 
-	varReturn   = "ret" // "1": the step was opened from Change; go back to the summary
-	varCalendar = "cal" // the month shown by the calendar, YYYY-MM
-	varRecord   = "rec" // the record being edited
+	varReturn   = "ret"  // "1": the step was opened from Change; go back to the summary
+	varCalendar = "cal"  // the month shown by the calendar, YYYY-MM
+	varRecord   = "rec"  // the record being edited
+	varSeen     = "seen" // the notes of its review thread shown as the edit began
 
 	maxPlace = office.MaxPlace
 )
@@ -378,7 +380,11 @@ func (t *turn) save() error {
 	var a fieldlog.Activity
 	var err error
 	if t.conv.Flow == flowEdit {
-		a, err = t.e.office.Edit(t.ctx, t.user, t.conv.Draft)
+		seen, serr := strconv.Atoi(t.conv.Vars[varSeen])
+		if serr != nil {
+			seen = fieldlog.AnyThread // an edit begun before the count was kept
+		}
+		a, err = t.e.office.Edit(t.ctx, t.user, t.conv.Draft, seen)
 	} else {
 		a, err = t.e.office.Log(t.ctx, t.user, t.conv.Draft)
 		if errors.Is(err, office.ErrAlreadySaved) {
@@ -412,8 +418,14 @@ func (t *turn) save() error {
 	case err != nil:
 		return err
 	}
+	edited := t.conv.Flow == flowEdit
 	t.endFlow()
 	t.show(t.tr("saved") + "\n\n" + t.describe(a))
+	if edited && a.Review.Pending() {
+		// Returned again while it was edited: the new comment waits.
+		t.say(t.tr("review_returned_again"))
+		return t.showRecord(a.ID, scopeOwn, 0)
+	}
 	t.sayMenu(t.tr("saved_next"))
 	return nil
 }

@@ -202,6 +202,7 @@ func (t *turn) startEdit(id fieldlog.ActivityID) error {
 	t.startFlow(flowEdit, stepSummary)
 	t.conv.Draft = a
 	t.setVar(varRecord, string(a.ID))
+	t.setVar(varSeen, strconv.Itoa(len(a.Review.Thread)))
 	return t.logPrompt()
 }
 

@@ -168,8 +168,12 @@ func (t *turn) pressed() error {
 		return t.goButton(f[1])
 	case f[0] == "ret" && len(f) == 2:
 		return t.startReturn(fieldlog.ActivityID(f[1]))
-	case f[0] == "ok" && len(f) == 2: // a button of before the thread's length was in it
-		return t.confirmRecord(fieldlog.ActivityID(f[1]), fieldlog.AnyThread)
+	case f[0] == "ok" && len(f) == 2:
+		// A button of before the notes shown were counted: what it
+		// showed is not known, so the record is shown as it is now, with
+		// a button that counts.
+		t.notice(t.tr("stale_button"))
+		return t.showRecord(fieldlog.ActivityID(f[1]), scopeOwn, 0)
 	case f[0] == "ok" && len(f) == 3:
 		seen, err := strconv.Atoi(f[2])
 		if err != nil || seen < 0 {

@@ -248,7 +248,7 @@ func TestAClosedHalfYearRefusesChanges(t *testing.T) {
 	// Nor may an open record move into the closed half-year.
 	a := w.logged(officer, "new")
 	a.Date = day(2023, 12, 1)
-	if _, err := w.office.Edit(ctx, officer, a); !errors.As(err, &closed) {
+	if _, err := w.office.Edit(ctx, officer, a, fieldlog.AnyThread); !errors.As(err, &closed) {
 		t.Errorf("moved into a closed half-year: %v", err)
 	}
 	// Reopened until tomorrow, it opens again.
@@ -291,7 +291,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 	forged := mine
 	forged.Title = "改了"
 	for _, u := range []fieldlog.User{neighbour, coord, otherCoord, w.office.Acting(admin)} {
-		if _, err := w.office.Edit(ctx, u, forged); !errors.Is(err, office.ErrForbidden) {
+		if _, err := w.office.Edit(ctx, u, forged, fieldlog.AnyThread); !errors.Is(err, office.ErrForbidden) {
 			t.Errorf("%s edits: %v", u.Name, err)
 		}
 		if err := w.office.Delete(ctx, u, "mine"); !errors.Is(err, office.ErrForbidden) {
@@ -303,7 +303,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 	}
 	// The reporter's edit keeps whose and where it is.
 	forged.UnitID, forged.ReporterID = "town2", neighbour.ID
-	if _, err := w.office.Edit(ctx, officer, forged); err != nil {
+	if _, err := w.office.Edit(ctx, officer, forged, fieldlog.AnyThread); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := w.store.Activity(ctx, "mine"); got.Title != "改了" || got.UnitID != "v1" || got.ReporterID != officer.ID {
@@ -371,7 +371,7 @@ func TestAReturnAndItsAnswers(t *testing.T) {
 	}
 	b, _ := w.store.Activity(ctx, "b")
 	b.Participants = fieldlog.Count{Value: 60}
-	if a, err := w.office.Edit(ctx, officer, b); err != nil || a.Review.State != fieldlog.Corrected {
+	if a, err := w.office.Edit(ctx, officer, b, fieldlog.AnyThread); err != nil || a.Review.State != fieldlog.Corrected {
 		t.Errorf("correct: %+v %v", a.Review, err)
 	}
 	if got := w.told.kinds(); got != "returned>巴特 returned>巴特 confirmed>王 corrected>王" {

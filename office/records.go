@@ -266,8 +266,12 @@ func (o *Office) Log(ctx context.Context, u fieldlog.User, draft fieldlog.Activi
 // returns the record as stored. Only the record's reporter may; the draft
 // is checked whole; the half-year of its date, and of the stored date if
 // it moved, must be open. A record returned for checking is corrected by
-// the edit, and the coordinator who returned it is told.
-func (o *Office) Edit(ctx context.Context, u fieldlog.User, draft fieldlog.Activity) (fieldlog.Activity, error) {
+// the edit, and the coordinator who returned it is told, if the edit began
+// from the return as it stands: seen is how many notes of the review
+// thread its reporter was shown as they began (fieldlog.AnyThread: not
+// known). An edit begun before the record was returned again is stored,
+// and answers nothing: the new comment waits, its state stays returned.
+func (o *Office) Edit(ctx context.Context, u fieldlog.User, draft fieldlog.Activity, seen int) (fieldlog.Activity, error) {
 	orig, err := o.Record(ctx, u, draft.ID)
 	if err != nil {
 		return draft, err
@@ -298,7 +302,9 @@ func (o *Office) Edit(ctx context.Context, u fieldlog.User, draft fieldlog.Activ
 	}
 	changes := fieldlog.RecordChanges(orig, a)
 	var reviewErr error
-	if orig.Review.Pending() {
+	if orig.Review.Pending() && seen != fieldlog.AnyThread && seen != len(orig.Review.Thread) {
+		o.log.Info("record returned again since its edit began; the edit answers nothing", "user", u.ID, "activity", a.ID)
+	} else if orig.Review.Pending() {
 		// The edit answers the return its reporter saw when it was loaded,
 		// if nobody reviewed the record since: not a return made meanwhile,
 		// whose comment they have not read, nor one answered meanwhile.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"fieldlog"
 	"fieldlog/parse"
@@ -54,15 +55,12 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 		{Field: fieldlog.FieldComment, New: comment},
 	})
 	o.log.Info("record returned for review", "by", u.ID, "activity", id)
-	// The record as returned, with every note of its thread (another's
-	// may have come between), so that the reporter's confirm button
-	// counts what they are shown.
-	if now, err := o.store.Activity(ctx, id); err == nil {
-		a = now
-	} else {
-		a.Review.State = fieldlog.Returned
-		a.Review.Thread = append(a.Review.Thread, note)
-	}
+	// The record as returned, its thread as read and this note: the
+	// reporter's confirm button counts no more than they were shown (a
+	// note another wrote in between makes it count short, and the
+	// confirm shows the record again rather than answer it).
+	a.Review.State = fieldlog.Returned
+	a.Review.Thread = append(slices.Clip(a.Review.Thread), note)
 	if reporter, err := o.store.User(ctx, a.ReporterID); err != nil {
 		o.log.Warn("reporter of a returned record", "activity", id, "err", err)
 	} else {
@@ -77,7 +75,8 @@ func (o *Office) Return(ctx context.Context, u fieldlog.User, id fieldlog.Activi
 // and the web) one answers; the other gets ErrNotPending, as if it came
 // after. seen is how many notes of the record's review thread the
 // reporter was shown with the confirm button (fieldlog.AnyThread: not
-// known, a button of an older version). A confirm of a record returned
+// known: for callers that show the whole thread as they confirm; the
+// chat and the web count what they showed). A confirm of a record returned
 // again since, with a comment the reporter has not read, answers nothing:
 // ErrReturnedAgain, with the record as it is now.
 func (o *Office) Confirm(ctx context.Context, u fieldlog.User, id fieldlog.ActivityID, seen int) (fieldlog.Activity, error) {

@@ -111,7 +111,7 @@ func TestAnEditAnswersOnlyTheReturnItRead(t *testing.T) {
 			edit.Participants = fieldlog.Count{Value: 60}
 			var meanwhile error
 			w.gap.After(func() { meanwhile = tc.meanwhile(w) })
-			got, err := w.office.Edit(ctx, officer, edit)
+			got, err := w.office.Edit(ctx, officer, edit, fieldlog.AnyThread)
 			if meanwhile != nil {
 				t.Fatalf("meanwhile: %v", meanwhile)
 			}
@@ -185,5 +185,34 @@ func TestAConfirmAnswersTheReturnItWasShown(t *testing.T) {
 	}
 	if _, err := w.office.Confirm(ctx, officer, "a", 2); err != nil {
 		t.Errorf("a confirm shown both notes: %v", err)
+	}
+}
+
+// An edit begun before the record was returned again is stored, and
+// answers nothing: the new comment waits.
+func TestAnEditBegunBeforeANewReturn(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a := w.logged(officer, "a")
+	if _, err := w.office.Return(ctx, coord, "a", "人数请核实"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.office.Return(ctx, coord, "a", "日期也请核实"); err != nil {
+		t.Fatal(err)
+	}
+	a.Participants = fieldlog.Count{Value: 35}
+	got, err := w.office.Edit(ctx, officer, a, 1)
+	if err != nil || got.Participants.Value != 35 || !got.Review.Pending() {
+		t.Fatalf("the edit: %+v %v", got, err)
+	}
+	if state, thread := states(t, w, "a"); state != fieldlog.Returned || len(thread) != 2 {
+		t.Errorf("the review is %s %v, want the second return waiting", state, thread)
+	}
+	if stored, _ := w.store.Activity(ctx, "a"); stored.Participants.Value != 35 {
+		t.Errorf("the edit was not stored: %+v", stored.Participants)
+	}
+	// Begun from the return as it stands, it answers it.
+	if got, err := w.office.Edit(ctx, officer, a, 2); err != nil || got.Review.State != fieldlog.Corrected {
+		t.Errorf("the edit shown both notes: %+v %v", got.Review, err)
 	}
 }

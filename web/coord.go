@@ -55,7 +55,14 @@ func (s *Server) confirmPost(q *req) error {
 	id := fieldlog.ActivityID(q.r.PathValue("id"))
 	seen, err := strconv.Atoi(q.r.PostFormValue("seen"))
 	if err != nil || seen < 0 {
-		seen = fieldlog.AnyThread // a page of before the field was in it
+		// A page of before the notes shown were counted: it is shown
+		// again as it is now.
+		a, err := s.cfg.Office.Record(q.ctx, q.user, id)
+		if err != nil {
+			return q.refused(err)
+		}
+		q.w.WriteHeader(http.StatusConflict)
+		return q.renderRecord(a, q.tr("web_form_stale"), "", "")
 	}
 	a, err := s.cfg.Office.Confirm(q.ctx, q.user, id, seen)
 	if errors.Is(err, office.ErrNotPending) {

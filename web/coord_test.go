@@ -165,7 +165,7 @@ func TestReturnAndConfirm(t *testing.T) {
 		t.Fatalf("after the return: %+v", r)
 	}
 	// The coordinator is not the reporter: no confirming for them.
-	if a := c.post("/web/r/mine0001/confirm", url.Values{"csrf": {token}}); a.code != http.StatusForbidden {
+	if a := c.post("/web/r/mine0001/confirm", url.Values{"csrf": {token}, "seen": {"1"}}); a.code != http.StatusForbidden {
 		t.Errorf("the coordinator confirms: %d", a.code)
 	}
 	// The reporter sees it returned, with the comment, and confirms it.
@@ -183,7 +183,7 @@ func TestReturnAndConfirm(t *testing.T) {
 	if w.review(mine.ID).State != fieldlog.Returned {
 		t.Fatal("confirmed by a forged post")
 	}
-	if a := b.post("/web/r/mine0001/confirm", url.Values{"csrf": {b.csrf()}}); a.code != http.StatusSeeOther {
+	if a := b.post("/web/r/mine0001/confirm", url.Values{"csrf": {b.csrf()}, "seen": {"1"}}); a.code != http.StatusSeeOther {
 		t.Fatalf("confirm: %d\n%s", a.code, a.body)
 	}
 	if r := w.review(mine.ID); r.State != fieldlog.Confirmed || len(r.Thread) != 2 {
@@ -195,7 +195,7 @@ func TestReturnAndConfirm(t *testing.T) {
 	if rec := b.get("/web/r/mine0001").body; strings.Contains(rec, "/confirm") || !strings.Contains(rec, htmlText(w.tr(fieldlog.Chinese, "review_thread"))) {
 		t.Errorf("after the confirm, the page:\n%s", rec)
 	}
-	if a := b.post("/web/r/mine0001/confirm", url.Values{"csrf": {b.csrf()}}); a.code != http.StatusConflict {
+	if a := b.post("/web/r/mine0001/confirm", url.Values{"csrf": {b.csrf()}, "seen": {"2"}}); a.code != http.StatusConflict {
 		t.Errorf("confirm again: %d", a.code)
 	}
 	// A choice of the bot's comments, in the coordinator's language.
@@ -426,7 +426,7 @@ func TestAConfirmUnderANewReturn(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	a := b.post("/web/r/mine0002/confirm", url.Values{"csrf": {b.csrf()}})
+	a := b.post("/web/r/mine0002/confirm", url.Values{"csrf": {b.csrf()}, "seen": {"1"}})
 	if a.code != http.StatusConflict || !strings.Contains(a.body, htmlText(w.tr(fieldlog.Chinese, "review_returned_again"))) || !strings.Contains(a.body, "日期也请核实") {
 		t.Fatalf("the confirm answered %d:\n%s", a.code, a.body)
 	}
@@ -462,5 +462,61 @@ func TestAConfirmFromAPageShownBeforeANewReturn(t *testing.T) {
 	// From the page shown now, it confirms.
 	if a := b.post("/web/r/mine0003/confirm", url.Values{"csrf": {b.csrf()}, "seen": {"2"}}); a.code != http.StatusSeeOther {
 		t.Errorf("the confirm after reading: %d", a.code)
+	}
+}
+
+// A confirm posted without the notes it showed (a page of before they
+// were counted) confirms nothing: the record is shown again as it is.
+func TestAConfirmWithoutSeenShowsTheRecord(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	mine := w.logged(officer, "mine0004")
+	if _, err := w.office.Return(ctx, coord, mine.ID, "人数请核实"); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	b.get("/web/r/mine0004")
+	for _, seen := range []string{"", "x", "-3"} {
+		v := url.Values{"csrf": {b.csrf()}}
+		if seen != "" {
+			v["seen"] = []string{seen}
+		}
+		a := b.post("/web/r/mine0004/confirm", v)
+		if a.code != http.StatusConflict || !strings.Contains(a.body, htmlText(w.tr(fieldlog.Chinese, "web_form_stale"))) || !strings.Contains(a.body, `name="seen" value="1"`) {
+			t.Errorf("seen %q: %d\n%s", seen, a.code, a.body)
+		}
+	}
+	if r := w.review(mine.ID); r.State != fieldlog.Returned {
+		t.Errorf("confirmed without the notes shown: %+v", r)
+	}
+}
+
+// An edit form shown before the coordinator returned the record again
+// saves the edit and answers nothing.
+func TestAnEditFormShownBeforeANewReturn(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	mine := w.logged(officer, "mine0005")
+	if _, err := w.office.Return(ctx, coord, mine.ID, "人数请核实"); err != nil {
+		t.Fatal(err)
+	}
+	b := w.signIn(officer)
+	form := b.get("/web/r/mine0005/edit").body
+	if !strings.Contains(form, `name="seen" value="1"`) {
+		t.Fatalf("the edit form does not count the notes shown:\n%s", form)
+	}
+	if _, err := w.office.Return(ctx, coord, mine.ID, "日期也请核实"); err != nil {
+		t.Fatal(err)
+	}
+	v := url.Values{"csrf": {b.csrf()}, "id": {"mine0005"}, "seen": {"1"}, "type": {"publicity/lecture"}, "date": {"2024-06-07"},
+		"participants": {"35"}, "title": {"宣讲 mine0005"}}
+	if a := b.postMultipart("/web/r/mine0005/edit", v); a.code != http.StatusSeeOther {
+		t.Fatalf("the edit: %d\n%s", a.code, a.body)
+	}
+	if r := w.review(mine.ID); r.State != fieldlog.Returned || len(r.Thread) != 2 {
+		t.Errorf("the review is %+v, want the second return waiting", r)
+	}
+	if a, _ := w.store.Activity(ctx, mine.ID); a.Participants.Value != 35 {
+		t.Errorf("the edit was not stored: %+v", a.Participants)
 	}
 }

@@ -28,6 +28,9 @@ type form struct {
 	Errors                       map[string]string
 	Photos                       int // photos the record has already
 	Remove                       []int
+	// Seen is how many notes of an edited record's review thread the
+	// form was shown with (office.Edit).
+	Seen int
 }
 
 // newID is a new record's id, of the bot's alphabet.
@@ -59,7 +62,7 @@ func (s *Server) editForm(q *req) error {
 		return q.refused(err)
 	}
 	f := form{ID: string(a.ID), Type: a.SectionID + "/" + a.TypeID, Date: a.Date.String(),
-		Participants: countText(a.Participants), Title: a.Title, Place: a.Place, Photos: len(a.Photos)}
+		Participants: countText(a.Participants), Title: a.Title, Place: a.Place, Photos: len(a.Photos), Seen: len(a.Review.Thread)}
 	if ty, ok := s.cfg.Office.Catalog().Type(a.SectionID, a.TypeID); ok && ty.Quantity {
 		f.Quantity = countText(a.Quantity)
 	}
@@ -206,6 +209,10 @@ func (s *Server) editPost(q *req) error {
 	}
 	f, draft := q.readForm(orig)
 	f.ID = string(orig.ID)
+	f.Seen = fieldlog.AnyThread // a page of before the notes shown were counted
+	if n, err := strconv.Atoi(q.r.PostFormValue("seen")); err == nil && n >= 0 {
+		f.Seen = n
+	}
 	return q.save(f, draft, orig)
 }
 
@@ -251,7 +258,7 @@ func (q *req) save(f form, draft, orig fieldlog.Activity) error {
 	var a fieldlog.Activity
 	var err error
 	if orig.ID != "" {
-		a, err = o.Edit(q.ctx, q.user, draft)
+		a, err = o.Edit(q.ctx, q.user, draft, f.Seen)
 	} else {
 		a, err = o.Log(q.ctx, q.user, draft)
 		if errors.Is(err, office.ErrIDTaken) {
