@@ -248,6 +248,37 @@ func (o *Office) wrongLinkingToken(ctx context.Context, web WebStore, account in
 	return fieldlog.ErrNotFound
 }
 
+// UnlinkTelegram ends u's Telegram account being them (a phone lost, or
+// given away): from then on it is nobody, and u uses the web page alone
+// until they link one again. Only a user of the project's own has one to
+// unlink (ErrForbidden otherwise: a Telegram user is their account). One
+// with none linked is left as they are.
+func (o *Office) UnlinkTelegram(ctx context.Context, u fieldlog.User) (fieldlog.User, error) {
+	if !u.OwnID() {
+		return u, ErrForbidden
+	}
+	o.linking.Lock()
+	defer o.linking.Unlock()
+	stored, err := o.store.User(ctx, u.ID)
+	if err != nil {
+		return u, fmt.Errorf("load user %d: %w", u.ID, err)
+	}
+	old := stored.Telegram
+	// The user first: from then on no link of theirs counts
+	// (TelegramUser), and the links are only tidied away.
+	if old != 0 {
+		stored.Telegram, stored.ChatID = 0, 0
+		if err := o.store.SaveUser(ctx, stored); err != nil {
+			return u, fmt.Errorf("save user %d without telegram account: %w", u.ID, err)
+		}
+		o.audit(ctx, stored, fieldlog.ActionUserLink, fieldlog.UserSubject(u.ID), []fieldlog.FieldChange{
+			{Field: fieldlog.FieldTelegram, Old: accountText(old)},
+		})
+		o.log.Info("telegram account unlinked", "user", u.ID)
+	}
+	return stored, o.unlinkOthers(ctx, stored, 0)
+}
+
 func accountText(account int64) string {
 	if account == 0 {
 		return ""

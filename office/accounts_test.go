@@ -445,3 +445,42 @@ func TestANewPhoneLinkFailingHalfway(t *testing.T) {
 		})
 	}
 }
+
+// A lost phone: unlinking makes the account nobody, and the user keeps
+// everything; a Telegram user has nothing to unlink.
+func TestUnlinkingTelegram(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	web := joinOnWeb(t, w, "WEBLINKF", "苏和")
+	if _, err := w.office.Log(ctx, web, draft("u1", day(2024, 6, 7))); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := w.office.NewTelegramLink(ctx, w.store, web)
+	if _, err := w.office.LinkTelegram(ctx, w.store, token, 880600, 880600); err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.office.UnlinkTelegram(ctx, web)
+	if err != nil || u.Telegram != 0 || u.ChatID != 0 || u.Role != fieldlog.Officer {
+		t.Fatalf("unlinked: %+v %v", u, err)
+	}
+	if got, err := w.office.TelegramUser(ctx, 880600); !errors.Is(err, fieldlog.ErrNotFound) {
+		t.Errorf("the lost phone is still %d (%v)", got.ID, err)
+	}
+	if accounts, _ := w.store.AccountsOf(ctx, web.ID); len(accounts) != 0 {
+		t.Errorf("links left: %q", accounts)
+	}
+	if p, err := w.office.Records(ctx, u, office.Own, 0, 10); err != nil || p.Total != 1 {
+		t.Errorf("the user's records after unlinking: %+v %v", p, err)
+	}
+	if _, err := w.office.UnlinkTelegram(ctx, u); err != nil {
+		t.Errorf("unlinking twice: %v", err)
+	}
+	if _, err := w.office.UnlinkTelegram(ctx, officer); !errors.Is(err, office.ErrForbidden) {
+		t.Errorf("a Telegram user unlinks: %v", err)
+	}
+	// The phone may be linked again.
+	token, _ = w.office.NewTelegramLink(ctx, w.store, u)
+	if _, err := w.office.LinkTelegram(ctx, w.store, token, 880600, 880600); err != nil {
+		t.Errorf("linking again: %v", err)
+	}
+}

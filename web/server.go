@@ -175,6 +175,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /web/join", s.page(s.join))
 	mux.HandleFunc("POST /web/logout", s.page(s.logout))
 	mux.HandleFunc("POST /web/telegram", s.page(s.signedIn(s.telegramLink)))
+	mux.HandleFunc("POST /web/telegram/unlink", s.page(s.signedIn(s.telegramUnlink)))
 	mux.HandleFunc("GET /web/lang", s.page(s.setLang))
 	mux.HandleFunc("GET /web/layout", s.page(s.setLayout))
 	mux.HandleFunc("GET /web/log", s.page(s.signedIn(s.logForm)))

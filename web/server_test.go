@@ -1009,11 +1009,41 @@ func TestATelegramAccountLinkedOnThePage(t *testing.T) {
 		t.Errorf("the Mini App signed in someone else:\n%s", home.body)
 	}
 
+	// A lost phone: unlinked from the page, its Mini App is nobody.
+	home := b.get("/web/").body
+	if !strings.Contains(home, htmlText(w.tr(fieldlog.Chinese, "web_telegram_linked"))) || !strings.Contains(home, `action="/web/telegram/unlink"`) {
+		t.Fatalf("the home page of a linked user:\n%s", home)
+	}
+	if a := b.post("/web/telegram/unlink", url.Values{}); a.code != http.StatusForbidden {
+		t.Errorf("an unlink without the CSRF token: %d", a.code)
+	}
+	if a := b.post("/web/telegram/unlink", url.Values{"csrf": {b.csrf()}}); a.code != http.StatusOK ||
+		!strings.Contains(a.body, htmlText(w.tr(fieldlog.Chinese, "web_telegram_unlinked"))) {
+		t.Fatalf("unlink: %d\n%s", a.code, a.body)
+	}
+	if home := mini.get("/web/").body; strings.Contains(home, "<h1>娜仁</h1>") {
+		t.Error("the lost phone's Mini App is still signed in")
+	}
+	if home := b.get("/web/").body; !strings.Contains(home, "<h1>娜仁</h1>") {
+		t.Error("the browser that unlinked was signed out")
+	}
+	mini = w.browser()
+	mini.get("/web/")
+	if a := mini.post("/web/tg", url.Values{"csrf": {mini.csrf()}, "init_data": {sign(t, f, testToken).Encode()}}); a.code != http.StatusForbidden {
+		t.Errorf("the Mini App of the unlinked phone: %d", a.code)
+	}
+	if home := b.get("/web/").body; strings.Contains(home, `action="/web/telegram/unlink"`) {
+		t.Error("an unlink is offered with no account linked")
+	}
+
 	tg := w.signIn(officer)
 	if home := tg.get("/web/"); strings.Contains(home.body, `action="/web/telegram"`) {
 		t.Error("a Telegram user is offered a link for Telegram")
 	}
 	if a := tg.post("/web/telegram", url.Values{"csrf": {tg.csrf()}}); a.code != http.StatusForbidden {
 		t.Errorf("a Telegram user's link: %d", a.code)
+	}
+	if a := tg.post("/web/telegram/unlink", url.Values{"csrf": {tg.csrf()}}); a.code != http.StatusForbidden {
+		t.Errorf("a Telegram user's unlink: %d", a.code)
 	}
 }

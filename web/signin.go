@@ -23,6 +23,25 @@ func (s *Server) home(q *req) error {
 		"OwnID": q.user.OwnID(), "Linked": q.user.Telegram != 0})
 }
 
+// telegramUnlink ends the user's Telegram account being them, and every
+// session but this one: the Mini App of a lost phone is signed in too.
+func (s *Server) telegramUnlink(q *req) error {
+	u, err := s.cfg.Office.UnlinkTelegram(q.ctx, q.user)
+	if errors.Is(err, office.ErrForbidden) {
+		return q.forbidden()
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.cfg.Stores.DeleteUserSessions(q.ctx, u.ID); err != nil {
+		return err
+	}
+	if err := q.newSession(u); err != nil {
+		return err
+	}
+	return q.render("message", map[string]any{"Text": q.tr("web_telegram_unlinked")})
+}
+
 // telegramLink gives a user who joined on the page a one-time link that
 // makes a Telegram account them (office.NewTelegramLink): the bot's deep
 // link, and the command to send it for a phone without one.
@@ -54,6 +73,15 @@ func (q *req) signInPage(problem, code, name string) error {
 // startSession signs u in: a new session whose token only the cookie
 // holds. The double-submit token is dropped: the session's replaces it.
 func (q *req) startSession(u fieldlog.User) error {
+	if err := q.newSession(u); err != nil {
+		return err
+	}
+	return q.redirect("/web/")
+}
+
+// newSession stores a new session of u and sets its cookie; forms of this
+// response are signed for it.
+func (q *req) newSession(u fieldlog.User) error {
 	token := NewToken()
 	now := q.s.now()
 	sess := fieldlog.WebSession{Hash: fieldlog.HashToken(token), UserID: u.ID, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(SessionTTL)}
@@ -62,8 +90,11 @@ func (q *req) startSession(u fieldlog.User) error {
 	}
 	q.setCookie(cookieSession, token, int(SessionTTL.Seconds()))
 	q.setCookie(cookiePre, "", -1)
+	if q.user.ID != 0 {
+		q.session = sess.Hash
+	}
 	q.s.log.Info("web session started", "user", u.ID)
-	return q.redirect("/web/")
+	return nil
 }
 
 // loginPage is where a one-time link leads: a button that signs in. Only

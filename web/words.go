@@ -53,7 +53,7 @@ var pageTexts = []string{
 	"label_participants", "label_quantity", "label_title", "label_place", "label_reporter", "label_unit",
 	"label_photos", "web_returned", "web_no_records", "btn_prev_page", "btn_next_page", "web_remove_photo",
 	"web_telegram_signing_in", "web_telegram_title", "web_telegram_intro", "web_telegram_linked",
-	"web_telegram_button", "web_telegram_command", "web_participants_hint", "web_login_confirm", "web_login_button",
+	"web_telegram_button", "web_telegram_command", "web_telegram_unlink", "web_participants_hint", "web_login_confirm", "web_login_button",
 	// The coordinators' pages.
 	"menu_status", "menu_report", "btn_write_notes", "btn_return", "btn_confirm_record", "review_thread",
 	"note_empty", "web_return_other", "web_period", "web_show", "web_notes_hint", "web_note_new",
