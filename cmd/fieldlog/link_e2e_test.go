@@ -74,6 +74,7 @@ func TestAWebOfficerLinksTelegram(t *testing.T) {
 	if got := b.Text("h1"); got != "乌兰" { // not the Telegram account's name
 		t.Errorf("the officer's name after writing from Telegram is %q", got)
 	}
+	b.Screenshot("web-home-linked-zh")
 
 	// An account that joined itself is not taken over, nor is a link used
 	// or made up.
