@@ -68,6 +68,11 @@ type appliedKeys struct {
 
 func (e slowEngine) Handle(ctx context.Context, in conversation.Input) (conversation.Response, error) {
 	a := e.applied
+	if a == nil { // keys not kept
+		e.count.Add(1)
+		time.Sleep(e.took)
+		return echo(in), nil
+	}
 	a.mu.Lock()
 	if a.inHand[in.Key] {
 		a.twice = append(a.twice, in.Key)
