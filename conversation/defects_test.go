@@ -336,12 +336,7 @@ func TestAConfirmUnderANewReturnSaysSo(t *testing.T) {
 	h.join(coordID, fieldlog.Coordinator, "town")
 	ctx := context.Background()
 	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
-	ret := func(comment string) {
-		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
-		if err := gap.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ret := func(comment string) { h.returned("r1", comment) }
 	ret("人数请核实")
 	gap.After(func() { ret("日期也请核实") })
 	r := h.do(Input{UserID: officerID, Button: "ok|r1|1"})
@@ -361,12 +356,7 @@ func TestAnOldConfirmButtonAfterANewReturn(t *testing.T) {
 	h.join(officerID, fieldlog.Officer, "v1")
 	ctx := context.Background()
 	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
-	ret := func(comment string) {
-		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
-		if err := h.store.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ret := func(comment string) { h.returned("r1", comment) }
 	ret("人数请核实")
 	r := h.do(Input{UserID: officerID, Button: "rec|r1|o|0", MessageID: 9})
 	button := confirmButton(r)
@@ -394,10 +384,7 @@ func TestAnUncountedConfirmButtonShowsTheRecord(t *testing.T) {
 	h.join(officerID, fieldlog.Officer, "v1")
 	ctx := context.Background()
 	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
-	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: "人数请核实", At: h.now}
-	if err := h.store.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
-		t.Fatal(err)
-	}
+	h.returned("r1", "人数请核实")
 	r := h.do(Input{UserID: officerID, Button: "ok|r1", MessageID: 9})
 	if r.Notice != h.tr("stale_button") || !strings.Contains(text(r), "人数请核实") || confirmButton(r) != "ok|r1|1" {
 		t.Fatalf("the uncounted button answered:\n%s", dump(r))
@@ -415,12 +402,7 @@ func TestAnEditSavedAfterANewReturn(t *testing.T) {
 	h.join(officerID, fieldlog.Officer, "v1")
 	ctx := context.Background()
 	h.record("r1", "v1", officerID, fieldlog.Date{Year: 2024, Month: 6, Day: 7})
-	ret := func(comment string) {
-		note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
-		if err := h.store.ReviewActivity(ctx, "r1", note, fieldlog.AnyThread); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ret := func(comment string) { h.returned("r1", comment) }
 	ret("人数请核实")
 	h.do(Input{UserID: officerID, Button: "edit|r1", MessageID: 9})
 	ret("日期也请核实")
@@ -445,4 +427,14 @@ func confirmButton(r Response) string {
 		}
 	}
 	return ""
+}
+
+// returned has a coordinator return record id with comment, in the store
+// directly (as another process would).
+func (h *harness) returned(id fieldlog.ActivityID, comment string) {
+	h.t.Helper()
+	note := fieldlog.ReviewNote{State: fieldlog.Returned, By: coordID, ByName: "王", Text: comment, At: h.now}
+	if err := h.store.ReviewActivity(context.Background(), id, note, fieldlog.AnyThread); err != nil {
+		h.t.Fatal(err)
+	}
 }
