@@ -233,30 +233,16 @@ func TestALinkingTokenDoesNotSignIn(t *testing.T) {
 	}
 }
 
-// failingSaves fails the next SaveUser calls it is told to.
-type failingSaves struct {
-	office.Store
-	fail int
-}
-
-func (f *failingSaves) SaveUser(ctx context.Context, u fieldlog.User) error {
-	if f.fail > 0 {
-		f.fail--
-		return errors.New("store down")
-	}
-	return f.Store.SaveUser(ctx, u)
-}
-
 // A link that failed halfway is completed by the next try, and a new
 // phone is the only one that is the user afterwards.
 func TestALinkHalfMadeIsCompleted(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	web := joinOnWeb(t, w, "WEBLINK9", "苏和")
-	flaky := &failingSaves{Store: w.store}
-	o := office.New(office.Config{Store: flaky, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now }})
+	flaky := &failingStore{Store: w.store}
+	o := w.officeOver(flaky)
 	token, _ := o.NewTelegramLink(ctx, w.store, web)
-	flaky.fail = 1
+	flaky.method = "SaveUser"
 	if _, err := o.LinkTelegram(ctx, w.store, token, 880201, 880201); err == nil {
 		t.Fatal("the link did not fail with the store")
 	}
@@ -302,7 +288,7 @@ func TestTwoLinksAtOnceLeaveOneAccount(t *testing.T) {
 	ctx := context.Background()
 	web := joinOnWeb(t, w, "WEBLINKA", "苏和")
 	gap := &gapAccounts{Store: w.store}
-	o := office.New(office.Config{Store: gap, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now }})
+	o := w.officeOver(gap)
 	first, _ := o.NewTelegramLink(ctx, w.store, web)
 	second, _ := o.NewTelegramLink(ctx, w.store, web)
 	done := make(chan error, 1)
@@ -353,8 +339,7 @@ func TestAdminsAndLinkedAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Later the accounts are made admins of the configuration.
-	o := office.New(office.Config{Store: w.store, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now },
-		Admins: []int64{account, 880401, 880402}})
+	o := w.officeOver(w.store, account, 880401, 880402)
 	if u, err := o.TelegramUser(ctx, 880402); !errors.Is(err, fieldlog.ErrNotFound) {
 		t.Errorf("an admin's account is the user it was linked to: %+v %v", u, err)
 	}
@@ -376,6 +361,13 @@ func TestAdminsAndLinkedAccounts(t *testing.T) {
 	}
 }
 
+// officeOver is another office of the world's deployment, over store,
+// with admins as the configuration's.
+func (w *world) officeOver(store office.Store, admins ...int64) *office.Office {
+	return office.New(office.Config{Store: store, Catalog: w.office.Catalog(), Location: shanghai,
+		Now: func() time.Time { return now }, Admins: admins})
+}
+
 // failingStore fails the next call of the method it is told.
 type failingStore struct {
 	office.Store
@@ -388,6 +380,13 @@ func (f *failingStore) fails(m string) bool {
 		return true
 	}
 	return false
+}
+
+func (f *failingStore) SaveUser(ctx context.Context, u fieldlog.User) error {
+	if f.fails("SaveUser") {
+		return errors.New("store down")
+	}
+	return f.Store.SaveUser(ctx, u)
 }
 
 func (f *failingStore) LinkAccount(ctx context.Context, account string, id int64, at time.Time) error {
@@ -414,7 +413,7 @@ func TestANewPhoneLinkFailingHalfway(t *testing.T) {
 			ctx := context.Background()
 			web := joinOnWeb(t, w, "WEBLINKD", "苏和")
 			flaky := &failingStore{Store: w.store}
-			o := office.New(office.Config{Store: flaky, Catalog: w.office.Catalog(), Location: shanghai, Now: func() time.Time { return now }})
+			o := w.officeOver(flaky)
 			token, _ := o.NewTelegramLink(ctx, w.store, web)
 			if _, err := o.LinkTelegram(ctx, w.store, token, 880501, 880501); err != nil {
 				t.Fatal(err)
