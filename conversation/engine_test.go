@@ -14,6 +14,7 @@ import (
 	"fieldlog/locales"
 	"fieldlog/office"
 	"fieldlog/storage/memory"
+	"fieldlog/storage/storagetest"
 )
 
 // harness runs the engine over an in-memory store with a fixed clock.
@@ -48,15 +49,7 @@ func testCatalog() *fieldlog.Catalog {
 	}}
 }
 
-func testUnits() []fieldlog.Unit {
-	return []fieldlog.Unit{
-		{ID: "banner", Level: fieldlog.Banner, Name: fieldlog.Text{fieldlog.Chinese: "乌审旗", fieldlog.Mongolian: "ᠦᠦᠰᠢᠨ ᠬᠣᠰᠢᠭᠤ"}},
-		{ID: "town", ParentID: "banner", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "嘎鲁图镇", fieldlog.Mongolian: "ᠭᠠᠯᠤᠲᠤ ᠪᠠᠯᠭᠠᠰᠤ"}},
-		{ID: "v1", ParentID: "town", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "一村", fieldlog.Mongolian: "ᠨᠢᠭᠡ"}},
-		{ID: "v2", ParentID: "town", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "二村", fieldlog.Mongolian: "ᠬᠣᠶᠠᠷ"}},
-		{ID: "town2", ParentID: "banner", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "苏力德苏木", fieldlog.Mongolian: "ᠰᠦᠯᠳᠡ ᠰᠤᠮᠤ"}},
-	}
-}
+func testUnits() []fieldlog.Unit { return storagetest.Units() }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()

@@ -26,6 +26,7 @@ import (
 	"fieldlog/locales"
 	"fieldlog/office"
 	"fieldlog/storage/memory"
+	"fieldlog/storage/storagetest"
 )
 
 // The pages through their handlers, over the in-memory store and a real
@@ -68,14 +69,7 @@ func newWorld(t *testing.T, change ...func(*Config)) *world {
 	t.Helper()
 	ctx := context.Background()
 	store := memory.New()
-	units := []fieldlog.Unit{
-		{ID: "banner", Level: fieldlog.Banner, Name: fieldlog.Text{fieldlog.Chinese: "乌审旗", fieldlog.Mongolian: "ᠦᠦᠰᠢᠨ ᠬᠣᠰᠢᠭᠤ"}},
-		{ID: "town", ParentID: "banner", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "嘎鲁图镇", fieldlog.Mongolian: "ᠭᠠᠯᠤᠲᠤ ᠪᠠᠯᠭᠠᠰᠤ"}},
-		{ID: "v1", ParentID: "town", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "一村", fieldlog.Mongolian: "ᠨᠢᠭᠡ"}},
-		{ID: "v2", ParentID: "town", Level: fieldlog.Village, Name: fieldlog.Text{fieldlog.Chinese: "二村", fieldlog.Mongolian: "ᠬᠣᠶᠠᠷ"}},
-		{ID: "town2", ParentID: "banner", Level: fieldlog.Township, Name: fieldlog.Text{fieldlog.Chinese: "苏力德苏木", fieldlog.Mongolian: "ᠰᠦᠯᠳᠡ ᠰᠤᠮᠤ"}},
-	}
-	if err := store.SaveUnits(ctx, units); err != nil {
+	if err := store.SaveUnits(ctx, storagetest.Units()); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []fieldlog.User{officer, neighbour, coord, stranger, unjoined} {
