@@ -2,14 +2,13 @@ package storage
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"fieldlog"
+	"fieldlog/storage/contract"
 )
 
 // On a real MongoDB a review's answer is checked by the update's filter
@@ -53,27 +52,7 @@ func TestReviewFilterAsOnMongoDB(t *testing.T) {
 		}
 	}
 
-	const n = 8
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = s.ReviewActivity(ctx, "n1", fieldlog.ReviewNote{State: fieldlog.Confirmed, By: 7001, At: at.Add(time.Minute)}, 1)
-		})
-	}
-	close(start)
-	wg.Wait()
-	written := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			written++
-		case !errors.Is(err, fieldlog.ErrReviewChanged):
-			t.Errorf("answer %d: %v", i, err)
-		}
-	}
+	written := contract.AnswerAtOnce(t, s, "n1", 1, 8, at)
 	got, err := s.Activity(ctx, "n1")
 	if err != nil {
 		t.Fatal(err)

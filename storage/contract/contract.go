@@ -1271,6 +1271,33 @@ func testReview(t *testing.T, open Opener) {
 
 // Answers to one return given at once (a second tap, the chat and the web)
 // are written once: the others find the thread changed.
+// AnswerAtOnce has n answers (confirms) to record id's return written at
+// once, each having seen seen notes of its thread, and returns how many
+// were written; every other must be refused with ErrReviewChanged.
+func AnswerAtOnce(t *testing.T, s fieldlog.Activities, id fieldlog.ActivityID, seen, n int, at time.Time) (written int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = s.ReviewActivity(t.Context(), id, fieldlog.ReviewNote{State: fieldlog.Confirmed, By: 7001, At: at.Add(time.Duration(i+1) * time.Minute)}, seen)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			written++
+		case !errors.Is(err, fieldlog.ErrReviewChanged):
+			t.Errorf("answer %d: unexpected error %v", i, err)
+		}
+	}
+	return written
+}
+
 func testReviewAnswersConcurrently(t *testing.T, open Opener) {
 	s, ctx := open(t), t.Context()
 	at := time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC)
@@ -1280,27 +1307,7 @@ func testReviewAnswersConcurrently(t *testing.T, open Opener) {
 	if err := s.ReviewActivity(ctx, "r1", fieldlog.ReviewNote{State: fieldlog.Returned, By: 9, At: at, Text: "人数请核实"}, 0); err != nil {
 		t.Fatal(err)
 	}
-	const n = 8
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = s.ReviewActivity(ctx, "r1", fieldlog.ReviewNote{State: fieldlog.Confirmed, By: 7001, At: at.Add(time.Duration(i+1) * time.Minute)}, 1)
-		})
-	}
-	close(start)
-	wg.Wait()
-	written := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			written++
-		case !errors.Is(err, fieldlog.ErrReviewChanged):
-			t.Errorf("answer %d: unexpected error %v", i, err)
-		}
-	}
+	written := AnswerAtOnce(t, s, "r1", 1, 8, at)
 	got, err := s.Activity(ctx, "r1")
 	if err != nil {
 		t.Fatal(err)
